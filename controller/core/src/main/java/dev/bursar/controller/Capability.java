@@ -1,0 +1,19 @@
+package dev.bursar.controller;
+
+/** What a {@link Backend} can feed to the controller's rules besides plain text. */
+public enum Capability {
+  /** Per-token log-probabilities of the sampled token. */
+  LOGPROBS,
+  /** Top-k log-probabilities per position (DeepConf token confidence). */
+  TOP_LOGPROBS,
+  /** Hidden states of a chosen layer at chosen positions (white-box probes). */
+  HIDDEN_STATES,
+  /** Prefill of a shared prompt is reused across samples of one request. */
+  PREFIX_CACHE,
+  /** A sequence can be cancelled mid-generation through {@link TokenListener}. */
+  CANCELLATION,
+  /** Generation can stop at a step delimiter and be resumed from a given prefix (search). */
+  STEPWISE,
+  /** Samples carry an answer extracted by the source (replay of recorded pools). */
+  RECORDED_ANSWERS
+}

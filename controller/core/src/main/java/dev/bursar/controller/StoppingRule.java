@@ -1,0 +1,30 @@
+package dev.bursar.controller;
+
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Decides after each sample of self-consistency whether to stop drawing. Pure: a function of the
+ * answers seen so far. See {@link StoppingRules} for the implementations and docs/ALGORITHMS.md §2.
+ */
+public interface StoppingRule {
+
+  /** {@return true when no more samples should be drawn, given the answers so far} */
+  boolean shouldStop(Tally tally);
+
+  /** {@return the number of samples this rule may draw at most when the caller allows {@code maxSamples}} */
+  default int cap(int maxSamples) {
+    return maxSamples;
+  }
+
+  /** {@return the family name used in reports: sc, ac-beta, ac-dirichlet, esc, bursar} */
+  String family();
+
+  /** {@return the rule's parameter for reports (threshold, window), or null} */
+  @Nullable Double param();
+
+  /** {@return the signals the rule consumes} */
+  default Set<Signal> requires() {
+    return Set.of(Signal.ANSWERS);
+  }
+}
