@@ -1,0 +1,36 @@
+package dev.bursar.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+final class TallyTest {
+
+  @Test
+  void leader_tieGoesToFirstAppearance_andLeadersListsAllTied() {
+    var t = new Tally();
+    t.add("b"); t.add("a"); t.add("a"); t.add("b"); t.add(null);
+    assertThat(t.leader()).isEqualTo("b");
+    assertThat(t.leaders()).containsExactly("b", "a");
+    assertThat(t.samples()).isEqualTo(5);
+    assertThat(t.votes()).isEqualTo(4);
+  }
+
+  @Test
+  void weightedLeader_followsSummedWeights() {
+    var t = new Tally();
+    t.add("a", 0.1); t.add("a", 0.1); t.add("b", 0.5);
+    assertThat(t.leader()).isEqualTo("a");
+    assertThat(t.weightedLeader()).isEqualTo("b");
+    assertThat(t.weightedLeaderShare()).isCloseTo(0.5 / 0.7, org.assertj.core.api.Assertions.within(1e-12));
+  }
+
+  @Test
+  void noVotes_noLeader() {
+    var t = new Tally();
+    t.add(null);
+    assertThat(t.leader()).isNull();
+    assertThat(t.leaders()).isEmpty();
+    assertThat(t.leaderShare()).isZero();
+  }
+}
