@@ -1,0 +1,47 @@
+/**
+ * The synthetic task behind bursar's embedded default model: multi-step integer arithmetic with an
+ * exact ground truth, a character-level text format with a thinking segment, training-data
+ * generation, exact answer and per-step checkers, the vocabulary / {@code tokenizer.json}, and a
+ * parser that turns human questions into model prompts.
+ *
+ * <h2>Text format</h2>
+ *
+ * <p>One example is {@code prompt + completion}, character-level, special tokens written literally
+ * and tokenized as single tokens:
+ *
+ * <pre>
+ * Q:17+25*3\n                                   &lt;- prompt ({@link dev.bursar.backends.djl.task.ArithmeticTask#prompt(String)})
+ * &lt;think&gt;25*3=75;17+75\n17+75=92\n&lt;/think&gt;A:92\n&lt;eos&gt;   &lt;- completion
+ * </pre>
+ *
+ * <p>Each thinking line reduces exactly one operation of the current expression: {@code a op b=c},
+ * followed by {@code ;} and the whole remaining expression with that operation replaced by its
+ * value (omitted on the last step, where the remaining expression is just {@code c}). Operations are
+ * reduced in the canonical order: innermost (leftmost) parenthesised group first, inside it the
+ * leftmost {@code *}, else the leftmost {@code +}/{@code -}. See {@link
+ * dev.bursar.backends.djl.task.ArithmeticTask} for the constants and the probe suffix.
+ *
+ * <h2>Entry points</h2>
+ *
+ * <ul>
+ *   <li>{@link dev.bursar.backends.djl.task.ArithmeticTask}: generation, prompt / completion
+ *       formatting, constants.
+ *   <li>{@link dev.bursar.backends.djl.task.Bucket} and {@link
+ *       dev.bursar.backends.djl.task.Difficulty}: difficulty knobs and the named buckets.
+ *   <li>{@link dev.bursar.backends.djl.task.TrainingExamples}: seeded infinite stream of full and
+ *       forced-answer {@link dev.bursar.backends.djl.task.TrainingExample}s.
+ *   <li>{@link dev.bursar.backends.djl.task.AnswerChecker} and {@link
+ *       dev.bursar.backends.djl.task.StepChecker}: exact grading of answers and of each thinking
+ *       step ({@link dev.bursar.backends.djl.task.StepCheck}).
+ *   <li>{@link dev.bursar.backends.djl.task.Vocabulary} and {@link
+ *       dev.bursar.backends.djl.task.CharTokenizer}: token ids and the HuggingFace {@code
+ *       tokenizer.json}.
+ *   <li>{@link dev.bursar.backends.djl.task.QuestionParser}: human question to canonical
+ *       expression.
+ *   <li>{@link dev.bursar.backends.djl.task.ProblemSet}: reproducible evaluation sets.
+ * </ul>
+ *
+ * <p>Pure Java: nothing in this package depends on DJL.
+ */
+@org.jspecify.annotations.NullMarked
+package dev.bursar.backends.djl.task;
