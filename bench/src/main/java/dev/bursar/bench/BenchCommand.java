@@ -1,0 +1,19 @@
+package dev.bursar.bench;
+
+import dev.bursar.bench.replay.BenchReplayCommand;
+import picocli.CommandLine.Command;
+
+/** {@code bursar bench}: the benchmark runners. */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "Run a benchmark: accuracy against compute on recorded pools (replay) or on the embedded model.",
+    subcommands = {BenchReplayCommand.class})
+public final class BenchCommand implements Runnable {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+}

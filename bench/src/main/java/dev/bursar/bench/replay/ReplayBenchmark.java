@@ -1,0 +1,98 @@
+package dev.bursar.bench.replay;
+
+import dev.bursar.backends.replay.Pool;
+import dev.bursar.backends.replay.SampleOrder;
+import dev.bursar.controller.AnswerExtractor;
+import dev.bursar.controller.AnswerNormalizer;
+import dev.bursar.controller.TraceRecord;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * Replays every pool through every {@link Method} on the pool's test half: like Caffeine's
+ * simulator, quality against compute measured offline on real recorded outputs.
+ */
+public final class ReplayBenchmark {
+
+  /**
+   * @param order stored (deterministic) or random (seeded permutations)
+   * @param seeds number of permutations averaged with the random order (ignored for stored)
+   * @param splitSeed seed of the tune/test split
+   * @param extraMethods pool-specific methods added after the baselines (e.g. bursar's tuned rule)
+   */
+  public record Options(SampleOrder order, int seeds, long splitSeed, Function<Pool, List<Method>> extraMethods) {
+    public Options {
+      if (seeds < 1) throw new IllegalArgumentException("seeds must be >= 1, was " + seeds);
+    }
+  }
+
+  private ReplayBenchmark() {}
+
+  public static ReplayResults run(List<Pool> pools, Options options, PrintStream progress) {
+    int seeds = options.order() == SampleOrder.STORED ? 1 : options.seeds();
+    List<ReplayResults.PoolResult> out = new ArrayList<>();
+    for (Pool pool : pools) {
+      long start = System.nanoTime();
+      List<TraceRecord> test = pool.records().stream().filter(r -> Split.isTest(options.splitSeed(), r.qid())).toList();
+      List<Long> qids = test.stream().map(TraceRecord::qid).toList();
+      TraceRecord first = pool.records().isEmpty() ? null : pool.records().getFirst();
+      String model = first == null ? "unknown" : first.model();
+      String task = first == null ? "unknown" : first.task();
+      if (pool.lengthOnly()) {
+        progress.printf("%-40s length-only (no answers to vote on): reported, not replayed%n", pool.name());
+        out.add(new ReplayResults.PoolResult(pool.name(), model, task, true, pool.maxSamples(), qids, null, List.of()));
+        continue;
+      }
+      List<Method> methods = new ArrayList<>(Method.baselines(pool.maxSamples()));
+      methods.addAll(options.extraMethods().apply(pool));
+      // perSeed[m][s] = {accuracy, tokens, samples} means over test questions
+      double[][][] perSeed = new double[methods.size()][seeds][3];
+      for (int s = 0; s < seeds; s++) {
+        for (TraceRecord r : test) {
+          var q = new QuestionReplay(r, options.order(), s);
+          for (int m = 0; m < methods.size(); m++) {
+            var score = q.run(methods.get(m));
+            perSeed[m][s][0] += score.accuracy();
+            perSeed[m][s][1] += score.tokens();
+            perSeed[m][s][2] += score.samples();
+          }
+        }
+        progress.printf("%-40s seed %d/%d done (%d test questions, %d methods)%n",
+            pool.name(), s + 1, seeds, test.size(), methods.size());
+      }
+      List<ReplayResults.MethodResult> results = new ArrayList<>();
+      for (int m = 0; m < methods.size(); m++) {
+        double[][] v = new double[3][seeds];
+        for (int s = 0; s < seeds; s++) for (int j = 0; j < 3; j++) v[j][s] = perSeed[m][s][j] / Math.max(1, test.size());
+        Method meth = methods.get(m);
+        results.add(new ReplayResults.MethodResult(meth.name(), meth.family(), meth.param(),
+            Stats.mean(v[0]), Stats.mean(v[1]), Stats.mean(v[2]),
+            Stats.ci95(v[0]), Stats.ci95(v[1]), Stats.ci95(v[2])));
+      }
+      out.add(new ReplayResults.PoolResult(pool.name(), model, task, false, pool.maxSamples(), qids,
+          extractorAgreement(pool), results));
+      progress.printf("%-40s done in %.1f s%n", pool.name(), (System.nanoTime() - start) / 1e9);
+    }
+    return new ReplayResults(options.order().name().toLowerCase(java.util.Locale.ROOT), seeds, options.splitSeed(), out);
+  }
+
+  /**
+   * {@return the fraction of samples with text whose answer extracted by bursar from the raw text
+   * normalises to the pool's own answer (both absent counts as agreement); null without texts}
+   */
+  static Double extractorAgreement(Pool pool) {
+    long agree = 0, total = 0;
+    for (TraceRecord r : pool.records()) {
+      for (TraceRecord.Sample s : r.samples()) {
+        if (s.text() == null) continue;
+        total++;
+        String ours = AnswerNormalizer.normalize(AnswerExtractor.extract(s.text()).orElse(null));
+        if (Objects.equals(ours, AnswerNormalizer.normalize(s.answer()))) agree++;
+      }
+    }
+    return total == 0 ? null : (double) agree / total;
+  }
+}

@@ -1,0 +1,111 @@
+package dev.bursar.bench.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.bursar.backends.replay.Pool;
+import dev.bursar.backends.replay.SampleOrder;
+import dev.bursar.controller.StoppingRules;
+import dev.bursar.controller.TraceRecord;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+final class ReplayBenchmarkTest {
+  @TempDir Path dir;
+
+  private static TraceRecord question(long qid, String gold, String... answers) {
+    List<TraceRecord.Sample> s = new ArrayList<>();
+    for (int i = 0; i < answers.length; i++) {
+      String a = answers[i].equals("-") ? null : answers[i];
+      s.add(new TraceRecord.Sample("A: " + a, a, a != null && a.equals(gold), 10 * (i + 1), null, null, null));
+    }
+    return new TraceRecord(1, "fixture", qid, "q" + qid, gold, "m", "t", s, null, Map.of(), null);
+  }
+
+  private static QuestionReplay.Score run(TraceRecord r, Method m) {
+    return new QuestionReplay(r, SampleOrder.STORED, 0).run(m);
+  }
+
+  @Test
+  void sc_scoresTiesAsTheExpectedAccuracyOfAUniformTieBreak() {
+    var r = question(0, "1", "1", "2", "2", "1", "3");
+    var sc4 = run(r, Method.sc(4));
+    assertThat(sc4.accuracy()).isEqualTo(0.5);
+    assertThat(sc4.tokens()).isEqualTo(10 + 20 + 30 + 40);
+    assertThat(sc4.samples()).isEqualTo(4);
+    assertThat(run(r, Method.sc(1)).accuracy()).isEqualTo(1.0);
+  }
+
+  @Test
+  void missingAnswers_doNotVote_andAQuestionWithoutVotesScoresZero() {
+    var r = question(0, "1", "-", "1", "-");
+    assertThat(run(r, Method.sc(3)).accuracy()).isEqualTo(1.0);
+    var none = question(1, "1", "-", "-");
+    assertThat(run(none, Method.sc(2)).accuracy()).isZero();
+    var beta = new Method("b", "ac-beta", 0.95, StoppingRules.beta(0.95), 2);
+    assertThat(run(none, beta).samples()).isEqualTo(2);
+  }
+
+  @Test
+  void acBeta_stopsAfterFourUnanimousVotes() {
+    var r = question(0, "7", "7", "7", "7", "7", "7", "7");
+    var s = run(r, new Method("b", "ac-beta", 0.95, StoppingRules.beta(0.95), 6));
+    assertThat(s.samples()).isEqualTo(4);
+    assertThat(s.tokens()).isEqualTo(100);
+    assertThat(s.accuracy()).isEqualTo(1.0);
+  }
+
+  @Test
+  void esc_stopsAtTheFirstUnanimousWindow_elseFallsBackToMajorityOfWholeWindows() {
+    var r = question(0, "1", "1", "2", "1", "1", "1", "2", "2");
+    var esc2 = run(r, new Method("e", "esc", 2.0, StoppingRules.esc(2), 7));
+    assertThat(esc2.samples()).isEqualTo(4);
+    var esc3 = run(r, new Method("e", "esc", 3.0, StoppingRules.esc(3), 7));
+    assertThat(esc3.samples()).isEqualTo(6); // floor(7/3) windows of 3, none unanimous
+    assertThat(esc3.accuracy()).isEqualTo(1.0);
+  }
+
+  @Test
+  void oracle_stopsWhereTheRunningMajorityStaysTheFinalMajority() {
+    // running leaders: 2, 2 (tie 2/1 -> first), 1, 1, 1 ; final majority 1 -> k = 3
+    var r = question(0, "1", "2", "1", "1", "1", "2");
+    var s = run(r, new Method("o", "oracle", null, null, 5));
+    assertThat(s.samples()).isEqualTo(3);
+    assertThat(s.tokens()).isEqualTo(60);
+    assertThat(s.accuracy()).isEqualTo(1.0);
+  }
+
+  @Test
+  void run_writesSummaryReportAndPlot_andSkipsLengthOnlyPools() throws Exception {
+    Path pools = dir.resolve("pools");
+    Files.createDirectories(pools);
+    var lines = new ArrayList<String>();
+    for (int q = 0; q < 40; q++) {
+      lines.add(dev.bursar.backends.replay.TraceCodec.encode(question(q, "1", "1", q % 3 == 0 ? "2" : "1", "2", "1")));
+    }
+    Files.write(pools.resolve("fix.jsonl"), lines);
+    Files.writeString(pools.resolve("lengths.jsonl"),
+        "{\"pool\":\"lengths\",\"qid\":0,\"question\":\"[label]\",\"gold\":null,\"samples\":[{\"text\":null,\"answer\":null,\"correct\":true,\"tokens\":5}]}\n");
+    var progress = new ByteArrayOutputStream();
+    var results = ReplayBenchmark.run(Pool.readAll(List.of(pools)),
+        new ReplayBenchmark.Options(SampleOrder.RANDOM, 3, 0, p -> List.of()), new PrintStream(progress));
+    assertThat(progress.toString()).contains("length-only").contains("seed 3/3");
+    var fix = results.pools().stream().filter(p -> p.pool().equals("fix")).findFirst().orElseThrow();
+    assertThat(fix.testQids()).isNotEmpty().allMatch(q -> Split.isTest(0, q));
+    assertThat(fix.extractorAgreement()).isCloseTo(1.0, within(1e-9));
+    assertThat(fix.methods()).extracting(ReplayResults.MethodResult::name)
+        .contains("SC@1", "SC@2", "SC@4", "AC-Beta 0.95", "ESC w=2", "oracle (unreachable)");
+    ReplayReport.write(results, dir.resolve("out"), "test");
+    String summary = Files.readString(dir.resolve("out/summary.json"));
+    assertThat(summary).contains("\"family\" : \"ac-beta\"", "\"test_qids\"", "\"length_only\" : true");
+    assertThat(Files.readString(dir.resolve("out/accuracy_vs_tokens.svg"))).startsWith("<svg").contains("polyline");
+    assertThat(Files.readString(dir.resolve("out/report.md"))).contains("| SC@4 |");
+  }
+}
