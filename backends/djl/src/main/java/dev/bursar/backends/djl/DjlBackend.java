@@ -252,6 +252,11 @@ public final class DjlBackend implements WhiteBoxBackend {
     return root.getManagedArrays().size();
   }
 
+  /** {@return native arrays attached to the weights' manager (constant unless something leaks there)} */
+  int weightArrays() {
+    return model.manager().getManagedArrays().size();
+  }
+
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) return;

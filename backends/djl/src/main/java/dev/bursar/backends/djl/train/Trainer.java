@@ -1,0 +1,297 @@
+package dev.bursar.backends.djl.train;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import dev.bursar.backends.djl.internal.LlamaConfig;
+import dev.bursar.backends.djl.internal.LlamaModel;
+import dev.bursar.backends.djl.internal.TextCodec;
+import dev.bursar.backends.djl.task.ProblemSet;
+import dev.bursar.backends.djl.task.TrainingExample;
+import dev.bursar.backends.djl.task.TrainingExamples;
+import dev.bursar.backends.djl.task.Vocabulary;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Trains the embedded model on the arithmetic task: causal language-model loss on the completion
+ * only (thinking + answer, including examples whose thinking is cut at a random step and the answer
+ * forced right after), Adam with linear warm-up and cosine decay, all seeded. Evaluation problems
+ * ({@link ProblemSet#standard()}) are kept out of the training stream.
+ *
+ * <p>Run: {@code bursar train-model --out DIR} (or {@code java ... Trainer DIR [steps]}).
+ */
+public final class Trainer {
+
+  /**
+   * Settings of a run.
+   *
+   * @param model architecture of the model to train
+   * @param steps optimizer steps (the cosine schedule spans them)
+   * @param batchSize sequences per step
+   * @param learningRate peak learning rate
+   * @param warmupSteps linear warm-up
+   * @param maxDuration stop early (and still save) when the run takes longer
+   * @param mix buckets and forced-answer fraction of the training stream
+   */
+  public record Settings(
+      LlamaConfig model, long seed, int steps, int batchSize, float learningRate, int warmupSteps,
+      Duration maxDuration, TrainingExamples.Mix mix, int logEvery) {
+
+    public Settings {
+      if (steps < 1) throw new IllegalArgumentException("steps must be >= 1, was " + steps);
+      if (batchSize < 1) throw new IllegalArgumentException("batchSize must be >= 1, was " + batchSize);
+      if (!(learningRate > 0)) throw new IllegalArgumentException("learningRate must be > 0, was " + learningRate);
+      if (warmupSteps < 0) throw new IllegalArgumentException("warmupSteps must be >= 0, was " + warmupSteps);
+      if (logEvery < 1) throw new IllegalArgumentException("logEvery must be >= 1, was " + logEvery);
+    }
+
+    /** The architecture of the committed embedded model. */
+    public static LlamaConfig defaultModel() {
+      return new LlamaConfig(96, 256, 4, 4, 2, Vocabulary.SIZE, 1e-5, 10_000, 256, true, "llama", Vocabulary.EOS_ID);
+    }
+
+    /** The settings that produced the committed embedded model. */
+    public static final Settings DEFAULT = new Settings(
+        defaultModel(), 20_251_124L, 20_000, 32, 3e-3f, 200, Duration.ofMinutes(24), TrainingExamples.Mix.DEFAULT, 100);
+
+    public Settings withSteps(int s) {
+      return new Settings(model, seed, s, batchSize, learningRate, warmupSteps, maxDuration, mix, logEvery);
+    }
+
+    public Settings withSeed(long s) {
+      return new Settings(model, s, steps, batchSize, learningRate, warmupSteps, maxDuration, mix, logEvery);
+    }
+
+    public Settings withMaxDuration(Duration d) {
+      return new Settings(model, seed, steps, batchSize, learningRate, warmupSteps, d, mix, logEvery);
+    }
+
+    public Settings withModel(LlamaConfig m) {
+      return new Settings(m, seed, steps, batchSize, learningRate, warmupSteps, maxDuration, mix, logEvery);
+    }
+
+    public Settings withBatchSize(int b) {
+      return new Settings(model, seed, steps, b, learningRate, warmupSteps, maxDuration, mix, logEvery);
+    }
+
+    public Settings withLogEvery(int n) {
+      return new Settings(model, seed, steps, batchSize, learningRate, warmupSteps, maxDuration, mix, n);
+    }
+  }
+
+  /** What a run did. */
+  public record Result(int steps, long tokens, double finalLoss, Duration elapsed, Path directory) {}
+
+  private Trainer() {}
+
+  /**
+   * Trains a model and writes {@code config.json}, {@code model.safetensors} and
+   * {@code tokenizer.json} into {@code out}.
+   */
+  public static Result train(Settings s, Path out, PrintStream log) {
+    try {
+      Files.createDirectories(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + out, e);
+    }
+    Vocabulary.writeTokenizerJson(out.resolve("tokenizer.json"));
+    s.model().write(out.resolve("config.json"));
+    Engine.getInstance().setRandomSeed((int) s.seed());
+    Device device = Engine.getInstance().getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+    long start = System.nanoTime();
+    log.printf(Locale.ROOT, "train-model: %,d parameters (hidden %d, layers %d, heads %d/%d kv, mlp %d), %d steps x %d sequences, lr %.1e, seed %d, %s%n",
+        s.model().parameterCount(), s.model().hiddenSize(), s.model().numHiddenLayers(), s.model().numAttentionHeads(),
+        s.model().numKeyValueHeads(), s.model().intermediateSize(), s.steps(), s.batchSize(), s.learningRate(), s.seed(), device);
+    try (TextCodec codec = TextCodec.load(out.resolve("tokenizer.json"));
+        LlamaModel model = LlamaModel.random(s.model(), s.seed(), device)) {
+      for (NDArray p : model.parameters().values()) p.setRequiresGradient(true);
+      long t0 = System.nanoTime();
+      // progress is the further of steps and wall time, so a run cut by the time limit still ends
+      // its cosine decay; with an unbinding time limit the run is deterministic given the seed
+      Tracker schedule = step -> lr(s, progress(s, step, System.nanoTime() - t0));
+      Optimizer adam = Optimizer.adam().optLearningRateTracker(schedule).optClipGrad(1.0f).build();
+      TrainingExamples data = TrainingExamples.create(s.seed(), s.mix(), ProblemSet.standard().expressions());
+      long tokens = 0;
+      long windowTokens = 0;
+      double windowLoss = 0;
+      int windowSteps = 0;
+      long windowStart = System.nanoTime();
+      double lastLoss = Double.NaN;
+      int step = 0;
+      java.util.ArrayDeque<Batch> pending = new java.util.ArrayDeque<>();
+      java.util.Random shuffle = new java.util.Random(s.seed() ^ 0x5DEECE66DL);
+      Duration elapsed = Duration.ZERO;
+      while (step < s.steps()) {
+        if (pending.isEmpty()) pending.addAll(Batch.pool(data, codec, s.batchSize(), 8, shuffle));
+        Batch batch = pending.removeFirst();
+        double loss;
+        try (NDManager scope = model.manager().newSubManager()) {
+          NDArray ids = scope.create(batch.inputs, new Shape(batch.rows, batch.length));
+          NDArray targets = scope.create(batch.targets, new Shape(batch.rows, batch.length));
+          NDArray mask = scope.create(batch.mask, new Shape(batch.rows, batch.length));
+          try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray logits = model.forward(ids.toType(DataType.INT64, false), 0, null, 0, false).logits();
+            NDArray logp = logits.logSoftmax(-1);
+            NDArray picked = logp.mul(targets.oneHot(s.model().vocabSize())).sum(new int[] {-1});
+            NDArray l = picked.mul(mask).sum().neg().div(batch.lossTokens);
+            gc.backward(l);
+            loss = l.getFloat();
+          }
+          for (Map.Entry<String, NDArray> e : model.parameters().entrySet()) {
+            try (NDArray g = e.getValue().getGradient()) {
+              adam.update(e.getKey(), e.getValue(), g);
+              g.subi(g); // PyTorch accumulates gradients; clear them for the next step
+            }
+          }
+        }
+        step++;
+        tokens += batch.tokens;
+        windowTokens += batch.tokens;
+        windowLoss += loss;
+        windowSteps++;
+        lastLoss = loss;
+        elapsed = Duration.ofNanos(System.nanoTime() - start);
+        boolean timeUp = elapsed.compareTo(s.maxDuration()) >= 0;
+        if (step % s.logEvery() == 0 || step == s.steps() || timeUp) {
+          double secs = (System.nanoTime() - windowStart) / 1e9;
+          double perStep = elapsed.toNanos() / 1e9 / step;
+          double prog = progress(s, step, elapsed.toNanos());
+          long etaMs = (long) Math.min(perStep * (s.steps() - step) * 1000, s.maxDuration().minus(elapsed).toMillis());
+          log.printf(Locale.ROOT, "step %5d/%d  loss %.4f  lr %.2e  %,.0f tokens/s  progress %.0f%%  elapsed %s  eta %s%n",
+              step, s.steps(), windowLoss / windowSteps, lr(s, prog), windowTokens / secs, 100 * prog, fmt(elapsed),
+              fmt(Duration.ofMillis(Math.max(0, etaMs))));
+          windowTokens = 0;
+          windowLoss = 0;
+          windowSteps = 0;
+          windowStart = System.nanoTime();
+        }
+        if (timeUp && step < s.steps()) {
+          log.printf(Locale.ROOT, "train-model: time limit %s reached at step %d; saving%n", fmt(s.maxDuration()), step);
+          break;
+        }
+      }
+      for (NDArray p : model.parameters().values()) p.setRequiresGradient(false);
+      model.save(out.resolve("model.safetensors"));
+      log.printf(Locale.ROOT, "train-model: wrote %s (%,d tokens in %s)%n", out, tokens, fmt(elapsed));
+      return new Result(step, tokens, lastLoss, elapsed, out);
+    }
+  }
+
+  /** Fraction of the run done: steps or wall time, whichever is further along. */
+  static double progress(Settings s, int step, long elapsedNanos) {
+    return Math.min(1.0, Math.max(step / (double) s.steps(), elapsedNanos / (double) s.maxDuration().toNanos()));
+  }
+
+  /** Linear warm-up over the first steps, then cosine decay to 5% over the progress of the run. */
+  static float lr(Settings s, double progress) {
+    double warm = s.warmupSteps() / (double) s.steps();
+    if (progress < warm) return (float) (s.learningRate() * Math.max(progress / warm, 1.0 / s.warmupSteps()));
+    progress = Math.min(1.0, (progress - warm) / Math.max(1e-9, 1 - warm));
+    double floor = 0.05;
+    return (float) (s.learningRate() * (floor + (1 - floor) * 0.5 * (1 + Math.cos(Math.PI * progress))));
+  }
+
+  private static String fmt(Duration d) {
+    long sec = d.toSeconds();
+    return String.format(Locale.ROOT, "%d:%02d", sec / 60, sec % 60);
+  }
+
+  /** One padded batch: inputs are the sequence without its last token, targets shifted by one. */
+  private static final class Batch {
+    int rows;
+    int length;
+    int[] inputs;
+    int[] targets;
+    float[] mask;
+    long tokens;
+    float lossTokens;
+
+    /**
+     * Draws {@code count} batches' worth of examples and groups them by length, so that short easy
+     * sequences are not padded to the length of hard ones; the batch order is then shuffled.
+     */
+    static java.util.List<Batch> pool(TrainingExamples data, TextCodec codec, int rows, int count, java.util.Random shuffle) {
+      int n = rows * count;
+      int[][] seqs = new int[n][];
+      Integer[] order = new Integer[n];
+      int[] promptLens = new int[n];
+      for (int r = 0; r < n; r++) {
+        TrainingExample ex = data.next();
+        // the same tokenizer path as inference, so prompt framing can never drift from training
+        int[] p = codec.encode(ex.prompt(), true);
+        int[] c = codec.encode(ex.completion(), false);
+        int[] all = new int[p.length + c.length];
+        System.arraycopy(p, 0, all, 0, p.length);
+        System.arraycopy(c, 0, all, p.length, c.length);
+        seqs[r] = all;
+        promptLens[r] = p.length;
+        order[r] = r;
+      }
+      java.util.Arrays.sort(order, java.util.Comparator.comparingInt(i -> seqs[i].length));
+      java.util.List<Batch> out = new java.util.ArrayList<>();
+      for (int b = 0; b < count; b++) {
+        int[][] bs = new int[rows][];
+        int[] bp = new int[rows];
+        for (int r = 0; r < rows; r++) {
+          bs[r] = seqs[order[b * rows + r]];
+          bp[r] = promptLens[order[b * rows + r]];
+        }
+        out.add(of(bs, bp));
+      }
+      java.util.Collections.shuffle(out, shuffle);
+      return out;
+    }
+
+    static Batch of(int[][] seqs, int[] promptLens) {
+      int rows = seqs.length;
+      int max = 0;
+      for (int[] sq : seqs) max = Math.max(max, sq.length - 1);
+      Batch b = new Batch();
+      b.rows = rows;
+      b.length = max;
+      b.inputs = new int[rows * max];
+      b.targets = new int[rows * max];
+      b.mask = new float[rows * max];
+      java.util.Arrays.fill(b.inputs, Vocabulary.PAD_ID);
+      java.util.Arrays.fill(b.targets, Vocabulary.PAD_ID);
+      for (int r = 0; r < rows; r++) {
+        int[] sq = seqs[r];
+        for (int i = 0; i + 1 < sq.length; i++) {
+          b.inputs[r * max + i] = sq[i];
+          b.targets[r * max + i] = sq[i + 1];
+          if (i + 1 >= promptLens[r]) {
+            b.mask[r * max + i] = 1;
+            b.lossTokens++;
+          }
+        }
+        b.tokens += sq.length - 1;
+      }
+      return b;
+    }
+  }
+
+  /** {@code Trainer OUT_DIR [steps] [minutes]}. */
+  public static void main(String[] args) {
+    if (args.length < 1) {
+      System.err.println("usage: Trainer OUT_DIR [steps] [maxMinutes]");
+      System.exit(2);
+    }
+    Settings s = Settings.DEFAULT;
+    if (args.length > 1) s = s.withSteps(Integer.parseInt(args[1]));
+    if (args.length > 2) s = s.withMaxDuration(Duration.ofMinutes(Long.parseLong(args[2])));
+    train(s, Path.of(args[0]), System.out);
+  }
+}
