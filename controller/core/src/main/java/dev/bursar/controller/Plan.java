@@ -1,24 +1,61 @@
 package dev.bursar.controller;
 
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
 /**
- * What the policy decided for one query: a mode with its parameters and the sampling to use.
+ * What the policy decided for one query: a mode with its parameters, the sampling, the cap per
+ * sample and the thinking exits that apply to each chain.
  *
  * @param mode FAST, SELF_CONSISTENCY or DEEP_SEARCH with its parameters
- * @param sampling sampling parameters of every draw
+ * @param sampling sampling parameters of every draw (FAST with temperature 0 is greedy)
  * @param maxTokensPerSample cap on each sample's output tokens
+ * @param exits thinking exits (FAST only)
  */
-public record Plan(Mode mode, Sampling sampling, int maxTokensPerSample) {
+public record Plan(Mode mode, Sampling sampling, int maxTokensPerSample, List<ThinkingExit> exits) {
   public Plan {
     if (maxTokensPerSample < 1) {
       throw new IllegalArgumentException("maxTokensPerSample must be >= 1, was " + maxTokensPerSample);
     }
+    exits = List.copyOf(exits);
+    if (!exits.isEmpty() && !(mode instanceof Mode.Fast)) {
+      throw new IllegalArgumentException("thinking exits apply to FAST only, not " + mode.name());
+    }
   }
 
-  public static Plan fast(int maxTokens) {
-    return new Plan(new Mode.Fast(maxTokens), Sampling.GREEDY, maxTokens);
+  public static Plan fast(int maxTokens, ThinkingExit... exits) {
+    return new Plan(new Mode.Fast(), Sampling.GREEDY, maxTokens, List.of(exits));
   }
 
-  public static Plan selfConsistency(int maxSamples, StoppingRule stop, int maxTokensPerSample) {
-    return new Plan(new Mode.SelfConsistency(maxSamples, 4, stop), Sampling.DEFAULT, maxTokensPerSample);
+  public static Plan selfConsistency(Mode.SelfConsistency mode, int maxTokensPerSample) {
+    return new Plan(mode, Sampling.DEFAULT, maxTokensPerSample, List.of());
+  }
+
+  public static Plan deepSearch(Mode.DeepSearch mode, int maxTokensPerStep) {
+    return new Plan(mode, Sampling.DEFAULT, maxTokensPerStep, List.of());
+  }
+
+  public Plan withSampling(Sampling s) {
+    return new Plan(mode, s, maxTokensPerSample, exits);
+  }
+
+  /** {@return every signal the plan's mode and exits consume} */
+  public Set<Signal> requires() {
+    Set<Signal> s = EnumSet.copyOf(mode.requires());
+    for (ThinkingExit e : exits) s.addAll(e.requires());
+    return s;
+  }
+
+  /** {@return a one-line description for traces, e.g. {@code SELF_CONSISTENCY(16, ac-beta 0.95)}} */
+  public String describe() {
+    return switch (mode) {
+      case Mode.Fast f -> "FAST(" + maxTokensPerSample + (exits.isEmpty() ? "" : ", " + exits) + ")";
+      case Mode.SelfConsistency sc -> "SELF_CONSISTENCY(" + sc.maxSamples() + ", " + sc.stop().family()
+          + (sc.stop().param() == null ? "" : " " + sc.stop().param())
+          + (sc.pruning() == null ? "" : ", " + sc.pruning()) + (sc.weighted() ? ", weighted" : "") + ")";
+      case Mode.DeepSearch ds -> "DEEP_SEARCH(" + (ds.dvts() ? "dvts " : "beam ") + ds.beamWidth() + "x"
+          + ds.expansions() + ", depth " + ds.maxDepth() + ", " + ds.verifier().name() + ")";
+    };
   }
 }

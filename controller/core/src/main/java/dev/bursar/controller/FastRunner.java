@@ -1,0 +1,122 @@
+package dev.bursar.controller;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * FAST: one chain of thought. Without exits it is one call. With {@link ThinkingExit.ProbeConvergence}
+ * the chain is generated step by step and probed at step boundaries (Dynasor-CoT, with the intended
+ * agreement rule and whole-word hesitation matching, docs/ALGORITHMS.md §4). With
+ * {@link ThinkingExit.BudgetForcing} a chain that would outrun the budget is cut and its answer forced.
+ */
+final class FastRunner {
+  /** Dynasor's hesitation words, matched as whole words: "no" must not match "know" or "denominator". */
+  static final Pattern HESITATION = Pattern.compile("\\b(wait|hold|but|okay|no|hmm)\\b", Pattern.CASE_INSENSITIVE);
+
+  private FastRunner() {}
+
+  static Outcome run(RunContext ctx) {
+    ThinkingExit.ProbeConvergence probe = null;
+    ThinkingExit.BudgetForcing forcing = null;
+    for (ThinkingExit e : ctx.plan.exits()) {
+      if (e instanceof ThinkingExit.ProbeConvergence p) probe = p;
+      if (e instanceof ThinkingExit.BudgetForcing f) forcing = f;
+    }
+    int reserve = forcing == null ? 0 : forcing.answerTokens();
+    return probe == null ? single(ctx, reserve) : stepwise(ctx, probe, reserve);
+  }
+
+  private static Outcome single(RunContext ctx, int reserve) {
+    int cap = ctx.allowance(1, ctx.plan.maxTokensPerSample());
+    int main = reserve > 0 ? Math.min(cap, (int) Math.max(0, ctx.remaining() - reserve)) : cap;
+    if (main < 1) {
+      ctx.exit("budget");
+      return ctx.abstained("budget too small for one sample", null);
+    }
+    Generation g = ctx.call(ctx.prompt, 1, main, ctx.plan.sampling(), List.of(), 0, TokenListener.NONE).getFirst();
+    ctx.samples = 1;
+    String text = g.text();
+    if (reserve > 0 && !ctx.format.thinkingClosed(text) && g.finish() == FinishReason.LENGTH) {
+      return force(ctx, text, reserve);
+    }
+    if (g.finish() == FinishReason.LENGTH) ctx.exit("length");
+    return finish(ctx, text, 1.0);
+  }
+
+  /** Appends the answer marker to a cut chain and reads the answer it forces. */
+  private static Outcome force(RunContext ctx, String thinking, int reserve) {
+    ctx.exit("budget-forced");
+    int n = ctx.allowance(1, reserve);
+    if (n < 1) return ctx.abstained("budget ran out before the answer could be forced", null);
+    String forced = thinking + ctx.format.forceSuffix();
+    Generation a = ctx.call(ctx.prompt + forced, 1, n, Sampling.GREEDY, ctx.format.answerEnd(), 0, TokenListener.NONE)
+        .getFirst();
+    return finish(ctx, forced + a.text(), 1.0);
+  }
+
+  private static Outcome stepwise(RunContext ctx, ThinkingExit.ProbeConvergence probe, int reserve) {
+    String thinking = "";
+    List<String> probes = new ArrayList<>();
+    int steps = 0;
+    int used = 0;
+    ctx.samples = 1;
+    while (true) {
+      int want = ctx.plan.maxTokensPerSample() - used;
+      int cap = Math.min(ctx.allowance(1, want), (int) Math.max(0, ctx.remaining() - reserve - probe.probeTokens()));
+      if (want < 1 || cap < 1 || ctx.expired()) {
+        if (ctx.expired()) ctx.exit("deadline");
+        return reserve > 0 ? force(ctx, thinking, reserve) : ctx.abstained("budget ran out while thinking", null);
+      }
+      Generation step = ctx.call(ctx.prompt + thinking, 1, cap, ctx.plan.sampling(),
+          List.of(ctx.format.stepDelimiter()), 0, TokenListener.NONE).getFirst();
+      used += step.outputTokens();
+      thinking += step.text();
+      if (step.finish() == FinishReason.STOP && !step.text().endsWith(ctx.format.stepDelimiter())) {
+        thinking += ctx.format.stepDelimiter();
+      }
+      if (ctx.format.thinkingClosed(thinking) || step.finish() == FinishReason.EOS || step.text().isEmpty()) {
+        // The chain reached its own answer (or ended): read it to the end of the answer line.
+        if (thinking.contains(ctx.format.answerMarker()) || step.finish() == FinishReason.EOS) {
+          return finish(ctx, thinking, 1.0);
+        }
+        int n = ctx.allowance(1, Math.max(1, probe.probeTokens()));
+        if (n < 1) return ctx.abstained("budget ran out before the answer", null);
+        Generation rest = ctx.call(ctx.prompt + thinking, 1, n, Sampling.GREEDY, ctx.format.answerEnd(), 0,
+            TokenListener.NONE).getFirst();
+        return finish(ctx, thinking + rest.text(), 1.0);
+      }
+      steps++;
+      if (steps % probe.everySteps() != 0) continue;
+      int pn = ctx.allowance(1, probe.probeTokens());
+      if (pn < 1) continue;
+      Generation p = ctx.call(ctx.prompt + thinking + ctx.format.forceSuffix(), 1, pn, Sampling.GREEDY,
+          ctx.format.answerEnd(), 0, TokenListener.NONE).getFirst();
+      String probeText = p.text().strip();
+      probes.add(HESITATION.matcher(probeText).find() ? "" : probeText);
+      if (converged(probes, probe.k())) {
+        ctx.exit("probe-converged");
+        String answer = probes.getLast();
+        return ctx.answered(answer, 1.0, thinking + ctx.format.forceSuffix() + answer);
+      }
+    }
+  }
+
+  /** The last {@code k} probe answers are non-empty (hesitant probes are stored empty) and equal as votes. */
+  static boolean converged(List<String> probes, int k) {
+    if (probes.size() < k) return false;
+    String key = AnswerNormalizer.normalize(probes.get(probes.size() - 1));
+    if (key == null) return false;
+    for (int i = probes.size() - k; i < probes.size(); i++) {
+      if (!key.equals(AnswerNormalizer.normalize(probes.get(i)))) return false;
+    }
+    return true;
+  }
+
+  private static Outcome finish(RunContext ctx, String text, double confidence) {
+    Optional<String> answer = ctx.answerOf(text);
+    return answer.isPresent() ? ctx.answered(answer.get(), confidence, text)
+        : ctx.abstained("the sample has no answer", null);
+  }
+}

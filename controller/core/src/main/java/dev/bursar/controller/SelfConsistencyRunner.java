@@ -1,0 +1,84 @@
+package dev.bursar.controller;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * SELF_CONSISTENCY: samples in parallel waves from one prompt (so a prefix-caching backend
+ * prefills it once), a stopping rule checked after every sample, and optionally DeepConf online
+ * pruning and confidence-weighted votes. Samples of a wave that finished past the stopping point
+ * were paid for, so they vote too.
+ */
+final class SelfConsistencyRunner {
+  private SelfConsistencyRunner() {}
+
+  static Outcome run(RunContext ctx, Mode.SelfConsistency mode) {
+    int cap = mode.stop().cap(mode.maxSamples());
+    TracePruning pruning = mode.pruning();
+    boolean needConfidence = pruning != null || mode.weighted();
+    var tally = new Tally();
+    List<Double> warmup = new ArrayList<>();
+    double threshold = Double.NaN;
+    int pruned = 0;
+    boolean stop = false;
+    String leaderText = "";
+    List<String> texts = new ArrayList<>();
+    while (!stop && tally.samples() < cap) {
+      if (ctx.expired()) {
+        ctx.exit("deadline");
+        break;
+      }
+      int n = Math.min(mode.wave(), cap - tally.samples());
+      // Warm-up traces must run to the end, one per draw, before a threshold exists.
+      if (pruning != null && Double.isNaN(threshold)) n = Math.min(n, pruning.warmup() - warmup.size());
+      // Fewer full-length samples beat many truncated ones: shrink the wave until each fits.
+      while (n > 1 && ctx.allowance(n, ctx.plan.maxTokensPerSample()) < ctx.plan.maxTokensPerSample()) n--;
+      int per = n < 1 ? 0 : ctx.allowance(n, ctx.plan.maxTokensPerSample());
+      if (per < 1) {
+        ctx.exit("budget");
+        break;
+      }
+      final double bar = threshold;
+      Confidence.Window[] windows = new Confidence.Window[n];
+      if (pruning != null && !Double.isNaN(bar)) for (int i = 0; i < n; i++) windows[i] = new Confidence.Window(pruning.window());
+      TokenListener listener = Double.isNaN(bar) ? TokenListener.NONE : (seq, ev) -> {
+        double mean = windows[seq].add(ev.confidence());
+        return Double.isNaN(mean) || mean >= bar;
+      };
+      Sampling s = ctx.plan.sampling().withSeed(ctx.plan.sampling().seed() * 1_000_003L + tally.samples());
+      List<Generation> wave = ctx.call(ctx.prompt, n, per, s, List.of(), needConfidence ? 20 : 0, listener);
+      for (Generation g : wave) {
+        ctx.samples++;
+        if (g.finish() == FinishReason.CANCELLED) {
+          pruned++;
+          tally.add(null);
+        } else {
+          String key = RunContext.voteKey(ctx.answerOf(g.text()));
+          double conf = g.tokenConfidence() == null ? Double.NaN
+              : Confidence.lowestWindow(g.tokenConfidence(), pruning == null ? 8 : pruning.window());
+          if (pruning != null && Double.isNaN(threshold) && !Double.isNaN(conf)) warmup.add(conf);
+          tally.add(key, mode.weighted() && !Double.isNaN(conf) ? conf : 1.0);
+          texts.add(g.text());
+        }
+        if (mode.stop().shouldStop(tally)) stop = true;
+      }
+      if (pruning != null && Double.isNaN(threshold) && warmup.size() >= pruning.warmup()) {
+        threshold = Confidence.percentile(warmup.stream().mapToDouble(Double::doubleValue).toArray(),
+            100 - pruning.keepPercent());
+      }
+    }
+    if (stop) ctx.exit(mode.stop().family() + "-stop");
+    else if (tally.samples() >= cap) ctx.exit("max-samples");
+    if (pruned > 0) ctx.exit("pruned:" + pruned);
+    String leader = mode.weighted() ? tally.weightedLeader() : tally.leader();
+    if (leader == null) return ctx.abstained("no sample produced an answer", null);
+    for (String t : texts) {
+      if (leader.equals(RunContext.voteKey(ctx.answerOf(t)))) {
+        leaderText = t;
+        break;
+      }
+    }
+    double confidence = mode.weighted() ? tally.weightedLeaderShare() : tally.leaderShare();
+    return ctx.answered(ctx.answerOf(leaderText).orElse(leader), confidence, leaderText);
+  }
+}

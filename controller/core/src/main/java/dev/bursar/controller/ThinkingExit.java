@@ -1,0 +1,48 @@
+package dev.bursar.controller;
+
+import java.util.Set;
+
+/** A rule that ends one chain of thought early. docs/ALGORITHMS.md §4 (Dynasor-CoT) and budget forcing. */
+public sealed interface ThinkingExit {
+
+  /** {@return the signals the exit consumes} */
+  Set<Signal> requires();
+
+  /**
+   * Probe-convergence (Dynasor-CoT): after every {@code everySteps} reasoning steps, append the
+   * answer marker and read a short probe answer; stop when the last {@code k} probe answers agree,
+   * are non-empty and contain no hesitation word (matched as whole words). The probes' tokens are
+   * charged to the budget.
+   */
+  record ProbeConvergence(int k, int everySteps, int probeTokens) implements ThinkingExit {
+    public static final ProbeConvergence DEFAULT = new ProbeConvergence(3, 1, 12);
+
+    public ProbeConvergence {
+      if (k < 2) throw new IllegalArgumentException("k must be >= 2, was " + k);
+      if (everySteps < 1) throw new IllegalArgumentException("everySteps must be >= 1, was " + everySteps);
+      if (probeTokens < 1) throw new IllegalArgumentException("probeTokens must be >= 1, was " + probeTokens);
+    }
+
+    @Override
+    public Set<Signal> requires() {
+      return Set.of(Signal.ANSWERS, Signal.STEPS);
+    }
+  }
+
+  /**
+   * Budget forcing: when the thinking would run past what the budget allows, cut it there and
+   * force the answer marker, keeping {@code answerTokens} for the answer itself.
+   */
+  record BudgetForcing(int answerTokens) implements ThinkingExit {
+    public static final BudgetForcing DEFAULT = new BudgetForcing(12);
+
+    public BudgetForcing {
+      if (answerTokens < 1) throw new IllegalArgumentException("answerTokens must be >= 1, was " + answerTokens);
+    }
+
+    @Override
+    public Set<Signal> requires() {
+      return Set.of(Signal.ANSWERS);
+    }
+  }
+}

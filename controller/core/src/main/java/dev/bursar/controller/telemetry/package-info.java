@@ -1,0 +1,5 @@
+/** Telemetry attribute keys. */
+@NullMarked
+package dev.bursar.controller.telemetry;
+
+import org.jspecify.annotations.NullMarked;
