@@ -1,0 +1,194 @@
+package dev.bursar.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+final class ComputeControllerTest {
+  private static final String CHAIN = "<think>25*3=75;17+75\n17+75=92\n</think>A:92\n";
+
+  private static ComputeController controller(Backend b, Plan p, Budget budget) {
+    return ComputeController.builder().backend(b).plan(p).budget(budget).build();
+  }
+
+  @Test
+  void fast_answersFromOneSample() {
+    var b = FakeBackend.of((prompt, i) -> CHAIN);
+    var out = controller(b, Plan.fast(100), Budget.ofTokens(1000)).run(Request.of("Q:17+25*3\n"));
+    assertThat(out).isInstanceOf(Outcome.Answered.class);
+    var a = (Outcome.Answered) out;
+    assertThat(a.answer()).isEqualTo("92");
+    assertThat(a.samples()).isEqualTo(1);
+    assertThat(a.outputTokens()).isEqualTo(CHAIN.length());
+  }
+
+  @Test
+  void selfConsistency_betaStopsAfterFourAgreeingSamples_inWavesOfTwo() {
+    var b = FakeBackend.of((prompt, i) -> CHAIN);
+    var mode = new Mode.SelfConsistency(16, 2, StoppingRules.beta(0.95), null, false);
+    var a = (Outcome.Answered) controller(b, Plan.selfConsistency(mode, 100), Budget.ofTokens(10_000))
+        .run(Request.of("Q:17+25*3\n"));
+    assertThat(a.samples()).isEqualTo(4);
+    assertThat(b.calls()).isEqualTo(2);
+    assertThat(a.exits()).contains("ac-beta-stop");
+    assertThat(a.confidence()).isEqualTo(1.0);
+  }
+
+  @Test
+  void selfConsistency_majorityWinsOverMinority() {
+    var b = FakeBackend.of((prompt, i) -> i % 3 == 2 ? "<think>x\n</think>A:91\n" : CHAIN);
+    var mode = new Mode.SelfConsistency(9, 3, StoppingRules.never(), null, false);
+    var a = (Outcome.Answered) controller(b, Plan.selfConsistency(mode, 100), Budget.ofTokens(10_000))
+        .run(Request.of("q"));
+    assertThat(a.answer()).isEqualTo("92");
+    assertThat(a.samples()).isEqualTo(9);
+    assertThat(a.confidence()).isCloseTo(6.0 / 9, org.assertj.core.api.Assertions.within(1e-9));
+  }
+
+  @Test
+  void pruning_cancelsLowConfidenceTracesAfterWarmup_andTheyDoNotVote() {
+    // Warm-up traces are confident; from draw 4 on, every odd draw turns unconfident ('~') mid-way and is wrong.
+    var b = FakeBackend.of((prompt, i) -> i >= 4 && i % 2 == 1 ? "<think>~~~~~~~~~~~~~~~~~~~~~~~~~~~~</think>A:1\n" : CHAIN);
+    var mode = new Mode.SelfConsistency(12, 4, StoppingRules.never(), new TracePruning(4, 90, 4), false);
+    var a = (Outcome.Answered) controller(b, Plan.selfConsistency(mode, 100), Budget.ofTokens(10_000)).run(Request.of("q"));
+    assertThat(a.answer()).isEqualTo("92");
+    assertThat(a.exits()).contains("pruned:4");
+    long unpruned = 8L * CHAIN.length() + 4L * 38;
+    assertThat(a.outputTokens()).isLessThan(unpruned);
+  }
+
+  @Test
+  void cancellation_stopsTokenGenerationRightAway() {
+    // One cancelled trace: the fake counts every token it produced; after the cancel no more are produced.
+    var b = FakeBackend.of((prompt, i) -> "<think>" + "~".repeat(200) + "</think>A:1\n");
+    AtomicLong seen = new AtomicLong();
+    var gens = b.generate(GenerationRequest.of("q", 1, 500, Sampling.DEFAULT), (seq, ev) -> seen.incrementAndGet() < 10);
+    assertThat(gens.getFirst().finish()).isEqualTo(FinishReason.CANCELLED);
+    assertThat(b.generatedTokens()).isEqualTo(10);
+    assertThat(gens.getFirst().outputTokens()).isEqualTo(10);
+  }
+
+  @Test
+  void weightedVotes_followConfidence() {
+    // Two confident answers "92" against three unconfident "7": weighted voting picks 92.
+    var b = FakeBackend.of((prompt, i) -> i < 2 ? CHAIN : "<think>~~~~~~~~~~</think>A:7\n");
+    var mode = new Mode.SelfConsistency(5, 5, StoppingRules.never(), null, true);
+    var a = (Outcome.Answered) controller(b, Plan.selfConsistency(mode, 100), Budget.ofTokens(10_000)).run(Request.of("q"));
+    assertThat(a.answer()).isEqualTo("92");
+  }
+
+  @Test
+  void probeConvergence_stopsWhenKProbesAgree() {
+    // The main chain would run 40 steps; probes always answer 92, so it stops after k = 3 steps.
+    String longChain = "<think>" + "1+1=2\n".repeat(40) + "</think>A:92\n";
+    var b = FakeBackend.of((prompt, i) -> prompt.endsWith("</think>A:") ? "92\n" : longChain.substring(prompt.length() - 2));
+    var a = (Outcome.Answered) controller(b, Plan.fast(400, ThinkingExit.ProbeConvergence.DEFAULT), Budget.ofTokens(10_000))
+        .run(Request.of("q\n"));
+    assertThat(a.answer()).isEqualTo("92");
+    assertThat(a.exits()).contains("probe-converged");
+    assertThat(a.outputTokens()).isLessThan(longChain.length());
+  }
+
+  @Test
+  void probeConvergence_hesitantProbesNeverConverge_wholeWordsOnly() {
+    assertThat(FastRunner.HESITATION.matcher("I know the denominator").find()).isFalse();
+    assertThat(FastRunner.HESITATION.matcher("92 but wait").find()).isTrue();
+    assertThat(FastRunner.converged(List.of("92", "92", ""), 3)).isFalse();
+    assertThat(FastRunner.converged(List.of("7", "92", "92.0", "92"), 3)).isTrue();
+  }
+
+  @Test
+  void budgetForcing_cutsALongChainAndForcesTheAnswer() {
+    String longChain = "<think>" + "1+1=2\n".repeat(40) + "</think>A:92\n";
+    var b = FakeBackend.of((prompt, i) -> prompt.endsWith("</think>A:") ? "91\n" : longChain);
+    var out = controller(b, Plan.fast(400, ThinkingExit.BudgetForcing.DEFAULT), Budget.ofTokens(60)).run(Request.of("q"));
+    var a = (Outcome.Answered) out;
+    assertThat(a.exits()).contains("budget-forced");
+    assertThat(a.answer()).isEqualTo("91");
+    assertThat(a.outputTokens()).isLessThanOrEqualTo(60);
+  }
+
+  @Test
+  void deepSearch_probeVerifierPrefersCorrectSteps() {
+    // Steps containing 'x' are wrong; the probe (hidden state = no 'x' so far) steers the beam to the right answer.
+    var b = FakeBackend.of((prompt, i) -> {
+      int depth = (int) prompt.chars().filter(c -> c == '\n').count() - 1;
+      if (depth >= 2) return i % 2 == 0 ? "</think>A:92\n" : "</think>A:13\n";
+      return i % 2 == 0 ? "<ok step>\n" : "<x step>\n";
+    });
+    var probe = new LinearProbe(1, -3, new double[] {6}, new double[] {0}, new double[] {1});
+    var mode = new Mode.DeepSearch(2, 2, 6, Verifiers.hiddenStateProbe(probe), false);
+    var a = (Outcome.Answered) controller(b, Plan.deepSearch(mode, 32), Budget.ofTokens(2_000)).run(Request.of("q\n"));
+    assertThat(a.answer()).isEqualTo("92");
+    assertThat(a.text()).doesNotContain("x");
+  }
+
+  @Test
+  void build_refusesAPlanTheBackendCannotFeed() {
+    var textOnly = new FakeBackend((p, i) -> CHAIN, Set.of());
+    var pruned = new Mode.SelfConsistency(8, 4, StoppingRules.beta(0.95), TracePruning.DEFAULT, false);
+    assertThatThrownBy(() -> controller(textOnly, Plan.selfConsistency(pruned, 100), Budget.DEFAULT))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("needs [TOP_LOGPROBS, CANCELLATION]");
+    var probe = new LinearProbe(1, 0, new double[] {1}, new double[] {0}, new double[] {1});
+    assertThatThrownBy(() -> controller(textOnly, Plan.deepSearch(new Mode.DeepSearch(2, 2, 4, Verifiers.hiddenStateProbe(probe), false), 32), Budget.DEFAULT))
+        .hasMessageContaining("HIDDEN_STATES");
+  }
+
+  @Test
+  void backendFailure_becomesFailedOutcome_neverAnException() {
+    Backend broken = new FakeBackend((p, i) -> { throw new BackendException("upstream 500", true); }, Set.of());
+    var out = controller(broken, Plan.fast(10), Budget.DEFAULT).run(Request.of("q"));
+    assertThat(out).isInstanceOfSatisfying(Outcome.Failed.class, f -> {
+      assertThat(f.error()).contains("upstream 500");
+      assertThat(f.retryable()).isTrue();
+    });
+  }
+
+  @Test
+  void deadline_cancelsAndEndsTheRequest() {
+    long[] now = {0};
+    var b = FakeBackend.of((prompt, i) -> { now[0] += 2_000_000_000L; return CHAIN; });
+    var c = ComputeController.builder().backend(b).ticker(() -> now[0])
+        .plan(Plan.selfConsistency(new Mode.SelfConsistency(16, 1, StoppingRules.never(), null, false), 100))
+        .budget(Budget.ofTokens(100_000).withDeadline(Duration.ofSeconds(3))).build();
+    var out = c.run(Request.of("q"));
+    assertThat(out.exits()).contains("deadline");
+    assertThat(out.samples()).isLessThan(16);
+  }
+
+  /** Property: over random plans and budgets, the output-token budget is never exceeded. */
+  @Test
+  void budget_isNeverExceeded_overRandomPlansAndBudgets() {
+    var rnd = new Random(42);
+    var probe = new LinearProbe(1, 0, new double[] {1}, new double[] {0}, new double[] {1});
+    for (int trial = 0; trial < 400; trial++) {
+      int len = 5 + rnd.nextInt(120);
+      String chain = "<think>" + "1+2=3\n".repeat(len / 6 + 1) + "</think>A:3\n";
+      var b = FakeBackend.of((prompt, i) -> prompt.endsWith("</think>A:") ? "3\n"
+          : chain.substring(Math.min(chain.length() - 1, Math.max(0, (int) prompt.chars().filter(c -> c == '\n').count() - 1) * 6)));
+      int perSample = 1 + rnd.nextInt(200);
+      Plan plan = switch (rnd.nextInt(5)) {
+        case 0 -> Plan.fast(perSample);
+        case 1 -> Plan.fast(perSample, ThinkingExit.ProbeConvergence.DEFAULT, ThinkingExit.BudgetForcing.DEFAULT);
+        case 2 -> Plan.fast(perSample, ThinkingExit.BudgetForcing.DEFAULT);
+        case 3 -> Plan.selfConsistency(new Mode.SelfConsistency(1 + rnd.nextInt(16), 1 + rnd.nextInt(6),
+            rnd.nextBoolean() ? StoppingRules.beta(0.95) : StoppingRules.esc(1 + rnd.nextInt(4)),
+            rnd.nextBoolean() ? TracePruning.DEFAULT : null, rnd.nextBoolean()), perSample);
+        default -> Plan.deepSearch(new Mode.DeepSearch(1 + rnd.nextInt(3), 1 + rnd.nextInt(3), 1 + rnd.nextInt(8),
+            rnd.nextBoolean() ? Verifiers.stepConfidence() : Verifiers.hiddenStateProbe(probe), rnd.nextBoolean()), perSample);
+      };
+      long tokens = 1 + rnd.nextInt(600);
+      Outcome out = controller(b, plan, Budget.ofTokens(tokens)).run(Request.of("q\n"));
+      assertThat(out).as("trial %d %s", trial, plan.describe()).isNotInstanceOf(Outcome.Failed.class);
+      assertThat(out.outputTokens()).as("trial %d %s budget %d", trial, plan.describe(), tokens).isLessThanOrEqualTo(tokens);
+      assertThat(b.generatedTokens()).as("tokens the backend produced, trial %d", trial).isLessThanOrEqualTo(tokens);
+    }
+  }
+}
