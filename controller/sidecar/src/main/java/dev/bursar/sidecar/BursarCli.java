@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
     description = "Adaptive test-time compute controller for LLM services.",
     subcommands = {
         BenchCommand.class,
+        dev.bursar.sidecar.cli.TrainModelCommand.class,
+        dev.bursar.sidecar.cli.AskCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class BursarCli implements Runnable {
