@@ -1,5 +1,6 @@
 package dev.bursar.bench;
 
+import dev.bursar.bench.live.BenchLiveCommand;
 import dev.bursar.bench.replay.BenchReplayCommand;
 import picocli.CommandLine.Command;
 
@@ -8,7 +9,7 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Run a benchmark: accuracy against compute on recorded pools (replay) or on the embedded model.",
-    subcommands = {BenchReplayCommand.class})
+    subcommands = {BenchReplayCommand.class, BenchLiveCommand.class})
 public final class BenchCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

@@ -1,0 +1,112 @@
+package dev.bursar.bench.live;
+
+import dev.bursar.backends.djl.DjlBackend;
+import dev.bursar.backends.djl.EmbeddedModel;
+import dev.bursar.backends.djl.task.Bucket;
+import dev.bursar.backends.djl.task.Problem;
+import dev.bursar.backends.djl.task.ProblemSet;
+import dev.bursar.controller.LinearProbe;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code bursar bench live}: every mode and exit of the controller on the embedded model, per difficulty bucket. */
+@Command(
+    name = "live",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Run FAST, SC@4, SC@16, SC with Adaptive-Consistency, SC with DeepConf pruning, DEEP_SEARCH with each verifier "
+            + "and FAST with each thinking exit through the controller on the embedded model, over a fixed seeded set "
+            + "of arithmetic problems spread over the difficulty buckets.",
+        "Writes DIR/summary.json (the replay shape plus a bucket field), DIR/report.md and DIR/accuracy_vs_tokens.svg."})
+public final class BenchLiveCommand implements Callable<Integer> {
+  static final String PROBE_RESOURCE = EmbeddedModel.RESOURCE_DIR + "prm-probe.properties";
+
+  @Option(names = "--out", paramLabel = "DIR", defaultValue = "target/live", description = "Output directory (default: ${DEFAULT-VALUE}).")
+  Path out;
+
+  @Option(names = "--per-bucket", paramLabel = "N", defaultValue = "80",
+      description = "Problems per difficulty bucket; 5 buckets (default: ${DEFAULT-VALUE}, i.e. 400 problems).")
+  int perBucket;
+
+  @Option(names = "--seed", paramLabel = "SEED", defaultValue = "20251124", description = "Seed of the problem set (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--model-dir", paramLabel = "DIR", description = "A checkpoint directory instead of the embedded model.")
+  @Nullable Path modelDir;
+
+  @Option(names = "--probe", paramLabel = "FILE", description = "PRM probe file (default: the committed embedded probe).")
+  @Nullable Path probeFile;
+
+  @Option(names = "--forced-budget", paramLabel = "TOKENS", defaultValue = "48",
+      description = "Request budget of the budget-forcing comparison (default: ${DEFAULT-VALUE}).")
+  int forcedBudget;
+
+  @Option(names = "--methods", paramLabel = "FAMILY", split = ",",
+      description = "Only these method families (fast, sc, ac-beta, deepconf, deep-search-confidence, deep-search-prm, dvts-prm, fast-probe, fast-forcing, fast-capped).")
+  @Nullable List<String> families;
+
+  @Override
+  public Integer call() throws Exception {
+    if (perBucket < 1) throw new IllegalArgumentException("--per-bucket must be >= 1, was " + perBucket);
+    var builder = DjlBackend.builder();
+    if (modelDir != null) builder.modelDirectory(modelDir); else builder.embeddedModel();
+    LinearProbe probe = loadProbe();
+    List<LiveMethod> methods = LiveMethod.all(probe, forcedBudget).stream()
+        .filter(m -> families == null || families.contains(m.family())).toList();
+    if (methods.isEmpty()) throw new IllegalArgumentException("--methods " + families + " selects no method");
+    ProblemSet set = ProblemSet.fixed(seed, perBucket);
+    List<Problem> problems = set.problems();
+    long start = System.nanoTime();
+    try (DjlBackend backend = builder.build()) {
+      System.err.printf("bench live: %d problems x %d methods on %s%s%n", problems.size(), methods.size(), backend.name(),
+          probe == null ? " (no PRM probe found: DEEP_SEARCH with the probe is skipped)" : "");
+      var results = LiveBenchmark.run(backend, problems, methods, System.err);
+      List<String> buckets = new ArrayList<>();
+      for (Bucket b : Bucket.values()) buckets.add(b.label());
+      buckets.add("all");
+      Map<String, List<Integer>> qids = new LinkedHashMap<>();
+      for (int i = 0; i < problems.size(); i++) {
+        qids.computeIfAbsent(problems.get(i).bucket().label(), k -> new ArrayList<>()).add(i);
+        qids.computeIfAbsent("all", k -> new ArrayList<>()).add(i);
+      }
+      var cells = LiveBenchmark.aggregate(results, buckets);
+      var stats = backend.stats();
+      String header = String.format(java.util.Locale.ROOT,
+          "# Live benchmark on the embedded model%n%n`bursar bench live --out %s --per-bucket %d --seed %d --forced-budget %d`%n%n"
+              + "%d problems (ProblemSet.fixed(%d, %d)), every method through ComputeController on %s; a problem is right when "
+              + "the answer equals the exact result. Tokens: mean output tokens per problem, including probes, cancelled "
+              + "traces and search expansions. Sampled methods use T = %.1f with a per-problem seed. Wall time %.0f s; "
+              + "prefix cache: %d hits, %d misses, %d prompt tokens reused.%n",
+          out, perBucket, seed, forcedBudget, problems.size(), seed, perBucket, backend.name(), LiveMethod.SAMPLING.temperature(),
+          (System.nanoTime() - start) / 1e9, stats.cacheHits(), stats.cacheMisses(), stats.tokensReused());
+      LiveReport.write(cells, qids, backend.name(), header, out);
+      System.out.print(LiveReport.markdown(cells, header));
+      System.err.printf("wrote %s/summary.json, report.md, accuracy_vs_tokens.svg%n", out);
+    }
+    return 0;
+  }
+
+  private @Nullable LinearProbe loadProbe() throws IOException {
+    if (probeFile != null) return LinearProbe.read(probeFile);
+    try (InputStream in = BenchLiveCommand.class.getResourceAsStream(PROBE_RESOURCE)) {
+      if (in == null) return null;
+      Path tmp = Files.createTempFile("bursar-prm-probe", ".properties");
+      try {
+        Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return LinearProbe.read(tmp);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    }
+  }
+}

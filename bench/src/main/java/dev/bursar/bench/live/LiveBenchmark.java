@@ -1,0 +1,82 @@
+package dev.bursar.bench.live;
+
+import dev.bursar.backends.djl.task.Bucket;
+import dev.bursar.backends.djl.task.Problem;
+import dev.bursar.controller.AnswerNormalizer;
+import dev.bursar.controller.Backend;
+import dev.bursar.controller.ComputeController;
+import dev.bursar.controller.Outcome;
+import dev.bursar.controller.Request;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs every {@link LiveMethod} through the {@link ComputeController} on the embedded model over a
+ * fixed seeded problem set, scoring each answer with the task's exact checker.
+ */
+final class LiveBenchmark {
+  private LiveBenchmark() {}
+
+  /** Per-problem result of one method. */
+  record Row(int problem, Bucket bucket, boolean correct, long tokens, int samples, String outcome, List<String> exits) {}
+
+  /** Aggregated over one bucket (or all). */
+  record Cell(String method, String family, Double param, String bucket, int questions, double accuracy, double tokens,
+      double samples, Map<String, Integer> exits) {}
+
+  static Map<LiveMethod, List<Row>> run(Backend backend, List<Problem> problems, List<LiveMethod> methods, PrintStream progress) {
+    Map<LiveMethod, List<Row>> out = new LinkedHashMap<>();
+    for (LiveMethod m : methods) {
+      var controller = ComputeController.builder().backend(backend).plan(m.plan()).budget(m.budget()).build();
+      List<Row> rows = new ArrayList<>();
+      long start = System.nanoTime();
+      int right = 0;
+      for (int i = 0; i < problems.size(); i++) {
+        Problem p = problems.get(i);
+        var plan = m.plan().withSampling(m.plan().sampling().withSeed(1_000L + i));
+        Outcome o = controller.run(Request.of(p.prompt()), plan, m.budget());
+        boolean ok = o instanceof Outcome.Answered a
+            && String.valueOf(AnswerNormalizer.normalize(a.answer())).equals(AnswerNormalizer.normalize(Long.toString(p.answer())));
+        if (ok) right++;
+        String kind = switch (o) {
+          case Outcome.Answered a -> "answered";
+          case Outcome.Abstained a -> "abstained";
+          case Outcome.Failed f -> "failed: " + f.error();
+        };
+        rows.add(new Row(i, p.bucket(), ok, o.outputTokens(), o.samples(), kind, o.exits()));
+        if ((i + 1) % 50 == 0 || i + 1 == problems.size()) {
+          double secs = (System.nanoTime() - start) / 1e9;
+          progress.printf("  %-46s %4d/%d problems  acc %.3f  %.1f s  eta %.0f s%n", m.name(), i + 1, problems.size(),
+              (double) right / (i + 1), secs, secs / (i + 1) * (problems.size() - i - 1));
+        }
+      }
+      out.put(m, rows);
+    }
+    return out;
+  }
+
+  static List<Cell> aggregate(Map<LiveMethod, List<Row>> results, List<String> buckets) {
+    List<Cell> cells = new ArrayList<>();
+    for (String b : buckets) {
+      for (var e : results.entrySet()) {
+        List<Row> rows = e.getValue().stream().filter(r -> b.equals("all") || r.bucket().label().equals(b)).toList();
+        if (rows.isEmpty()) continue;
+        Map<String, Integer> exits = new LinkedHashMap<>();
+        for (Row r : rows) {
+          for (String x : r.exits()) exits.merge(x.startsWith("pruned:") ? "pruned-traces" : x,
+              x.startsWith("pruned:") ? Integer.parseInt(x.substring(7)) : 1, Integer::sum);
+          if (!r.outcome().equals("answered")) exits.merge(r.outcome().startsWith("failed") ? "failed" : r.outcome(), 1, Integer::sum);
+        }
+        LiveMethod m = e.getKey();
+        cells.add(new Cell(m.name(), m.family(), m.param(), b, rows.size(),
+            rows.stream().filter(Row::correct).count() / (double) rows.size(),
+            rows.stream().mapToLong(Row::tokens).average().orElse(0),
+            rows.stream().mapToInt(Row::samples).average().orElse(0), exits));
+      }
+    }
+    return cells;
+  }
+}
