@@ -13,7 +13,6 @@ import dev.bursar.controller.TokenListener;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -132,18 +131,73 @@ public final class Evaluator {
     return best;
   }
 
-  /** {@code Evaluator MODEL_DIR [perBucket] [temperature]}: prints the Markdown table. */
-  public static void main(String[] args) {
-    if (args.length < 1) {
-      System.err.println("usage: Evaluator MODEL_DIR [perBucket] [temperature]");
+  /**
+   * {@code Evaluator MODEL_DIR [perBucket] [temperature] [--card FILE [--train-log FILE]]}: prints the
+   * Markdown table; with {@code --card} also writes the model card around it.
+   */
+  public static void main(String[] args) throws java.io.IOException {
+    List<String> pos = new ArrayList<>();
+    Path card = null;
+    Path trainLog = null;
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--card")) card = Path.of(args[++i]);
+      else if (args[i].equals("--train-log")) trainLog = Path.of(args[++i]);
+      else pos.add(args[i]);
+    }
+    if (pos.isEmpty()) {
+      System.err.println("usage: Evaluator MODEL_DIR [perBucket] [temperature] [--card FILE [--train-log FILE]]");
       System.exit(2);
     }
     Options o = Options.DEFAULT;
-    if (args.length > 1) o = new Options(Integer.parseInt(args[1]), o.samples(), o.temperature(), o.seed(), o.threads());
-    if (args.length > 2) o = new Options(o.perBucket(), o.samples(), Double.parseDouble(args[2]), o.seed(), o.threads());
-    Report r = evaluate(Path.of(args[0]), o, System.out);
+    if (pos.size() > 1) o = new Options(Integer.parseInt(pos.get(1)), o.samples(), o.temperature(), o.seed(), o.threads());
+    if (pos.size() > 2) o = new Options(o.perBucket(), o.samples(), Double.parseDouble(pos.get(2)), o.seed(), o.threads());
+    Path dir = Path.of(pos.get(0));
+    Report r = evaluate(dir, o, System.out);
     System.out.println();
     System.out.print(r.toMarkdown());
     System.out.printf(Locale.ROOT, "%n(%d problems per bucket, SC temperature %.2f, %.1f s)%n", o.perBucket(), o.temperature(), r.millis() / 1000.0);
+    if (card != null) java.nio.file.Files.writeString(card, modelCard(dir, r, trainLog));
+  }
+
+  /** The model card: what the model is, how it was trained, and the measured table. */
+  static String modelCard(Path dir, Report r, @org.jspecify.annotations.Nullable Path trainLog) throws java.io.IOException {
+    var c = dev.bursar.backends.djl.internal.LlamaConfig.read(dir.resolve("config.json"));
+    Trainer.Settings t = Trainer.Settings.DEFAULT;
+    StringBuilder sb = new StringBuilder();
+    sb.append("# bursar embedded model: arithmetic with thinking\n\n");
+    sb.append("A ").append(String.format(Locale.ROOT, "%,d", c.parameterCount()))
+        .append("-parameter decoder-only transformer of the Llama family (RMSNorm, rotary position embeddings, SwiGLU MLP, ")
+        .append("grouped-query attention), trained from scratch by `bursar train-model` with DJL PyTorch on the synthetic task of ")
+        .append("`dev.bursar.backends.djl.task`: multi-step integer arithmetic (+, -, *, parentheses) with a chain of thought in a ")
+        .append("`<think>` segment, one reduction per line, then `A:<answer>`. About a third of the training examples cut the thinking ")
+        .append("at a random step and force the answer right after it, so an answer can be probed at any step boundary.\n\n");
+    sb.append("| | |\n|---|---|\n");
+    sb.append(String.format(Locale.ROOT, "| architecture | %s, hidden %d, %d layers, %d query heads / %d KV heads (head dim %d), MLP %d, %s head |%n",
+        c.modelType(), c.hiddenSize(), c.numHiddenLayers(), c.numAttentionHeads(), c.numKeyValueHeads(), c.headDim(),
+        c.intermediateSize(), c.tieWordEmbeddings() ? "tied" : "untied"));
+    sb.append(String.format(Locale.ROOT, "| vocabulary | %d character tokens (`tokenizer.json`, Hugging Face format) |%n", c.vocabSize()));
+    sb.append(String.format(Locale.ROOT, "| training | Adam, peak lr %.0e, %d warm-up steps, cosine decay, batch %d sequences, seed %d, loss on thinking + answer only, evaluation problems excluded |%n",
+        t.learningRate(), t.warmupSteps(), t.batchSize(), t.seed()));
+    sb.append("| files | `config.json`, `model.safetensors` (F32, Hugging Face tensor names), `tokenizer.json` |\n\n");
+    if (trainLog != null && java.nio.file.Files.exists(trainLog)) {
+      List<String> lines = java.nio.file.Files.readAllLines(trainLog).stream()
+          .filter(l -> l.startsWith("train-model") || l.startsWith("step")).toList();
+      sb.append("Training log (first and last lines):\n\n```\n");
+      for (int i = 0; i < lines.size(); i++) if (i < 3 || i >= lines.size() - 3) sb.append(lines.get(i)).append('\n');
+      sb.append("```\n\n");
+    }
+    sb.append(String.format(Locale.ROOT, "## Accuracy per difficulty bucket%n%nExact match on `ProblemSet.fixed(%d, %d)` (%d problems per bucket, never seen in training). ",
+        dev.bursar.backends.djl.task.ProblemSet.DEFAULT_SEED, r.options().perBucket(), r.options().perBucket()));
+    sb.append(String.format(Locale.ROOT, "Greedy: one answer at temperature 0. SC@k: majority vote of the answers of k samples at temperature %.1f. ", r.options().temperature()));
+    sb.append("Forced @x%: the reference thinking is cut after floor(x% of the steps), `</think>A:` appended, and the answer decoded greedily. ");
+    sb.append("Greedy tokens: mean output tokens of the greedy answer.\n\n");
+    sb.append(r.toMarkdown()).append('\n');
+    sb.append("Buckets (from `dev.bursar.backends.djl.task.Bucket`): easy 1-2 operations on single digits; medium 2-3 operations, 1-2 digits; ")
+        .append("hard 3-4 operations with some parentheses; harder 4-5 operations on 2-digit numbers; hardest 5-6 operations, 2-3 digits, values up to 99,999.\n\n");
+    sb.append(String.format(Locale.ROOT, "Measured in %.0f s. Reproduce:%n%n```%n", r.millis() / 1000.0));
+    sb.append("./bursar train-model --out /tmp/model          # or: java -cp ... dev.bursar.backends.djl.train.Trainer /tmp/model\n");
+    sb.append(String.format(Locale.ROOT, "java -cp ... dev.bursar.backends.djl.train.Evaluator /tmp/model %d %.1f --card MODEL_CARD.md%n```%n",
+        r.options().perBucket(), r.options().temperature()));
+    return sb.toString();
   }
 }
