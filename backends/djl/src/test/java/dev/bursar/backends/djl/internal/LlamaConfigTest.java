@@ -36,7 +36,7 @@ final class LlamaConfigTest {
   @Test
   void parse_missingKeyOrBadHeads_failsClearly() throws Exception {
     assertThatThrownBy(() -> LlamaConfig.parse(JSON.readTree("{\"hidden_size\":64}")))
-        .hasMessageContaining("missing key intermediate_size");
+        .hasMessageContaining("config.json: missing key num_attention_heads");
     assertThatThrownBy(() -> new LlamaConfig(64, 128, 2, 8, 3, 10, 1e-5, 1e4, 64, true, "llama", -1))
         .hasMessageContaining("num_attention_heads 8 is not a multiple of num_key_value_heads 3");
   }
