@@ -54,7 +54,8 @@ public final class BenchReplayCommand implements Callable<Integer> {
     System.err.printf("reading pools from %s%n", pools);
     List<Pool> loaded = Pool.readAll(pools);
     var results = ReplayBenchmark.run(loaded,
-        new ReplayBenchmark.Options(sampleOrder, seeds, splitSeed, p -> List.of()), System.err);
+        new ReplayBenchmark.Options(sampleOrder, seeds, splitSeed,
+            p -> TunedStopping.forPool(p, sampleOrder, seeds, splitSeed)), System.err);
     String command = "bursar bench replay --pools " + String.join(" ", pools.stream().map(Path::toString).toList())
         + " --out " + out + " --order " + order + (sampleOrder == SampleOrder.RANDOM ? " --seeds " + seeds : "")
         + " --split-seed " + splitSeed;

@@ -18,6 +18,9 @@ import org.jspecify.annotations.Nullable;
  *       windows of {@code w}; stop after a window whose {@code w} answers are all present and
  *       equal. At most {@code floor(max/w)} windows are drawn (the reference loop), so the cap
  *       is {@code w * floor(max/w)}.
+ *   <li>{@link #decided(int)}: stop once the leader's margin over the runner-up exceeds the samples
+ *       still allowed by the cap, so drawing them could not change the majority: a free saving.
+ *   <li>{@link #anyOf(StoppingRule, StoppingRule)}: stop when either rule would.
  * </ul>
  *
  * <p>Samples without an answer never vote: Adaptive-Consistency ignores them (a question without
@@ -40,6 +43,16 @@ public final class StoppingRules {
 
   public static StoppingRule esc(int window) {
     return new Esc(window);
+  }
+
+  /** Stops when the majority at the cap is already decided (see the class comment); knows the cap at {@link StoppingRule#cap}. */
+  public static StoppingRule decided(int maxSamples) {
+    return new Decided(maxSamples);
+  }
+
+  /** Stops when either rule would; the cap is the smaller of the two. Reported under {@code first}'s family. */
+  public static StoppingRule anyOf(StoppingRule first, StoppingRule second) {
+    return new AnyOf(first, second);
   }
 
   /**
@@ -166,5 +179,44 @@ public final class StoppingRules {
 
     @Override public String family() { return "esc"; }
     @Override public Double param() { return (double) window; }
+  }
+
+  record Decided(int maxSamples) implements StoppingRule {
+    Decided {
+      if (maxSamples < 1) throw new IllegalArgumentException("maxSamples must be >= 1, was " + maxSamples);
+    }
+
+    @Override
+    public boolean shouldStop(Tally tally) {
+      int[] c = tally.sortedCounts();
+      if (c.length == 0) return false;
+      int margin = c[0] - (c.length > 1 ? c[1] : 0);
+      return margin > maxSamples - tally.samples();
+    }
+
+    @Override public String family() { return "decided"; }
+    @Override public @Nullable Double param() { return null; }
+  }
+
+  record AnyOf(StoppingRule first, StoppingRule second) implements StoppingRule {
+    @Override
+    public boolean shouldStop(Tally tally) {
+      return first.shouldStop(tally) || second.shouldStop(tally);
+    }
+
+    @Override
+    public int cap(int maxSamples) {
+      return Math.min(first.cap(maxSamples), second.cap(maxSamples));
+    }
+
+    @Override public String family() { return first.family(); }
+    @Override public @Nullable Double param() { return first.param(); }
+
+    @Override
+    public java.util.Set<Signal> requires() {
+      var s = java.util.EnumSet.copyOf(first.requires());
+      s.addAll(second.requires());
+      return s;
+    }
   }
 }

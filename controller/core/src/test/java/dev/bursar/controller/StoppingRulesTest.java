@@ -132,4 +132,16 @@ final class StoppingRulesTest {
     for (int i = 0; i < v2; i++) t.add("b");
     return t;
   }
+
+  @Test
+  void decided_stopsOnlyWhenTheRemainingDrawsCannotChangeTheMajority() {
+    var rule = StoppingRules.decided(10);
+    assertThat(rule.shouldStop(tally(5, 0))).isFalse(); // 5 left, margin 5: a 5-5 tie is still possible
+    assertThat(rule.shouldStop(tally(6, 0))).isTrue(); // 4 left, margin 6
+    assertThat(rule.shouldStop(tally(5, 2))).isFalse(); // 3 left, margin 3
+    assertThat(rule.shouldStop(tally(6, 2))).isTrue(); // 2 left, margin 4
+    var either = StoppingRules.anyOf(StoppingRules.beta(0.99), StoppingRules.decided(10));
+    assertThat(either.shouldStop(tally(6, 2))).isTrue();
+    assertThat(either.family()).isEqualTo("ac-beta");
+  }
 }
