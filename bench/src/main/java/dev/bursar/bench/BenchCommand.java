@@ -1,6 +1,7 @@
 package dev.bursar.bench;
 
 import dev.bursar.bench.live.BenchLiveCommand;
+import dev.bursar.bench.live.BenchThroughputCommand;
 import dev.bursar.bench.replay.BenchReplayCommand;
 import picocli.CommandLine.Command;
 
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Run a benchmark: accuracy against compute on recorded pools (replay) or on the embedded model.",
-    subcommands = {BenchReplayCommand.class, BenchLiveCommand.class})
+    subcommands = {BenchReplayCommand.class, BenchLiveCommand.class, BenchThroughputCommand.class})
 public final class BenchCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
