@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         BenchCommand.class,
         dev.bursar.sidecar.cli.TrainModelCommand.class,
         dev.bursar.sidecar.cli.AskCommand.class,
+        dev.bursar.sidecar.cli.TrainProbeCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class BursarCli implements Runnable {
