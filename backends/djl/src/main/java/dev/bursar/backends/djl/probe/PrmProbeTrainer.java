@@ -404,7 +404,7 @@ public final class PrmProbeTrainer {
     Set<String> exclude = ProblemSet.standard().expressions();
     List<Map.Entry<Problem, Split>> out = new ArrayList<>();
     for (Bucket b : all) {
-      Random r = new Random(o.seed() * 31 + b.ordinal() + 1);
+      Random r = new Random(mix(o.seed(), b.ordinal() + 1));
       Set<String> seen = new HashSet<>();
       List<Problem> drawn = new ArrayList<>();
       int guard = 0;
@@ -419,7 +419,7 @@ public final class PrmProbeTrainer {
       // seeded split within the bucket: 60% train, 20% validation, 20% test
       Integer[] order = new Integer[drawn.size()];
       for (int i = 0; i < order.length; i++) order[i] = i;
-      java.util.Collections.shuffle(Arrays.asList(order), new Random(o.seed() ^ (0x5DEECE66DL * (b.ordinal() + 7))));
+      java.util.Collections.shuffle(Arrays.asList(order), new Random(mix(o.seed(), 100 + b.ordinal())));
       Split[] split = new Split[drawn.size()];
       for (int k = 0; k < order.length; k++) {
         double q = (k + 0.5) / order.length;
@@ -448,7 +448,7 @@ public final class PrmProbeTrainer {
         }
         return true;
       };
-      var sampling = new Sampling(o.temperature(), 1.0, 0, o.seed() * 1_000_003L + pi);
+      var sampling = new Sampling(o.temperature(), 1.0, 0, mix(o.seed(), 1_000_000 + pi));
       List<Generation> gens = backend.generate(
           GenerationRequest.of(p.prompt(), k, ArithmeticTask.MAX_SEQUENCE_TOKENS, sampling), record);
       for (Generation g : gens) {
@@ -599,6 +599,14 @@ public final class PrmProbeTrainer {
     boolean[] out = new boolean[idx.length];
     for (int k = 0; k < idx.length; k++) out[k] = y[idx[k]];
     return out;
+  }
+
+  /** A well-mixed seed for stream {@code k} of {@code seed} (SplitMix64's finaliser). */
+  static long mix(long seed, long k) {
+    long z = seed + k * 0x9E3779B97F4A7C15L;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
   }
 
   static String fmt(double v) {
