@@ -1,6 +1,7 @@
 package dev.bursar.sidecar;
 
 import dev.bursar.bench.BenchCommand;
+import dev.bursar.sidecar.serve.ServeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,6 +12,7 @@ import picocli.CommandLine.Command;
     version = "bursar 0.1.0-SNAPSHOT",
     description = "Adaptive test-time compute controller for LLM services.",
     subcommands = {
+        ServeCommand.class,
         BenchCommand.class,
         dev.bursar.sidecar.cli.TrainModelCommand.class,
         dev.bursar.sidecar.cli.AskCommand.class,

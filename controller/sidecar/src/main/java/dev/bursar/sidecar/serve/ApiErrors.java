@@ -1,0 +1,59 @@
+package dev.bursar.sidecar.serve;
+
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Error;
+import io.micronaut.core.convert.exceptions.ConversionErrorException;
+import io.micronaut.http.exceptions.HttpStatusException;
+import io.micronaut.web.router.exceptions.UnsatisfiedRouteException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Errors outside the handlers, in the OpenAI error shape: unknown paths, wrong methods, a body
+ * that is not JSON, and anything unexpected (500, logged).
+ */
+@Controller
+final class ApiErrors {
+  private static final Logger LOG = LoggerFactory.getLogger(ApiErrors.class);
+  private static final String ENDPOINTS = "POST /v1/chat/completions, GET /v1/models, GET /health";
+
+  @Error(status = HttpStatus.NOT_FOUND, global = true)
+  HttpResponse<?> notFound(HttpRequest<?> request) {
+    return ApiException.of(HttpStatus.NOT_FOUND, "invalid_request_error", "unknown_url",
+        "no endpoint " + request.getMethodName() + " " + request.getPath() + "; bursar serves " + ENDPOINTS).toResponse();
+  }
+
+  @Error(status = HttpStatus.METHOD_NOT_ALLOWED, global = true)
+  HttpResponse<?> methodNotAllowed(HttpRequest<?> request) {
+    return ApiException.of(HttpStatus.METHOD_NOT_ALLOWED, "invalid_request_error", "method_not_allowed",
+        request.getMethodName() + " is not allowed on " + request.getPath() + "; bursar serves " + ENDPOINTS)
+        .toResponse();
+  }
+
+  @Error(status = HttpStatus.UNSUPPORTED_MEDIA_TYPE, global = true)
+  HttpResponse<?> unsupportedMediaType(HttpRequest<?> request) {
+    return ApiException.of(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "invalid_request_error", "unsupported_media_type",
+        "the body of " + request.getPath() + " must be JSON: send the header Content-Type: application/json "
+            + "(curl: -H 'Content-Type: application/json'), was " + request.getContentType().map(Object::toString)
+            .orElse("none")).toResponse();
+  }
+
+  @Error(global = true)
+  HttpResponse<?> unexpected(HttpRequest<?> request, Throwable error) {
+    if (error instanceof HttpStatusException e) {
+      boolean client = e.getStatus().getCode() < 500;
+      return ApiException.of(e.getStatus(), client ? "invalid_request_error" : "server_error", null,
+          String.valueOf(e.getMessage())).toResponse();
+    }
+    if (error instanceof UnsatisfiedRouteException || error instanceof ConversionErrorException) {
+      return ApiException.of(HttpStatus.BAD_REQUEST, "invalid_request_error", "invalid_request",
+          error.getMessage() + "; bursar serves " + ENDPOINTS).toResponse();
+    }
+    LOG.error("unexpected error serving {} {}", request.getMethodName(), request.getPath(), error);
+    return ApiException.of(HttpStatus.INTERNAL_SERVER_ERROR, "server_error", "internal_error",
+        "bursar failed unexpectedly: " + error + "; the server log has the details").toResponse();
+  }
+}

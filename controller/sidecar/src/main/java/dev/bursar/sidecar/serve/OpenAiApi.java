@@ -1,0 +1,119 @@
+package dev.bursar.sidecar.serve;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.micronaut.json.tree.JsonNode;
+import io.micronaut.serde.annotation.Serdeable;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The wire shapes of the OpenAI-compatible API (non-streaming chat completions, the model list,
+ * the error object), plus bursar's {@code bursar} extension objects. Field names are the OpenAI
+ * ones (snake case). Requests are lenient: fields bursar does not use ({@code top_p}, {@code user},
+ * ...) are ignored, and every field is nullable so that the handler, not the decoder, says what is
+ * missing.
+ */
+final class OpenAiApi {
+  private OpenAiApi() {}
+
+  /** {@code POST /v1/chat/completions} request. */
+  @Serdeable
+  record ChatRequest(
+      @Nullable String model,
+      @Nullable List<@Nullable Message> messages,
+      @JsonProperty("max_tokens") @Nullable Integer maxTokens,
+      @JsonProperty("max_completion_tokens") @Nullable Integer maxCompletionTokens,
+      @Nullable Double temperature,
+      @Nullable Long seed,
+      @Nullable Integer n,
+      @Nullable Boolean stream,
+      @Nullable BursarOptions bursar) {}
+
+  /**
+   * One chat message. {@code content} is a string or, as OpenAI also allows, an array of parts
+   * ({@code {"type":"text","text":"..."}}).
+   */
+  @Serdeable
+  record Message(@Nullable String role, @Nullable JsonNode content) {}
+
+  /** bursar's extension object of a request: a mode override and an output-token budget. */
+  @Serdeable
+  record BursarOptions(@Nullable String mode, @JsonProperty("budget_tokens") @Nullable Long budgetTokens) {}
+
+  /** {@code POST /v1/chat/completions} response. */
+  @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  record ChatResponse(
+      String id,
+      String object,
+      long created,
+      String model,
+      List<Choice> choices,
+      Usage usage,
+      BursarInfo bursar) {}
+
+  @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  record Choice(int index, ResponseMessage message, @JsonProperty("finish_reason") String finishReason) {}
+
+  @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  record ResponseMessage(String role, String content) {}
+
+  @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  record Usage(
+      @JsonProperty("prompt_tokens") long promptTokens,
+      @JsonProperty("completion_tokens") long completionTokens,
+      @JsonProperty("total_tokens") long totalTokens) {}
+
+  /**
+   * What the controller did for the request.
+   *
+   * @param outcome {@code answered} or {@code abstained}
+   * @param plan the plan's one-line description
+   * @param thinking the winning sample's text (answered only)
+   * @param confidence the winning answer's share of the vote (answered only)
+   * @param reason why no answer was given (abstained only)
+   * @param bestGuess the leading answer when abstaining, if any
+   */
+  @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  record BursarInfo(
+      String outcome,
+      String mode,
+      String plan,
+      int samples,
+      @JsonProperty("input_tokens") long inputTokens,
+      @JsonProperty("output_tokens") long outputTokens,
+      List<String> exits,
+      @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Double confidence,
+      @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String thinking,
+      @JsonProperty("elapsed_ms") long elapsedMs,
+      @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String reason,
+      @JsonProperty("best_guess") @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String bestGuess) {}
+
+  /** {@code GET /v1/models} response. */
+  @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  record ModelList(String object, List<ModelInfo> data) {}
+
+  @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  record ModelInfo(String id, String object, long created, @JsonProperty("owned_by") String ownedBy) {}
+
+  /** {@code GET /health} response. */
+  @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  record Health(String status) {}
+
+  /** The OpenAI error shape: {@code {"error":{"message","type","param","code"}}}. */
+  @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  record ErrorResponse(ErrorDetail error) {}
+
+  @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  record ErrorDetail(String message, String type, @Nullable String param, @Nullable String code) {}
+}

@@ -1,0 +1,95 @@
+package dev.bursar.sidecar.serve;
+
+import dev.bursar.controller.ComputeController;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.Micronaut;
+import io.micronaut.runtime.server.EmbeddedServer;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bursar serve}: starts the sidecar (Micronaut on Netty) with the OpenAI-compatible API,
+ * loads the model once before it accepts requests, prints the URL and a curl line, and runs until
+ * interrupted (Ctrl-C or SIGTERM stop the context, which closes the model).
+ */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Serve an OpenAI-compatible API (POST /v1/chat/completions, GET /v1/models, GET /health) that spends "
+            + "test-time compute adaptively: self-consistency that stops once the answer is settled.",
+        "Default model: the embedded arithmetic model; --model-dir serves a checkpoint trained by train-model.",
+        "More settings (bursar.sidecar.*) in application.yml; override any with -Dbursar.sidecar.NAME=VALUE "
+            + "in BURSAR_JAVA_OPTS."})
+public final class ServeCommand implements Callable<Integer> {
+  @Option(names = "--host", description = "Address to listen on (default ${DEFAULT-VALUE}; 0.0.0.0 for all).",
+      defaultValue = "127.0.0.1")
+  String host = "127.0.0.1";
+
+  @Option(names = "--port", description = "Port to listen on (default ${DEFAULT-VALUE}; 0 picks a free one).",
+      defaultValue = "8080")
+  int port = 8080;
+
+  @Option(names = "--model-dir", paramLabel = "DIR",
+      description = "Checkpoint directory (config.json, model.safetensors, tokenizer.json) instead of the embedded model.")
+  @Nullable Path modelDir;
+
+  @Option(names = "--max-concurrent", paramLabel = "N",
+      description = "Requests in flight at once; more get 503 with Retry-After (default: bursar.sidecar.max-concurrent, 4).")
+  @Nullable Integer maxConcurrent;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    if (port < 0 || port > 65_535) throw new IllegalArgumentException("--port must be 0..65535, was " + port);
+    Map<String, Object> props = new HashMap<>();
+    props.put("micronaut.server.host", host);
+    props.put("micronaut.server.port", port);
+    if (modelDir != null) props.put("bursar.sidecar.model-dir", modelDir.toAbsolutePath().toString());
+    if (maxConcurrent != null) props.put("bursar.sidecar.max-concurrent", maxConcurrent);
+    System.err.println("bursar: loading the model" + (modelDir == null ? " (embedded)" : " from " + modelDir) + "...");
+    ApplicationContext context;
+    try {
+      context = Micronaut.build(new String[0])
+          .mainClass(ServeCommand.class)
+          .banner(false)
+          .deduceEnvironment(false)
+          // Load the model (and fail) before the port opens, not on the first request.
+          .eagerInitSingletons(true)
+          .properties(props)
+          .start();
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("cannot start the sidecar: " + rootMessage(e), e);
+    }
+    EmbeddedServer server = context.getBean(EmbeddedServer.class);
+    ComputeController controller = context.getBean(ComputeController.class);
+    SidecarConfig config = context.getBean(SidecarConfig.class);
+    String url = "http://" + displayHost(host) + ":" + server.getPort();
+    System.out.println("bursar: serving " + controller.backend().name() + " at " + url + " (plan "
+        + controller.plan().describe() + ", budget " + controller.budget().outputTokens() + " tokens, deadline "
+        + config.deadline().toSeconds() + " s, " + config.maxConcurrent() + " requests at once). Ctrl-C stops it.");
+    System.out.println("try:");
+    System.out.println("  curl -s " + url + "/v1/chat/completions -H 'Content-Type: application/json' \\");
+    System.out.println("    -d '{\"model\":\"bursar\",\"messages\":[{\"role\":\"user\",\"content\":\"What is 17+25*3?\"}]}'");
+    System.out.flush();
+    // Micronaut's shutdown hook stops the context on Ctrl-C/SIGTERM; this thread only waits for it.
+    while (context.isRunning()) Thread.sleep(250);
+    return 0;
+  }
+
+  private static String displayHost(String host) {
+    if ("0.0.0.0".equals(host) || "::".equals(host)) return "localhost";
+    return host.contains(":") ? "[" + host + "]" : host;
+  }
+
+  /** {@return the innermost message: bean creation wraps the backend's own error several times} */
+  static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+    return t.getMessage() == null ? t.toString() : t.getMessage();
+  }
+}

@@ -1,0 +1,68 @@
+package dev.bursar.sidecar.serve;
+
+import dev.bursar.backends.djl.DjlBackend;
+import dev.bursar.backends.djl.EmbeddedModel;
+import dev.bursar.backends.djl.task.QuestionParser;
+import dev.bursar.controller.Backend;
+import dev.bursar.controller.Budget;
+import dev.bursar.controller.ComputeController;
+import dev.bursar.controller.Mode;
+import dev.bursar.controller.Plan;
+import dev.bursar.controller.StoppingRules;
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Factory;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import jakarta.inject.Singleton;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The sidecar's beans: the backend (the embedded model, or a checkpoint directory), the controller
+ * with the default plan and budget, and the question-to-prompt step.
+ */
+@Factory
+final class SidecarFactory {
+
+  /**
+   * The default plan: Adaptive-Consistency (Beta posterior, stop at 0.95) over at most 8 samples
+   * drawn in waves of 4, each at most 160 tokens.
+   */
+  static final Plan DEFAULT_PLAN =
+      Plan.selfConsistency(new Mode.SelfConsistency(8, 4, StoppingRules.beta(0.95), null, false), 160);
+
+  /** Loads the model once; Micronaut closes it when the context stops. */
+  @Singleton
+  @Bean(preDestroy = "close")
+  Backend backend(SidecarConfig config) {
+    String dir = config.modelDir();
+    if (dir != null) {
+      Path path = Path.of(dir);
+      if (!Files.isDirectory(path)) {
+        throw new IllegalArgumentException("--model-dir " + dir + " is not a directory; pass a checkpoint directory "
+            + "with config.json, model.safetensors and tokenizer.json (as written by ./bursar train-model --out DIR)");
+      }
+      return DjlBackend.builder().modelDirectory(path).build();
+    }
+    if (!EmbeddedModel.available()) {
+      throw new IllegalStateException("the embedded model's weights are not in this build (classpath "
+          + EmbeddedModel.RESOURCE_DIR + "); train a model with ./bursar train-model --out DIR and start with "
+          + "./bursar serve --model-dir DIR");
+    }
+    return DjlBackend.builder().embeddedModel().build();
+  }
+
+  @Singleton
+  ComputeController computeController(Backend backend, SidecarConfig config) {
+    return ComputeController.builder()
+        .backend(backend)
+        .plan(DEFAULT_PLAN)
+        .budget(Budget.ofTokens(config.budgetTokens()).withDeadline(config.deadline()))
+        .openTelemetry(GlobalOpenTelemetry.get())
+        .build();
+  }
+
+  @Singleton
+  QuestionPrompter questionPrompter() {
+    return question -> DjlBackend.prompt(QuestionParser.parse(question));
+  }
+}
