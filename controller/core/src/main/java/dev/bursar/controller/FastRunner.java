@@ -42,7 +42,8 @@ final class FastRunner {
       return force(ctx, text, reserve);
     }
     if (g.finish() == FinishReason.LENGTH) ctx.exit("length");
-    return finish(ctx, text, 1.0);
+    var recorded = ctx.answerOf(g);
+    return recorded.isPresent() ? ctx.answered(recorded.get(), 1.0, text) : ctx.abstained("the sample has no answer", null);
   }
 
   /** Appends the answer marker to a cut chain and reads the answer it forces. */

@@ -24,6 +24,7 @@ final class RunContext {
   long outputTokens;
   int samples;
   final List<String> exits = new ArrayList<>();
+  private final boolean recordedAnswers;
 
   RunContext(Backend backend, Request request, Plan plan, Budget budget, ReasoningFormat format, Ticker ticker) {
     this.backend = backend;
@@ -35,6 +36,7 @@ final class RunContext {
     this.start = ticker.read();
     this.deadline = budget.deadline() == null ? Long.MAX_VALUE : start + budget.deadline().toNanos();
     this.remaining = budget.outputTokens();
+    this.recordedAnswers = backend.capabilities().contains(Capability.RECORDED_ANSWERS);
   }
 
   long remaining() {
@@ -83,6 +85,12 @@ final class RunContext {
       inputTokens += g.inputTokens();
     }
     return out;
+  }
+
+  /** {@return the answer a generation carries: the source's own when recorded (replay), else read from its text} */
+  Optional<String> answerOf(Generation g) {
+    if (recordedAnswers) return Optional.ofNullable(g.recordedAnswer()); // null: the source had none, do not guess
+    return answerOf(g.text());
   }
 
   /** {@return the answer in {@code text}: after the last answer marker up to its end, else the generic extractor} */

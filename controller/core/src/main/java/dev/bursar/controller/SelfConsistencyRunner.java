@@ -21,8 +21,7 @@ final class SelfConsistencyRunner {
     double threshold = Double.NaN;
     int pruned = 0;
     boolean stop = false;
-    String leaderText = "";
-    List<String> texts = new ArrayList<>();
+    List<Generation> voted = new ArrayList<>();
     while (!stop && tally.samples() < cap) {
       if (ctx.expired()) {
         ctx.exit("deadline");
@@ -53,12 +52,12 @@ final class SelfConsistencyRunner {
           pruned++;
           tally.add(null);
         } else {
-          String key = RunContext.voteKey(ctx.answerOf(g.text()));
+          String key = RunContext.voteKey(ctx.answerOf(g));
           double conf = g.tokenConfidence() == null ? Double.NaN
               : Confidence.lowestWindow(g.tokenConfidence(), pruning == null ? 8 : pruning.window());
           if (pruning != null && Double.isNaN(threshold) && !Double.isNaN(conf)) warmup.add(conf);
           tally.add(key, mode.weighted() && !Double.isNaN(conf) ? conf : 1.0);
-          texts.add(g.text());
+          voted.add(g);
         }
         if (mode.stop().shouldStop(tally)) stop = true;
       }
@@ -72,13 +71,8 @@ final class SelfConsistencyRunner {
     if (pruned > 0) ctx.exit("pruned:" + pruned);
     String leader = mode.weighted() ? tally.weightedLeader() : tally.leader();
     if (leader == null) return ctx.abstained("no sample produced an answer", null);
-    for (String t : texts) {
-      if (leader.equals(RunContext.voteKey(ctx.answerOf(t)))) {
-        leaderText = t;
-        break;
-      }
-    }
+    Generation first = voted.stream().filter(g -> leader.equals(RunContext.voteKey(ctx.answerOf(g)))).findFirst().orElseThrow();
     double confidence = mode.weighted() ? tally.weightedLeaderShare() : tally.leaderShare();
-    return ctx.answered(ctx.answerOf(leaderText).orElse(leader), confidence, leaderText);
+    return ctx.answered(ctx.answerOf(first).orElse(leader), confidence, first.text());
   }
 }

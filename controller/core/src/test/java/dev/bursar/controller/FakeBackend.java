@@ -29,7 +29,9 @@ public final class FakeBackend implements WhiteBoxBackend {
   }
 
   public static FakeBackend of(BiFunction<String, Integer, String> script) {
-    return new FakeBackend(script, Set.of(Capability.values()));
+    var caps = java.util.EnumSet.allOf(Capability.class);
+    caps.remove(Capability.RECORDED_ANSWERS); // a live model: answers are read from the text
+    return new FakeBackend(script, caps);
   }
 
   /** {@return tokens generated over the fake's life} */
