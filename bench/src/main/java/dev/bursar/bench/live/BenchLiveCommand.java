@@ -97,7 +97,11 @@ public final class BenchLiveCommand implements Callable<Integer> {
   }
 
   private @Nullable LinearProbe loadProbe() throws IOException {
-    if (probeFile != null) return LinearProbe.read(probeFile);
+    return probeFile != null ? LinearProbe.read(probeFile) : embeddedProbe();
+  }
+
+  /** {@return the PRM probe committed next to the embedded model, or null when there is none} */
+  static @Nullable LinearProbe embeddedProbe() throws IOException {
     try (InputStream in = BenchLiveCommand.class.getResourceAsStream(PROBE_RESOURCE)) {
       if (in == null) return null;
       Path tmp = Files.createTempFile("bursar-prm-probe", ".properties");
