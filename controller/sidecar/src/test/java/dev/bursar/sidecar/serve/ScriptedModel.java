@@ -3,6 +3,7 @@ package dev.bursar.sidecar.serve;
 import dev.bursar.controller.BackendException;
 import dev.bursar.controller.Capability;
 import dev.bursar.controller.FakeBackend;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
@@ -18,6 +19,9 @@ final class ScriptedModel {
   static final String SOLUTION = "<think>25*3=75;17+75\n17+75=92\n</think>A:92\n";
   static final Map<String, String> SOLUTIONS = Map.of("Q:17+25*3\n", SOLUTION, "Q:1+1\n", "");
   static final String FAILING = "Q:2+2\n";
+  /** What the embedded model's backend offers (no recorded answers: votes come from the text). */
+  static final Set<Capability> CAPABILITIES = EnumSet.of(Capability.LOGPROBS, Capability.TOP_LOGPROBS,
+      Capability.HIDDEN_STATES, Capability.PREFIX_CACHE, Capability.CANCELLATION, Capability.STEPWISE);
 
   private ScriptedModel() {}
 
@@ -26,7 +30,7 @@ final class ScriptedModel {
     return new FakeBackend((prompt, draw) -> {
       prompts.add(prompt);
       return continuation(prompt);
-    }, Set.of(Capability.values()));
+    }, CAPABILITIES);
   }
 
   static FakeBackend backend() {
