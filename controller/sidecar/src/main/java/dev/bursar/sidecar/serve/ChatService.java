@@ -292,9 +292,4 @@ final class ChatService {
   void close() {
     executor.shutdownNow();
   }
-
-  /** {@return requests in flight, for tests and metrics} */
-  int inFlight() {
-    return config.maxConcurrent() - permits.availablePermits();
-  }
 }

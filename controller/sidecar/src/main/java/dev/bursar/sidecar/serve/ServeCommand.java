@@ -2,7 +2,6 @@ package dev.bursar.sidecar.serve;
 
 import dev.bursar.controller.ComputeController;
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.runtime.Micronaut;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -54,8 +53,7 @@ public final class ServeCommand implements Callable<Integer> {
     System.err.println("bursar: loading the model" + (modelDir == null ? " (embedded)" : " from " + modelDir) + "...");
     ApplicationContext context;
     try {
-      context = Micronaut.build(new String[0])
-          .mainClass(ServeCommand.class)
+      context = ApplicationContext.builder()
           .banner(false)
           .deduceEnvironment(false)
           // Load the model (and fail) before the port opens, not on the first request.
@@ -66,6 +64,17 @@ public final class ServeCommand implements Callable<Integer> {
       throw new IllegalStateException("cannot start the sidecar: " + rootMessage(e), e);
     }
     EmbeddedServer server = context.getBean(EmbeddedServer.class);
+    try {
+      server.start();
+    } catch (RuntimeException e) {
+      context.close();
+      throw new IllegalStateException("cannot listen on " + host + ":" + port + " (" + rootMessage(e)
+          + "); pick another --port, or stop what is using it", e);
+    }
+    // Ctrl-C and SIGTERM stop the server and the context, which closes the model.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      if (context.isRunning()) context.close();
+    }, "bursar-shutdown"));
     ComputeController controller = context.getBean(ComputeController.class);
     SidecarConfig config = context.getBean(SidecarConfig.class);
     String url = "http://" + displayHost(host) + ":" + server.getPort();
@@ -76,7 +85,7 @@ public final class ServeCommand implements Callable<Integer> {
     System.out.println("  curl -s " + url + "/v1/chat/completions -H 'Content-Type: application/json' \\");
     System.out.println("    -d '{\"model\":\"bursar\",\"messages\":[{\"role\":\"user\",\"content\":\"What is 17+25*3?\"}]}'");
     System.out.flush();
-    // Micronaut's shutdown hook stops the context on Ctrl-C/SIGTERM; this thread only waits for it.
+    // The shutdown hook stops the context; this thread only waits for it.
     while (context.isRunning()) Thread.sleep(250);
     return 0;
   }
