@@ -165,6 +165,15 @@ final class ChatCompletionsControllerTest {
   }
 
   @Test
+  void complete_emptyBody_400InOpenAiShape() {
+    Reply r = client.chat("");
+
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.text("error.type")).isEqualTo("invalid_request_error");
+    assertThat(r.text("error.message")).isNotBlank();
+  }
+
+  @Test
   void complete_wrongFieldType_400SaysItIsNotValid() {
     Reply r = client.chat("{\"model\":\"bursar\",\"messages\":\"What is 1+2?\"}");
 
