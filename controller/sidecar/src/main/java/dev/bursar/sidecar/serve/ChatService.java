@@ -284,7 +284,7 @@ final class ChatService {
         System.currentTimeMillis() / 1000, controller.backend().name(), List.of(choice), usage, info);
   }
 
-  private static String human(Duration d) {
+  static String human(Duration d) {
     return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
   }
 

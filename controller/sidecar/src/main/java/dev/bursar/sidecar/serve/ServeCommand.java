@@ -80,7 +80,7 @@ public final class ServeCommand implements Callable<Integer> {
     String url = "http://" + displayHost(host) + ":" + server.getPort();
     System.out.println("bursar: serving " + controller.backend().name() + " at " + url + " (plan "
         + controller.plan().describe() + ", budget " + controller.budget().outputTokens() + " tokens, deadline "
-        + config.deadline().toSeconds() + " s, " + config.maxConcurrent() + " requests at once). Ctrl-C stops it.");
+        + ChatService.human(config.deadline()) + ", at most " + config.maxConcurrent() + " in flight). Ctrl-C stops it.");
     System.out.println("try:");
     System.out.println("  curl -s " + url + "/v1/chat/completions -H 'Content-Type: application/json' \\");
     System.out.println("    -d '{\"model\":\"bursar\",\"messages\":[{\"role\":\"user\",\"content\":\"What is 17+25*3?\"}]}'");
