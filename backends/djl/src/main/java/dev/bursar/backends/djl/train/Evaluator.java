@@ -192,6 +192,10 @@ public final class Evaluator {
     sb.append("Forced @x%: the reference thinking is cut after floor(x% of the steps), `</think>A:` appended, and the answer decoded greedily. ");
     sb.append("Greedy tokens: mean output tokens of the greedy answer.\n\n");
     sb.append(r.toMarkdown()).append('\n');
+    sb.append("SC@").append(r.options().samples()).append(" minus greedy, in points:");
+    for (Row row : r.rows()) sb.append(String.format(Locale.ROOT, " %s %+.1f;", row.bucket().label(), 100 * (row.sc16() - row.greedy())));
+    sb.append(" Where this is near zero the model's errors are systematic (its samples agree on the same wrong answer), ")
+        .append("so voting cannot fix them; forced answers show how much of the answer is settled at each point of the thinking.\n\n");
     sb.append("Buckets (from `dev.bursar.backends.djl.task.Bucket`): easy 1-2 operations on single digits; medium 2-3 operations, 1-2 digits; ")
         .append("hard 3-4 operations with some parentheses; harder 4-5 operations on 2-digit numbers; hardest 5-6 operations, 2-3 digits, values up to 99,999.\n\n");
     sb.append(String.format(Locale.ROOT, "Measured in %.0f s. Reproduce:%n%n```%n", r.millis() / 1000.0));
