@@ -18,14 +18,14 @@ public final class TrainProbeCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "Probe file to write (.properties).")
   Path out;
 
-  @Option(names = "--rollouts", defaultValue = "2000", description = "Rollouts to sample (default ${DEFAULT-VALUE}).")
+  @Option(names = "--rollouts", defaultValue = "6000", description = "Rollouts to sample (default ${DEFAULT-VALUE}).")
   int rollouts;
 
   @Option(names = "--seed", defaultValue = "" + PrmProbeTrainer.DEFAULT_SEED,
       description = "Seed of problems, split and sampling (default ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--temperature", defaultValue = "1.0", description = "Sampling temperature (default ${DEFAULT-VALUE}).")
+  @Option(names = "--temperature", defaultValue = "0.8", description = "Sampling temperature (default ${DEFAULT-VALUE}).")
   double temperature;
 
   @Option(names = "--samples-per-problem", defaultValue = "4", description = "Rollouts per problem (default ${DEFAULT-VALUE}).")

@@ -1,6 +1,10 @@
 package dev.bursar.sidecar.serve;
 
+import dev.bursar.controller.Backend;
 import dev.bursar.controller.ComputeController;
+import dev.bursar.controller.GenerationRequest;
+import dev.bursar.controller.Sampling;
+import dev.bursar.controller.TokenListener;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.nio.file.Path;
@@ -8,6 +12,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -63,6 +68,7 @@ public final class ServeCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       throw new IllegalStateException("cannot start the sidecar: " + rootMessage(e), e);
     }
+    warmUp(context);
     EmbeddedServer server = context.getBean(EmbeddedServer.class);
     try {
       server.start();
@@ -88,6 +94,21 @@ public final class ServeCommand implements Callable<Integer> {
     // The shutdown hook stops the context; this thread only waits for it.
     while (context.isRunning()) Thread.sleep(250);
     return 0;
+  }
+
+  /**
+   * One short greedy generation before the port opens, so that the first client does not pay for
+   * the native engine's and the JIT's first-call work. A failure here is only logged: the requests
+   * will report it.
+   */
+  private static void warmUp(ApplicationContext context) {
+    try {
+      Backend backend = context.getBean(ComputeController.class).backend();
+      String prompt = context.getBean(QuestionPrompter.class).prompt("1+2");
+      backend.generate(GenerationRequest.of(prompt, 2, 16, Sampling.GREEDY), TokenListener.NONE);
+    } catch (RuntimeException e) {
+      LoggerFactory.getLogger(ServeCommand.class).warn("warm-up generation failed: {}", e.toString());
+    }
   }
 
   private static String displayHost(String host) {
