@@ -106,6 +106,9 @@ final class RunContext {
       String a = rest.substring(0, end).strip();
       return a.isEmpty() ? Optional.empty() : Optional.of(a);
     }
+    // A chain in this format that never reached its answer marker was cut off: it has no answer,
+    // and the generic extractor's whole-text fallback would turn the partial thinking into a vote.
+    if (!format.thinkOpen().isEmpty() && text.contains(format.thinkOpen())) return Optional.empty();
     return AnswerExtractor.extract(text);
   }
 

@@ -191,4 +191,11 @@ final class ComputeControllerTest {
       assertThat(b.generatedTokens()).as("tokens the backend produced, trial %d", trial).isLessThanOrEqualTo(tokens);
     }
   }
+
+  @Test
+  void cutOffChain_hasNoAnswer_itsPartialThinkingNeverVotes() {
+    var b = FakeBackend.of((prompt, i) -> "<think>12*45=540;540+678-9*87\n540+678=1218;1218-9*87\n</think>A:435\n");
+    var out = controller(b, Plan.fast(20), Budget.ofTokens(1000)).run(Request.of("q"));
+    assertThat(out).isInstanceOfSatisfying(Outcome.Abstained.class, a -> assertThat(a.exits()).contains("length"));
+  }
 }
