@@ -30,18 +30,25 @@ final class FastRunner {
 
   private static Outcome single(RunContext ctx, int reserve) {
     int cap = ctx.allowance(1, ctx.plan.maxTokensPerSample());
-    int main = reserve > 0 ? Math.min(cap, (int) Math.max(0, ctx.remaining() - reserve)) : cap;
-    if (main < 1) {
+    boolean watch = reserve > 0 && ctx.backend.capabilities().contains(Capability.CANCELLATION);
+    // With cancellation the chain may use the whole budget once it has closed its thinking; it is cut
+    // only while still thinking with just the answer's reserve left. Without it, the reserve is held back.
+    int main = reserve > 0 && !watch ? Math.min(cap, (int) Math.max(0, ctx.remaining() - reserve)) : cap;
+    if (main < 1 || (watch && main <= reserve)) {
       ctx.exit("budget");
       return ctx.abstained("budget too small for one sample", null);
     }
-    Generation g = ctx.call(ctx.prompt, 1, main, ctx.plan.sampling(), List.of(), 0, TokenListener.NONE).getFirst();
+    var seen = new StringBuilder();
+    TokenListener listener = !watch ? TokenListener.NONE : (seq, ev) -> {
+      seen.append(ev.text());
+      return ev.position() + 1 < main - reserve || ctx.format.thinkingClosed(seen.toString());
+    };
+    Generation g = ctx.call(ctx.prompt, 1, main, ctx.plan.sampling(), List.of(), 0, listener).getFirst();
     ctx.samples = 1;
     String text = g.text();
-    if (reserve > 0 && !ctx.format.thinkingClosed(text) && g.finish() == FinishReason.LENGTH) {
-      return force(ctx, text, reserve);
-    }
-    if (g.finish() == FinishReason.LENGTH) ctx.exit("length");
+    boolean cut = g.finish() == FinishReason.LENGTH || (watch && g.finish() == FinishReason.CANCELLED);
+    if (reserve > 0 && cut && !ctx.format.thinkingClosed(text)) return force(ctx, text, reserve);
+    if (cut) ctx.exit("length");
     var recorded = ctx.answerOf(g);
     return recorded.isPresent() ? ctx.answered(recorded.get(), 1.0, text) : ctx.abstained("the sample has no answer", null);
   }
