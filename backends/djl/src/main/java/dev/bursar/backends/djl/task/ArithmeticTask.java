@@ -126,6 +126,48 @@ public final class ArithmeticTask {
     return new Problem(canonical, steps.getLast().result(), steps, bucket);
   }
 
+  /**
+   * The same problem with its chain of thought in a random admissible order, for training on
+   * several valid reduction paths (so sampled chains differ and make less correlated mistakes).
+   * At each step one operation is drawn uniformly among those that may be reduced next without
+   * changing the value (any {@code *} between two numbers; a {@code +}/{@code -} between two
+   * numbers, not next to a {@code *}, whose left neighbour operator is not {@code -}; any
+   * parenthesised group, not only the innermost-leftmost; see {@link StepChecker}), skipping any
+   * whose result would be negative or not below the bucket's value bound; when none is left the
+   * canonical step is taken. The step lines keep the format {@code a op b=c;rest}, so every chain
+   * checks as valid with {@link StepChecker} and ends in the same answer. A chain whose training
+   * example would exceed {@link #MAX_SEQUENCE_TOKENS} is redrawn a few times, then the problem is
+   * returned unchanged. Deterministic for a given generator state.
+   *
+   * @param problem a problem (its expression is the starting point; expression, answer and bucket
+   *     are kept)
+   */
+  public static Problem randomOrder(Problem problem, RandomGenerator random) {
+    long maxValue = problem.bucket() != null ? problem.bucket().difficulty().maxValue() : MAX_VALUE;
+    for (int attempt = 0; attempt < 4; attempt++) {
+      List<String> tokens = Expr.tokenize(problem.expression());
+      List<Step> steps = new ArrayList<>();
+      while (tokens.size() > 1) {
+        List<Expr.Reduction> options = new ArrayList<>();
+        for (Expr.Reduction r : Expr.candidates(tokens)) {
+          if (r.result() >= 0 && r.result() < maxValue) {
+            options.add(r);
+          }
+        }
+        Expr.Reduction pick =
+            options.isEmpty() ? Expr.canonical(tokens) : options.get(random.nextInt(options.size()));
+        tokens = pick.after();
+        String rest = tokens.size() == 1 ? "" : Expr.join(tokens);
+        steps.add(new Step(pick.left(), pick.op(), pick.right(), pick.result(), rest));
+      }
+      Problem p = new Problem(problem.expression(), problem.answer(), steps, problem.bucket());
+      if (p.sequenceTokens() <= MAX_SEQUENCE_TOKENS) {
+        return p;
+      }
+    }
+    return problem;
+  }
+
   /** {@code generate(new Random(seed), difficulty)}. */
   public static Problem generate(long seed, Difficulty difficulty) {
     return generate(new Random(seed), difficulty);

@@ -230,8 +230,17 @@ final class Expr {
   }
 
   /**
-   * Every operation whose two operands are literals and that the tree evaluates directly (respects
-   * precedence, left associativity and parentheses), left to right.
+   * Every operation that may be reduced next without changing the value, left to right: one whose
+   * two operands are literals and that either
+   *
+   * <ul>
+   *   <li>the tree evaluates directly (respects precedence, left associativity and parentheses), or
+   *   <li>is a regrouping by associativity: a {@code *} whose left neighbour is a {@code *} ({@code
+   *       2*3*4} may reduce {@code 3*4}), or a {@code +}/{@code -} between two plain numbers (no
+   *       {@code *} on either side) whose left neighbour operator is a {@code +} ({@code 9+4-2} may
+   *       reduce {@code 4-2}; {@code 9-4+2} may not reduce {@code 4+2}). Such a regrouping is only
+   *       offered when its result is not negative (the format has no unary minus).
+   * </ul>
    */
   static List<Reduction> candidates(List<String> tokens) {
     List<Reduction> out = new ArrayList<>();
@@ -246,9 +255,18 @@ final class Expr {
       String r = i + 2 < tokens.size() ? tokens.get(i + 2) : ")";
       boolean leftOk = l.equals("(") || precedence(l.charAt(0)) < p;
       boolean rightOk = r.equals(")") || precedence(r.charAt(0)) <= p;
-      if (leftOk && rightOk) {
+      boolean direct = leftOk && rightOk;
+      // associativity: a*b*c -> a*(b*c); a+b+c -> a+(b+c); a+b-c -> a+(b-c) (left sign must be +)
+      boolean regroup =
+          !direct
+              && rightOk
+              && (op == '*' ? l.equals("*") : l.equals("+"));
+      if (direct || regroup) {
         try {
-          out.add(reduce(tokens, i));
+          Reduction red = reduce(tokens, i);
+          if (direct || red.result() >= 0) {
+            out.add(red);
+          }
         } catch (ArithmeticException overflow) {
           // not representable: cannot be a valid step
         }

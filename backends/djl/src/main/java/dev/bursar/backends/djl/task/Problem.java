@@ -4,7 +4,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One arithmetic problem with its exact answer and its canonical chain of thought.
+ * One arithmetic problem with its exact answer and its chain of thought (the canonical one, or a
+ * random admissible order from {@link ArithmeticTask#randomOrder}).
  *
  * <p>Build with {@link ArithmeticTask#generate(java.util.random.RandomGenerator, Bucket)} (or a
  * {@link Difficulty}), or {@link ArithmeticTask#solve(String)} for a given expression.
@@ -12,8 +13,8 @@ import org.jspecify.annotations.Nullable;
  * @param expression canonical compact expression, e.g. {@code 17+25*3} (no spaces, minimal
  *     parentheses)
  * @param answer the exact value
- * @param steps the canonical reduction chain, one {@link Step} per operation; the last step's
- *     result is {@code answer}
+ * @param steps the reduction chain, one {@link Step} per operation (canonical order except for
+ *     {@link ArithmeticTask#randomOrder}); the last step's result is {@code answer}
  * @param bucket the bucket it was drawn from, or {@code null} for a problem built from a
  *     difficulty or from a user's question
  */

@@ -12,8 +12,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Each line must read {@code a op b=c;rest} (or {@code a op b=c} when the result is the whole
  * remaining expression). It is {@linkplain StepCheck.Verdict#VALID valid} when {@code a op b} is a
- * reduction the current expression allows next (any legal one, not only the canonical one: in
- * {@code (1+2)*(3+4)} both sums may go first; in {@code 17+25*3} only {@code 25*3}), {@code c} is
+ * reduction the current expression allows next without changing its value (any legal one, not
+ * only the canonical one: in {@code (1+2)*(3+4)} both sums may go first; in {@code 17+25*3} only
+ * {@code 25*3}; in {@code 9+4-2} also {@code 4-2}, by associativity, but in {@code 9-4+2} not
+ * {@code 4+2}; in {@code 2*3*4} also {@code 3*4}), {@code c} is
  * its value and {@code rest} is the current expression with it replaced (parentheses around a lone
  * number dropped). See {@link StepCheck} for the fields.
  */

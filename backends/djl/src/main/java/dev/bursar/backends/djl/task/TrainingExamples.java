@@ -12,7 +12,8 @@ import java.util.stream.StreamSupport;
 
 /**
  * A seeded, infinite source of {@link TrainingExample}s: each draws a bucket by weight, a problem
- * from it, and with probability {@link Mix#forcedFraction()} turns it into a {@linkplain
+ * from it, with probability {@link Mix#randomOrderFraction()} re-orders its chain of thought
+ * ({@link ArithmeticTask#randomOrder}), and with probability {@link Mix#forcedFraction()} turns it into a {@linkplain
  * TrainingExample.Kind#FORCED forced} example with a uniform number of shown steps in {@code
  * 0..ops}. The same seed and mix give the same sequence. Not thread-safe (one per loader thread,
  * with different seeds).
@@ -31,12 +32,15 @@ public final class TrainingExamples implements Iterator<TrainingExample> {
    * @param bucketWeights relative weight per bucket (missing buckets have weight 0; at least one
    *     positive)
    * @param forcedFraction probability that an example is forced rather than full, in {@code [0, 1]}
+   * @param randomOrderFraction probability that an example's chain (full or forced) is in a random
+   *     admissible order rather than the canonical one, in {@code [0, 1]}
    */
-  public record Mix(Map<Bucket, Double> bucketWeights, double forcedFraction) {
+  public record Mix(Map<Bucket, Double> bucketWeights, double forcedFraction, double randomOrderFraction) {
 
     /**
      * Default mix: weights easy 0.15, medium 0.25, hard 0.25, harder 0.2, hardest 0.15; 30% forced
-     * examples.
+     * examples; 60% of the chains (full and forced alike) in a random admissible order ({@link
+     * ArithmeticTask#randomOrder}), the rest canonical.
      */
     public static final Mix DEFAULT =
         new Mix(
@@ -46,13 +50,18 @@ public final class TrainingExamples implements Iterator<TrainingExample> {
                 Bucket.HARD, 0.25,
                 Bucket.HARDER, 0.2,
                 Bucket.HARDEST, 0.15),
-            0.3);
+            0.3,
+            0.6);
 
     /** Validates and copies. */
     public Mix {
       bucketWeights = Map.copyOf(bucketWeights);
       if (!(forcedFraction >= 0 && forcedFraction <= 1)) {
         throw new IllegalArgumentException("forcedFraction must be in [0, 1], got " + forcedFraction);
+      }
+      if (!(randomOrderFraction >= 0 && randomOrderFraction <= 1)) {
+        throw new IllegalArgumentException(
+            "randomOrderFraction must be in [0, 1], got " + randomOrderFraction);
       }
       double sum = 0;
       for (double w : bucketWeights.values()) {
@@ -66,7 +75,17 @@ public final class TrainingExamples implements Iterator<TrainingExample> {
       }
     }
 
-    /** Every bucket equally likely. */
+    /** Canonical chains only ({@code randomOrderFraction} 0). */
+    public Mix(Map<Bucket, Double> bucketWeights, double forcedFraction) {
+      this(bucketWeights, forcedFraction, 0.0);
+    }
+
+    /** The same mix with another fraction of random-order chains. */
+    public Mix withRandomOrderFraction(double fraction) {
+      return new Mix(bucketWeights, forcedFraction, fraction);
+    }
+
+    /** Every bucket equally likely; canonical chains only. */
     public static Mix uniform(double forcedFraction) {
       Map<Bucket, Double> w = new EnumMap<>(Bucket.class);
       for (Bucket b : Bucket.values()) {
@@ -140,6 +159,9 @@ public final class TrainingExamples implements Iterator<TrainingExample> {
     Problem p = ArithmeticTask.generate(random, bucket);
     while (excluded.contains(p.expression())) {
       p = ArithmeticTask.generate(random, bucket);
+    }
+    if (mix.randomOrderFraction() > 0 && random.nextDouble() < mix.randomOrderFraction()) {
+      p = ArithmeticTask.randomOrder(p, random);
     }
     if (random.nextDouble() < mix.forcedFraction()) {
       return TrainingExample.forced(p, random.nextInt(p.ops() + 1));
