@@ -26,6 +26,8 @@ record LiveMethod(String name, String family, @Nullable Double param, Plan plan,
   static final int MAX_TOKENS = 160;
   static final Sampling SAMPLING = new Sampling(0.8, 1.0, 0, 0);
   static final Budget ROOMY = Budget.ofTokens(16_384);
+  /** The embedded model's answers are at most 5 digits and a newline. */
+  static final int ANSWER_TOKENS = 6;
 
   /** The methods of issue 4; the probe verifier only when a probe is given. */
   static List<LiveMethod> all(@Nullable LinearProbe probe, int forcedBudget) {
@@ -52,7 +54,7 @@ record LiveMethod(String name, String family, @Nullable Double param, Plan plan,
     m.add(new LiveMethod("FAST + probe convergence (k=2)", "fast-probe", 2.0,
         Plan.fast(MAX_TOKENS, new ThinkingExit.ProbeConvergence(2, 1, 10)), ROOMY));
     m.add(new LiveMethod("FAST + budget forcing (" + forcedBudget + " tokens)", "fast-forcing", (double) forcedBudget,
-        Plan.fast(MAX_TOKENS, ThinkingExit.BudgetForcing.DEFAULT), Budget.ofTokens(forcedBudget)));
+        Plan.fast(MAX_TOKENS, new ThinkingExit.BudgetForcing(ANSWER_TOKENS)), Budget.ofTokens(forcedBudget)));
     m.add(new LiveMethod("FAST, no exit (" + forcedBudget + " tokens)", "fast-capped", (double) forcedBudget,
         Plan.fast(MAX_TOKENS), Budget.ofTokens(forcedBudget)));
     return m;
