@@ -1,0 +1,28 @@
+package dev.bursar.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The embedding example of the README, compiled and run against a scripted backend. */
+final class ReadmeExampleTest {
+
+  @Test
+  void readmeExample_runsAsWritten() {
+    Backend backend = FakeBackend.of((prompt, i) -> "<think>25*3=75;17+75\n17+75=92\n</think>A:92\n");
+    // --- README example starts
+    var controller = ComputeController.builder()
+        .backend(backend)
+        .plan(Plan.selfConsistency(new Mode.SelfConsistency(16, StoppingRules.beta(0.95)), 160))
+        .budget(Budget.ofTokens(2_048).withDeadline(Duration.ofSeconds(20)))
+        .build();
+    String printed = switch (controller.run(Request.of("Q:17+25*3\n"))) {
+      case Outcome.Answered a -> a.answer() + " after " + a.samples() + " samples, " + a.outputTokens() + " tokens";
+      case Outcome.Abstained a -> "no answer: " + a.reason();
+      case Outcome.Failed f -> "failed: " + f.error();
+    };
+    // --- README example ends
+    assertThat(printed).isEqualTo("92 after 4 samples, 172 tokens");
+  }
+}
