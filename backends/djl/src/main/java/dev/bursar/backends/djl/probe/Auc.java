@@ -43,4 +43,40 @@ public final class Auc {
     if (pos == 0 || neg == 0) return Double.NaN;
     return (rankSumPos - pos * (pos + 1) / 2.0) / ((double) pos * neg);
   }
+
+  /**
+   * {@return the AUC over positive-negative pairs that share a group only (ties one half), or NaN
+   * when no group holds both classes}. With events grouped by problem and step index this asks what
+   * step-level search asks of a verifier: among sibling candidates, does the right one score higher?
+   */
+  public static double withinGroups(double[] scores, boolean[] labels, Object[] groups) {
+    if (scores.length != labels.length || scores.length != groups.length) {
+      throw new IllegalArgumentException("scores, labels and groups differ in length");
+    }
+    var byGroup = new java.util.LinkedHashMap<Object, java.util.List<Integer>>();
+    for (int i = 0; i < scores.length; i++) byGroup.computeIfAbsent(groups[i], k -> new java.util.ArrayList<>()).add(i);
+    double wins = 0;
+    long pairs = 0;
+    for (var members : byGroup.values()) {
+      for (int i : members) {
+        if (!labels[i]) continue;
+        for (int j : members) {
+          if (labels[j]) continue;
+          pairs++;
+          wins += scores[i] > scores[j] ? 1 : scores[i] == scores[j] ? 0.5 : 0;
+        }
+      }
+    }
+    return pairs == 0 ? Double.NaN : wins / pairs;
+  }
+
+  /** {@return the number of positive-negative pairs that share a group} */
+  public static long pairsWithinGroups(boolean[] labels, Object[] groups) {
+    var pos = new java.util.HashMap<Object, Long>();
+    var neg = new java.util.HashMap<Object, Long>();
+    for (int i = 0; i < labels.length; i++) (labels[i] ? pos : neg).merge(groups[i], 1L, Long::sum);
+    long n = 0;
+    for (var e : pos.entrySet()) n += e.getValue() * neg.getOrDefault(e.getKey(), 0L);
+    return n;
+  }
 }

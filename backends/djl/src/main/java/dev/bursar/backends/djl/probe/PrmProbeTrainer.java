@@ -36,8 +36,9 @@ import org.jspecify.annotations.Nullable;
  *       (60%), validation (20%) and test (20%), so all rollouts and steps of one problem land in one
  *       split.
  *   <li><b>Rollouts.</b> {@code samplesPerProblem} completions of the prompt {@code Q:<expr>\n}
- *       sampled at {@link Options#temperature()} (default 1.0, so both right and wrong steps occur),
- *       up to {@link ArithmeticTask#MAX_SEQUENCE_TOKENS} tokens.
+ *       sampled at {@link Options#temperature()} (default 0.8: near the controller's sampling, hot
+ *       enough that both right and wrong steps occur), up to {@link
+ *       ArithmeticTask#MAX_SEQUENCE_TOKENS} tokens.
  *   <li><b>Labels.</b> {@link StepEvents#of}: one event per complete thinking line, labelled with
  *       {@link dev.bursar.backends.djl.task.StepCheck#correct()} (this step and every earlier one
  *       valid), plus one for the answer line (no wrong step and the answer is right).
@@ -79,9 +80,9 @@ public final class PrmProbeTrainer {
    */
   public record Options(int rollouts, int samplesPerProblem, long seed, double temperature, double[] lambdas,
       int[] layers, String command) {
-    /** 2,000 rollouts, 4 per problem, temperature 1.0, lambdas 1e-3..1, all layers. */
-    public static final Options DEFAULT = new Options(2000, 4, DEFAULT_SEED, 1.0,
-        new double[] {1e-3, 1e-2, 1e-1, 1}, new int[0], "bursar train-probe");
+    /** 6,000 rollouts, 4 per problem, temperature 0.8, lambdas 1e-5..1, all layers. */
+    public static final Options DEFAULT = new Options(6000, 4, DEFAULT_SEED, 0.8,
+        new double[] {1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1}, new int[0], "bursar train-probe");
 
     public Options {
       if (rollouts < 1) throw new IllegalArgumentException("rollouts must be >= 1, was " + rollouts);
@@ -147,8 +148,12 @@ public final class PrmProbeTrainer {
    * @param validationAuc validation AUC of the train-only fit with that lambda
    * @param testAuc test AUC of the train + validation refit, all events
    * @param testAucSteps the same on step events only
+   * @param testSiblingAuc the same over sibling pairs only ({@link Auc#withinGroups}: events of
+   *     one test problem at the same step index, one right and one wrong), which is what step-level
+   *     search needs
    */
-  public record LayerResult(int layer, double lambda, double validationAuc, double testAuc, double testAucSteps) {}
+  public record LayerResult(int layer, double lambda, double validationAuc, double testAuc, double testAucSteps,
+      double testSiblingAuc) {}
 
   /**
    * Counts of one group of events.
@@ -178,12 +183,15 @@ public final class PrmProbeTrainer {
    * @param answerCount answer events in all splits
    * @param confidenceTestAuc test AUC of the step-confidence baseline, all events
    * @param confidenceTestAucSteps the same on step events only
+   * @param confidenceSiblingAuc the same over sibling pairs
+   * @param siblingPairs right-wrong sibling pairs in the test split
    * @param bucketTest the chosen probe's test AUC and counts per bucket
    * @param elapsed wall time
    */
   public record Report(LinearProbe probe, Options options, List<LayerResult> layers, LayerResult chosen, int problems,
       int rollouts, int rolloutsAnswered, Map<Split, Count> counts, Count stepCount, Count answerCount,
-      double confidenceTestAuc, double confidenceTestAucSteps, Map<Bucket, BucketResult> bucketTest, Duration elapsed) {
+      double confidenceTestAuc, double confidenceTestAucSteps, double confidenceSiblingAuc, long siblingPairs,
+      Map<Bucket, BucketResult> bucketTest, Duration elapsed) {
 
     /** {@return all events over the splits} */
     public Count total() {
@@ -208,6 +216,8 @@ public final class PrmProbeTrainer {
       sb.append("per layer (test AUC): ");
       for (LayerResult r : layers) sb.append(String.format(Locale.ROOT, "L%d=%.4f ", r.layer(), r.testAuc()));
       sb.append('\n');
+      sb.append(String.format(Locale.ROOT, "sibling AUC (right vs wrong candidate for the same problem and step, %d test "
+          + "pairs): probe %.4f, step-confidence %.4f%n", siblingPairs, chosen.testSiblingAuc(), confidenceSiblingAuc));
       Count t = total();
       sb.append(String.format(Locale.ROOT, "%d rollouts of %d problems, %d events (%d steps, %d answers), base rate %.4f%n",
           rollouts, problems, t.events(), stepCount.events(), answerCount.events(), t.baseRate()));
@@ -235,15 +245,16 @@ public final class PrmProbeTrainer {
             c.events(), c.baseRate()));
       }
       sb.append("\n- wall time: ").append(elapsed.toSeconds()).append(" s\n\n");
-      sb.append("| layer | best lambda | validation AUC | test AUC (all events) | test AUC (steps only) |\n");
-      sb.append("|---:|---:|---:|---:|---:|\n");
+      sb.append("| layer | best lambda | validation AUC | test AUC (all events) | test AUC (steps only) "
+          + "| test sibling AUC (" + siblingPairs + " pairs) |\n");
+      sb.append("|---:|---:|---:|---:|---:|---:|\n");
       for (LayerResult r : layers) {
-        sb.append(String.format(Locale.ROOT, "| %d%s | %s | %.4f | %.4f | %.4f |%n", r.layer(),
+        sb.append(String.format(Locale.ROOT, "| %d%s | %s | %.4f | %.4f | %.4f | %.4f |%n", r.layer(),
             r.layer() == chosen.layer() ? " (chosen)" : "", fmt(r.lambda()), r.validationAuc(), r.testAuc(),
-            r.testAucSteps()));
+            r.testAucSteps(), r.testSiblingAuc()));
       }
-      sb.append(String.format(Locale.ROOT, "| step-confidence baseline | - | - | %.4f | %.4f |%n%n", confidenceTestAuc,
-          confidenceTestAucSteps));
+      sb.append(String.format(Locale.ROOT, "| step-confidence baseline | - | - | %.4f | %.4f | %.4f |%n%n",
+          confidenceTestAuc, confidenceTestAucSteps, confidenceSiblingAuc));
       sb.append("| bucket | test events | base rate | test AUC (chosen layer) |\n|---|---:|---:|---:|\n");
       for (var e : bucketTest.entrySet()) {
         BucketResult b = e.getValue();
@@ -273,9 +284,11 @@ public final class PrmProbeTrainer {
     List<Split> splits = new ArrayList<>();
     List<Bucket> buckets = new ArrayList<>();
     List<Double> confidence = new ArrayList<>();
+    List<String> expressions = new ArrayList<>();
     for (Rollout r : rollouts) {
       for (int i = 0; i < r.events().size(); i++) {
         events.add(r.events().get(i));
+        expressions.add(r.problem().expression());
         splits.add(r.split());
         buckets.add(r.problem().bucket());
         confidence.add(r.stepConfidence()[i]);
@@ -305,6 +318,13 @@ public final class PrmProbeTrainer {
     int[] test = indices(splits, Split.TEST);
     int[] trainVal = concat(train, val);
     int[] testSteps = Arrays.stream(test).filter(i -> events.get(i).kind() == StepEvents.Kind.STEP).toArray();
+    Object[] testGroups = new Object[test.length];
+    for (int k = 0; k < test.length; k++) {
+      StepEvents.Event e = events.get(test[k]);
+      testGroups[k] = expressions.get(test[k]) + "#" + e.kind() + "#" + e.index();
+    }
+    boolean[] testLabels = labels(y, test);
+    long siblingPairs = Auc.pairsWithinGroups(testLabels, testGroups);
 
     List<LayerResult> results = new ArrayList<>();
     LayerResult best = null;
@@ -328,9 +348,10 @@ public final class PrmProbeTrainer {
       double[] testScores = refit.score(rows(x, test));
       double testAuc = Auc.of(testScores, labels(y, test));
       double testAucSteps = Auc.of(refit.score(rows(x, testSteps)), labels(y, testSteps));
-      var r = new LayerResult(layer, bestLambda, bestVal, testAuc, testAucSteps);
-      log.printf(Locale.ROOT, "train-probe: layer %d: lambda %s, validation AUC %.4f, test AUC %.4f (steps only %.4f)%n",
-          layer, fmt(bestLambda), bestVal, testAuc, testAucSteps);
+      double sibling = Auc.withinGroups(testScores, testLabels, testGroups);
+      var r = new LayerResult(layer, bestLambda, bestVal, testAuc, testAucSteps, sibling);
+      log.printf(Locale.ROOT, "train-probe: layer %d: lambda %s, validation AUC %.4f, test AUC %.4f (steps only %.4f, "
+          + "siblings %.4f)%n", layer, fmt(bestLambda), bestVal, testAuc, testAucSteps, sibling);
       results.add(r);
       if (best == null || r.validationAuc() > best.validationAuc()) {
         best = r;
@@ -343,6 +364,7 @@ public final class PrmProbeTrainer {
     // baseline: step confidence on the same test events (NaN where unaligned: scored lowest)
     double confAll = Auc.of(confidenceScores(confidence, test), labels(y, test));
     double confSteps = Auc.of(confidenceScores(confidence, testSteps), labels(y, testSteps));
+    double confSibling = Auc.withinGroups(confidenceScores(confidence, test), testLabels, testGroups);
 
     Map<Bucket, BucketResult> perBucket = new EnumMap<>(Bucket.class);
     for (Bucket b : Bucket.values()) {
@@ -367,10 +389,11 @@ public final class PrmProbeTrainer {
     int answered = (int) rollouts.stream().filter(Rollout::answered).count();
     int problems = (int) rollouts.stream().map(r -> r.problem().expression()).distinct().count();
     var report = new Report(bestFit.toProbe(best.layer()), o, List.copyOf(results), best, problems, rollouts.size(),
-        answered, counts, steps, answers, confAll, confSteps, perBucket, Duration.ofNanos(System.nanoTime() - t0));
-    log.printf(Locale.ROOT, "train-probe: chose layer %d (validation AUC %.4f): held-out test AUC %.4f; "
-        + "step-confidence baseline %.4f; %d s%n", best.layer(), best.validationAuc(), best.testAuc(), confAll,
-        report.elapsed().toSeconds());
+        answered, counts, steps, answers, confAll, confSteps, confSibling, siblingPairs, perBucket,
+        Duration.ofNanos(System.nanoTime() - t0));
+    log.printf(Locale.ROOT, "train-probe: chose layer %d (validation AUC %.4f): held-out test AUC %.4f, sibling AUC "
+        + "%.4f; step-confidence baseline %.4f, siblings %.4f; %d s%n", best.layer(), best.validationAuc(),
+        best.testAuc(), best.testSiblingAuc(), confAll, confSibling, report.elapsed().toSeconds());
     return report;
   }
 
@@ -379,9 +402,9 @@ public final class PrmProbeTrainer {
     report.probe().write(file, report.comment());
     Count t = report.total();
     String meta = String.format(Locale.ROOT,
-        "auc=%.6f%nvalidation_auc=%.6f%nbase_rate=%.6f%nevents=%d%nsteps=%d%nrollouts=%d%nproblems=%d%nseed=%d%n"
+        "auc=%.6f%nsibling_auc=%.6f%nvalidation_auc=%.6f%nbase_rate=%.6f%nevents=%d%nsteps=%d%nrollouts=%d%nproblems=%d%nseed=%d%n"
             + "temperature=%s%nlambda=%s%n",
-        report.chosen().testAuc(), report.chosen().validationAuc(), t.baseRate(), t.events(),
+        report.chosen().testAuc(), report.chosen().testSiblingAuc(), report.chosen().validationAuc(), t.baseRate(), t.events(),
         report.stepCount().events(), report.rollouts(), report.problems(), report.options().seed(),
         fmt(report.options().temperature()), fmt(report.chosen().lambda()));
     try {

@@ -31,4 +31,15 @@ final class AucTest {
     assertThatThrownBy(() -> Auc.of(new double[] {0.1}, new boolean[] {true, false}))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void withinGroups_countsOnlyPairsThatShareAGroup() {
+    // group a: pos 0.9 vs negs 0.8 (win) and 0.95 (loss); group b: pos 0.1 vs neg 0.2 (loss); group c: no negative
+    double[] s = {0.9, 0.8, 0.95, 0.1, 0.2, 0.5};
+    boolean[] y = {true, false, false, true, false, true};
+    Object[] g = {"a", "a", "a", "b", "b", "c"};
+    assertThat(Auc.pairsWithinGroups(y, g)).isEqualTo(3);
+    assertThat(Auc.withinGroups(s, y, g)).isCloseTo(1 / 3.0, within(1e-12));
+    assertThat(Auc.withinGroups(s, y, new Object[] {"a", "b", "c", "d", "e", "f"})).isNaN();
+  }
 }

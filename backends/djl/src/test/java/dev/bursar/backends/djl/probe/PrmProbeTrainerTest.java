@@ -52,6 +52,8 @@ final class PrmProbeTrainerTest {
     assertThat(a.layers()).extracting(PrmProbeTrainer.LayerResult::layer).containsExactly(1, 2, 3);
     assertThat(a.chosen().layer()).isEqualTo(ScriptedWhiteBox.INFORMATIVE_LAYER);
     assertThat(a.chosen().testAuc()).isGreaterThan(0.95);
+    assertThat(a.siblingPairs()).isPositive();
+    assertThat(a.chosen().testSiblingAuc()).isGreaterThan(0.9);
     assertThat(a.layers().get(0).testAuc()).isBetween(0.3, 0.7);
     assertThat(a.total().baseRate()).isBetween(0.4, 0.9);
     assertThat(a.stepCount().events() + a.answerCount().events()).isEqualTo(a.total().events());
@@ -69,7 +71,7 @@ final class PrmProbeTrainerTest {
     assertThat(back.layer()).isEqualTo(2);
     assertThat(back.weights()).hasSize(ScriptedWhiteBox.WIDTH);
     String text = Files.readString(file);
-    assertThat(text).contains("# Process reward probe", "command: test", "auc=", "base_rate=", "steps=");
+    assertThat(text).contains("# Process reward probe", "command: test", "auc=", "sibling_auc=", "base_rate=", "steps=");
     assertThat(a.toMarkdown()).contains("| 2 (chosen) |", "step-confidence baseline");
   }
 
