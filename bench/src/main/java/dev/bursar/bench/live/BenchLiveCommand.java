@@ -1,14 +1,12 @@
 package dev.bursar.bench.live;
 
 import dev.bursar.backends.djl.DjlBackend;
-import dev.bursar.backends.djl.EmbeddedModel;
+import dev.bursar.backends.djl.probe.EmbeddedProbe;
 import dev.bursar.backends.djl.task.Bucket;
 import dev.bursar.backends.djl.task.Problem;
 import dev.bursar.backends.djl.task.ProblemSet;
 import dev.bursar.controller.LinearProbe;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,8 +27,6 @@ import picocli.CommandLine.Option;
             + "of arithmetic problems spread over the difficulty buckets.",
         "Writes DIR/summary.json (the replay shape plus a bucket field), DIR/report.md and DIR/accuracy_vs_tokens.svg."})
 public final class BenchLiveCommand implements Callable<Integer> {
-  static final String PROBE_RESOURCE = EmbeddedModel.RESOURCE_DIR + "prm-probe.properties";
-
   @Option(names = "--out", paramLabel = "DIR", defaultValue = "target/live", description = "Output directory (default: ${DEFAULT-VALUE}).")
   Path out;
 
@@ -101,16 +97,8 @@ public final class BenchLiveCommand implements Callable<Integer> {
   }
 
   /** {@return the PRM probe committed next to the embedded model, or null when there is none} */
-  static @Nullable LinearProbe embeddedProbe() throws IOException {
-    try (InputStream in = BenchLiveCommand.class.getResourceAsStream(PROBE_RESOURCE)) {
-      if (in == null) return null;
-      Path tmp = Files.createTempFile("bursar-prm-probe", ".properties");
-      try {
-        Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        return LinearProbe.read(tmp);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
-    }
+  static @Nullable LinearProbe embeddedProbe() {
+    return EmbeddedProbe.available() ? EmbeddedProbe.load() : null;
   }
+
 }

@@ -82,7 +82,7 @@ final class ControllerOnEmbeddedModelTest {
   }
 
   @Test
-  void deepSearch_withStepConfidence_andWithTheProbe_answers() throws Exception {
+  void deepSearch_withStepConfidence_andWithTheProbe_answers() {
     var conf = Plan.deepSearch(new Mode.DeepSearch(2, 3, 12, Verifiers.stepConfidence(), false), 40);
     assertThat(right(run(conf, 3_000, easy.getFirst()), easy.getFirst())).isTrue();
     LinearProbe probe = BenchLiveCommand.embeddedProbe();
