@@ -119,6 +119,7 @@ public final class SvgPlot {
   }
 
   private static String fmt(double v) {
+    if (Math.abs(v) < 1e-9) v = 0; // no "-0" tick
     if (v >= 1000) return String.format(Locale.ROOT, "%.0fk", v / 1000).replace(".0k", "k");
     return v == Math.rint(v) ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.1f", v);
   }
