@@ -173,6 +173,8 @@ public final class DjlBackend implements WhiteBoxBackend {
   }
 
   private int[] encodePrompt(String text) {
+    // The tokenizer is native too: check before touching it, so a closed backend says so.
+    if (closed.get()) throw new BackendException(name + " is closed", false);
     int[] ids = codec.encode(text, true);
     if (ids.length == 0) throw new BackendException(name + ": empty prompt", false);
     return ids;

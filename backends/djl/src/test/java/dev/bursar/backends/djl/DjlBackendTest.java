@@ -191,4 +191,12 @@ final class DjlBackendTest {
     assertThatThrownBy(() -> DjlBackend.builder().modelDirectory(dir.resolve("nope")).build())
         .hasMessageContaining("missing config.json");
   }
+
+  @Test
+  void generate_afterClose_failsWithBackendException() {
+    var b = DjlBackend.builder().modelDirectory(dir).build();
+    b.close();
+    assertThatThrownBy(() -> run(b, PROMPT, 1, 4, HOT)).isInstanceOf(BackendException.class).hasMessageContaining("is closed");
+    assertThatThrownBy(() -> b.hiddenStates(PROMPT, 1, new int[] {0})).isInstanceOf(BackendException.class);
+  }
 }
