@@ -150,6 +150,11 @@ public final class DjlBackend implements WhiteBoxBackend {
     return out;
   }
 
+  /** The tokenizer is native too: check before touching it, so a closed backend says so. */
+  private void requireOpen() {
+    if (closed.get()) throw new BackendException(name + " is closed", false);
+  }
+
   private <T> T call(Callable<T> work, AtomicBoolean abandoned) {
     if (closed.get()) throw new BackendException(name + " is closed", false);
     Future<T> f;
@@ -173,8 +178,7 @@ public final class DjlBackend implements WhiteBoxBackend {
   }
 
   private int[] encodePrompt(String text) {
-    // The tokenizer is native too: check before touching it, so a closed backend says so.
-    if (closed.get()) throw new BackendException(name + " is closed", false);
+    requireOpen();
     int[] ids = codec.encode(text, true);
     if (ids.length == 0) throw new BackendException(name + ": empty prompt", false);
     return ids;
@@ -211,6 +215,7 @@ public final class DjlBackend implements WhiteBoxBackend {
    */
   @Override
   public float[][] hiddenStates(String text, int layer, int[] positions) {
+    requireOpen();
     int[] plain = codec.encode(text, false);
     int[] framed = encodePrompt(text);
     int offset = framed.length - plain.length;
