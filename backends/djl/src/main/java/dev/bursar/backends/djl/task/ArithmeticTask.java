@@ -26,7 +26,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>Step line: {@code a op b=c;rest} where {@code rest} is the whole expression after replacing
  *       {@code a op b} by {@code c} (parentheses around a lone number are dropped); the last step
  *       is just {@code a op b=c}. Canonical order: innermost-leftmost parenthesised group first;
- *       inside a group the leftmost {@code *}, else the leftmost {@code +}/{@code -}.
+ *       inside a group the leftmost {@code *}, else the leftmost {@code +}/{@code -}. Training
+ *       chains may also use any other admissible order ({@link #randomOrder}) and write the
+ *       operands of a {@code +} or {@code *} step swapped ({@link #swapOperands}: {@code
+ *       25*3} as {@code 3*25=75;17+75}); {@link StepChecker} accepts both.
  *   <li>Values: non-negative integers; operands have at most {@link #MAX_OPERAND_DIGITS} digits,
  *       every intermediate value and the answer are below {@link #MAX_VALUE}; no unary minus.
  * </ul>
@@ -166,6 +169,33 @@ public final class ArithmeticTask {
       }
     }
     return problem;
+  }
+
+  /**
+   * The same chain with the operands of commutative steps written in random order: each {@code +}
+   * or {@code *} step {@code a op b=c;rest} becomes {@code b op a=c;rest} with probability {@code
+   * probability} ({@code -} steps are never swapped). The reduced operation, its result and the
+   * {@code rest} rewrite are unchanged, so the chain still checks as valid with {@link StepChecker}
+   * (which accepts swapped operands of {@code +} and {@code *}) and has the same length; sampled
+   * chains then compute the same products and sums through different token sequences.
+   * Deterministic for a given generator state; draws one number per commutative step.
+   *
+   * @param problem a problem (expression, answer and bucket are kept)
+   * @param probability per-step swap probability, in {@code [0, 1]}
+   */
+  public static Problem swapOperands(Problem problem, RandomGenerator random, double probability) {
+    if (!(probability >= 0 && probability <= 1)) {
+      throw new IllegalArgumentException("probability must be in [0, 1], got " + probability);
+    }
+    List<Step> steps = new ArrayList<>(problem.steps().size());
+    for (Step s : problem.steps()) {
+      if ((s.op() == '+' || s.op() == '*') && random.nextDouble() < probability) {
+        steps.add(new Step(s.right(), s.op(), s.left(), s.result(), s.rest()));
+      } else {
+        steps.add(s);
+      }
+    }
+    return new Problem(problem.expression(), problem.answer(), steps, problem.bucket());
   }
 
   /** {@code generate(new Random(seed), difficulty)}. */

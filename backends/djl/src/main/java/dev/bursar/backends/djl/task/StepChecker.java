@@ -15,7 +15,8 @@ import org.jspecify.annotations.Nullable;
  * reduction the current expression allows next without changing its value (any legal one, not
  * only the canonical one: in {@code (1+2)*(3+4)} both sums may go first; in {@code 17+25*3} only
  * {@code 25*3}; in {@code 9+4-2} also {@code 4-2}, by associativity, but in {@code 9-4+2} not
- * {@code 4+2}; in {@code 2*3*4} also {@code 3*4}), {@code c} is
+ * {@code 4+2}; in {@code 2*3*4} also {@code 3*4}; the operands of a {@code +} or {@code *} may be
+ * written in either order, {@code 3*25} for {@code 25*3}, but those of a {@code -} may not), {@code c} is
  * its value and {@code rest} is the current expression with it replaced (parentheses around a lone
  * number dropped). See {@link StepCheck} for the fields.
  */
@@ -156,12 +157,36 @@ public final class StepChecker {
           StepCheck.Verdict.EXTRA_STEP, arithmeticOk, false, false, expected,
           "the expression is already reduced to " + state.getFirst(), next);
     }
-    Expr.Reduction match = null;
-    for (Expr.Reduction cand : Expr.candidates(state)) {
+    // every candidate the line may name: the operation as written, or for '+' and '*' with its
+    // operands swapped (never for '-'); when several match (8+8+8 has two '8+8'), the one whose
+    // rewrite the line gives wins
+    List<Expr.Reduction> matches = new ArrayList<>();
+    List<Boolean> swaps = new ArrayList<>();
+    List<Expr.Reduction> candidates = Expr.candidates(state);
+    for (Expr.Reduction cand : candidates) {
       if (cand.left() == a && cand.op() == op && cand.right() == b
           && state.get(cand.opIndex() - 1).equals(m.group(1))
           && state.get(cand.opIndex() + 1).equals(m.group(3))) {
-        match = cand;
+        matches.add(cand);
+        swaps.add(false);
+      }
+    }
+    if (op == '+' || op == '*') {
+      for (Expr.Reduction cand : candidates) {
+        if (cand.left() == b && cand.op() == op && cand.right() == a
+            && state.get(cand.opIndex() - 1).equals(m.group(3))
+            && state.get(cand.opIndex() + 1).equals(m.group(1))) {
+          matches.add(cand);
+          swaps.add(true);
+        }
+      }
+    }
+    Expr.Reduction match = matches.isEmpty() ? null : matches.getFirst();
+    boolean swapped = !matches.isEmpty() && swaps.getFirst();
+    for (int k = 0; k < matches.size(); k++) {
+      if (rewriteMatches(matches.get(k), rest)) {
+        match = matches.get(k);
+        swapped = swaps.get(k);
         break;
       }
     }
@@ -178,11 +203,7 @@ public final class StepChecker {
           a + String.valueOf(op) + b + " is " + trueValue + ", not " + c, next);
     }
     String reduced = Expr.join(match.after());
-    boolean restOk =
-        match.after().size() == 1
-            ? rest == null || rest.equals(reduced)
-            : rest != null && rest.equals(reduced);
-    if (!restOk) {
+    if (!rewriteMatches(match, rest)) {
       return new Result(
           StepCheck.Verdict.REWRITE_ERROR, true, false, false, expected,
           rest == null
@@ -192,7 +213,13 @@ public final class StepChecker {
     boolean canonical = line.equals(expected);
     return new Result(
         StepCheck.Verdict.VALID, true, true, canonical, expected,
-        canonical ? "ok" : "ok (valid, not the canonical order)", match.after());
+        canonical ? "ok" : swapped ? "ok (valid, operands swapped)" : "ok (valid, not the canonical order)",
+        match.after());
+  }
+
+  private static boolean rewriteMatches(Expr.Reduction r, @Nullable String rest) {
+    String reduced = Expr.join(r.after());
+    return r.after().size() == 1 ? rest == null || rest.equals(reduced) : rest != null && rest.equals(reduced);
   }
 
   private static @Nullable List<String> writtenState(@Nullable String rest, long c) {

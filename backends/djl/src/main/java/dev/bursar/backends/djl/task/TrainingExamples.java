@@ -13,7 +13,9 @@ import java.util.stream.StreamSupport;
 /**
  * A seeded, infinite source of {@link TrainingExample}s: each draws a bucket by weight, a problem
  * from it, with probability {@link Mix#randomOrderFraction()} re-orders its chain of thought
- * ({@link ArithmeticTask#randomOrder}), and with probability {@link Mix#forcedFraction()} turns it into a {@linkplain
+ * ({@link ArithmeticTask#randomOrder}), writes each {@code +}/{@code *} step's operands swapped with
+ * probability {@link Mix#swapFraction()} ({@link ArithmeticTask#swapOperands}), and with
+ * probability {@link Mix#forcedFraction()} turns it into a {@linkplain
  * TrainingExample.Kind#FORCED forced} example with a uniform number of shown steps in {@code
  * 0..ops}. The same seed and mix give the same sequence. Not thread-safe (one per loader thread,
  * with different seeds).
@@ -34,8 +36,14 @@ public final class TrainingExamples implements Iterator<TrainingExample> {
    * @param forcedFraction probability that an example is forced rather than full, in {@code [0, 1]}
    * @param randomOrderFraction probability that an example's chain (full or forced) is in a random
    *     admissible order rather than the canonical one, in {@code [0, 1]}
+   * @param swapFraction probability that a {@code +} or {@code *} step of a chain is written with
+   *     its operands swapped ({@link ArithmeticTask#swapOperands}), per step, in {@code [0, 1]}
    */
-  public record Mix(Map<Bucket, Double> bucketWeights, double forcedFraction, double randomOrderFraction) {
+  public record Mix(
+      Map<Bucket, Double> bucketWeights,
+      double forcedFraction,
+      double randomOrderFraction,
+      double swapFraction) {
 
     /**
      * Default mix: weights easy 0.15, medium 0.25, hard 0.25, harder 0.2, hardest 0.15; 30% forced
@@ -52,6 +60,7 @@ public final class TrainingExamples implements Iterator<TrainingExample> {
                 Bucket.HARDER, 0.2,
                 Bucket.HARDEST, 0.15),
             0.3,
+            0.0,
             0.0);
 
     /** Validates and copies. */
@@ -63,6 +72,9 @@ public final class TrainingExamples implements Iterator<TrainingExample> {
       if (!(randomOrderFraction >= 0 && randomOrderFraction <= 1)) {
         throw new IllegalArgumentException(
             "randomOrderFraction must be in [0, 1], got " + randomOrderFraction);
+      }
+      if (!(swapFraction >= 0 && swapFraction <= 1)) {
+        throw new IllegalArgumentException("swapFraction must be in [0, 1], got " + swapFraction);
       }
       double sum = 0;
       for (double w : bucketWeights.values()) {
@@ -76,14 +88,24 @@ public final class TrainingExamples implements Iterator<TrainingExample> {
       }
     }
 
-    /** Canonical chains only ({@code randomOrderFraction} 0). */
+    /** No operand swaps ({@code swapFraction} 0). */
+    public Mix(Map<Bucket, Double> bucketWeights, double forcedFraction, double randomOrderFraction) {
+      this(bucketWeights, forcedFraction, randomOrderFraction, 0.0);
+    }
+
+    /** Canonical chains only ({@code randomOrderFraction} and {@code swapFraction} 0). */
     public Mix(Map<Bucket, Double> bucketWeights, double forcedFraction) {
-      this(bucketWeights, forcedFraction, 0.0);
+      this(bucketWeights, forcedFraction, 0.0, 0.0);
     }
 
     /** The same mix with another fraction of random-order chains. */
     public Mix withRandomOrderFraction(double fraction) {
-      return new Mix(bucketWeights, forcedFraction, fraction);
+      return new Mix(bucketWeights, forcedFraction, fraction, swapFraction);
+    }
+
+    /** The same mix with another per-step probability of swapped commutative operands. */
+    public Mix withSwapFraction(double fraction) {
+      return new Mix(bucketWeights, forcedFraction, randomOrderFraction, fraction);
     }
 
     /** Every bucket equally likely; canonical chains only. */
@@ -163,6 +185,9 @@ public final class TrainingExamples implements Iterator<TrainingExample> {
     }
     if (mix.randomOrderFraction() > 0 && random.nextDouble() < mix.randomOrderFraction()) {
       p = ArithmeticTask.randomOrder(p, random);
+    }
+    if (mix.swapFraction() > 0) {
+      p = ArithmeticTask.swapOperands(p, random, mix.swapFraction());
     }
     if (random.nextDouble() < mix.forcedFraction()) {
       return TrainingExample.forced(p, random.nextInt(p.ops() + 1));

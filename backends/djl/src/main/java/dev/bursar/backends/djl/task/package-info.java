@@ -18,7 +18,10 @@
  * followed by {@code ;} and the whole remaining expression with that operation replaced by its
  * value (omitted on the last step, where the remaining expression is just {@code c}). Operations are
  * reduced in the canonical order: innermost (leftmost) parenthesised group first, inside it the
- * leftmost {@code *}, else the leftmost {@code +}/{@code -}. See {@link
+ * leftmost {@code *}, else the leftmost {@code +}/{@code -}. Training mixes may also use any
+ * other admissible order and write the operands of {@code +}/{@code *} steps swapped ({@link
+ * dev.bursar.backends.djl.task.TrainingExamples.Mix}); {@link
+ * dev.bursar.backends.djl.task.StepChecker} accepts both. See {@link
  * dev.bursar.backends.djl.task.ArithmeticTask} for the constants and the probe suffix.
  *
  * <h2>Entry points</h2>

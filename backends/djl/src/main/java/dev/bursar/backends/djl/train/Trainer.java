@@ -87,6 +87,10 @@ public final class Trainer {
       return new Settings(model, seed, steps, b, learningRate, warmupSteps, maxDuration, mix, logEvery);
     }
 
+    public Settings withMix(TrainingExamples.Mix m) {
+      return new Settings(model, seed, steps, batchSize, learningRate, warmupSteps, maxDuration, m, logEvery);
+    }
+
     public Settings withLogEvery(int n) {
       return new Settings(model, seed, steps, batchSize, learningRate, warmupSteps, maxDuration, mix, n);
     }
@@ -115,6 +119,10 @@ public final class Trainer {
     log.printf(Locale.ROOT, "train-model: %,d parameters (hidden %d, layers %d, heads %d/%d kv, mlp %d), %d steps x %d sequences, lr %.1e, seed %d, %s%n",
         s.model().parameterCount(), s.model().hiddenSize(), s.model().numHiddenLayers(), s.model().numAttentionHeads(),
         s.model().numKeyValueHeads(), s.model().intermediateSize(), s.steps(), s.batchSize(), s.learningRate(), s.seed(), device);
+    if (s.mix().randomOrderFraction() > 0 || s.mix().swapFraction() > 0) {
+      log.printf(Locale.ROOT, "train-model: mix random-order %.2f, swap %.2f, forced %.2f%n",
+          s.mix().randomOrderFraction(), s.mix().swapFraction(), s.mix().forcedFraction());
+    }
     try (TextCodec codec = TextCodec.load(out.resolve("tokenizer.json"));
         LlamaModel model = LlamaModel.random(s.model(), s.seed(), device)) {
       for (NDArray p : model.parameters().values()) p.setRequiresGradient(true);
@@ -283,15 +291,28 @@ public final class Trainer {
     }
   }
 
-  /** {@code Trainer OUT_DIR [steps] [minutes]}. */
+  /**
+   * {@code Trainer OUT_DIR [steps] [minutes] [--random-order F] [--swap F]}: {@code --random-order}
+   * sets {@link TrainingExamples.Mix#randomOrderFraction()}, {@code --swap} {@link
+   * TrainingExamples.Mix#swapFraction()} (both 0 by default, the recipe of the committed weights).
+   */
   public static void main(String[] args) {
-    if (args.length < 1) {
-      System.err.println("usage: Trainer OUT_DIR [steps] [maxMinutes]");
+    java.util.List<String> pos = new java.util.ArrayList<>();
+    TrainingExamples.Mix mix = TrainingExamples.Mix.DEFAULT;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--random-order" -> mix = mix.withRandomOrderFraction(Double.parseDouble(args[++i]));
+        case "--swap" -> mix = mix.withSwapFraction(Double.parseDouble(args[++i]));
+        default -> pos.add(args[i]);
+      }
+    }
+    if (pos.isEmpty()) {
+      System.err.println("usage: Trainer OUT_DIR [steps] [maxMinutes] [--random-order F] [--swap F]");
       System.exit(2);
     }
-    Settings s = Settings.DEFAULT;
-    if (args.length > 1) s = s.withSteps(Integer.parseInt(args[1]));
-    if (args.length > 2) s = s.withMaxDuration(Duration.ofMinutes(Long.parseLong(args[2])));
-    train(s, Path.of(args[0]), System.out);
+    Settings s = Settings.DEFAULT.withMix(mix);
+    if (pos.size() > 1) s = s.withSteps(Integer.parseInt(pos.get(1)));
+    if (pos.size() > 2) s = s.withMaxDuration(Duration.ofMinutes(Long.parseLong(pos.get(2))));
+    train(s, Path.of(pos.get(0)), System.out);
   }
 }
