@@ -18,6 +18,10 @@ final class SelfConsistencyRunner {
     boolean needConfidence = pruning != null || mode.weighted();
     var tally = new Tally();
     List<Double> warmup = new ArrayList<>();
+    // Draw-ordered votes, kept so warm-up traces that fall below the threshold can be dropped (DeepConf).
+    List<@org.jspecify.annotations.Nullable String> keys = new ArrayList<>();
+    List<Double> weights = new ArrayList<>();
+    List<Double> confs = new ArrayList<>();
     double threshold = Double.NaN;
     int pruned = 0;
     boolean stop = false;
@@ -51,12 +55,19 @@ final class SelfConsistencyRunner {
         if (g.finish() == FinishReason.CANCELLED) {
           pruned++;
           tally.add(null);
+          keys.add(null);
+          weights.add(0.0);
+          confs.add(Double.NaN);
         } else {
           String key = RunContext.voteKey(ctx.answerOf(g));
           double conf = g.tokenConfidence() == null ? Double.NaN
               : Confidence.lowestWindow(g.tokenConfidence(), pruning == null ? 8 : pruning.window());
           if (pruning != null && Double.isNaN(threshold) && !Double.isNaN(conf)) warmup.add(conf);
-          tally.add(key, mode.weighted() && !Double.isNaN(conf) ? conf : 1.0);
+          double w = mode.weighted() && !Double.isNaN(conf) ? conf : 1.0;
+          tally.add(key, w);
+          keys.add(key);
+          weights.add(w);
+          confs.add(conf);
           voted.add(g);
         }
         if (mode.stop().shouldStop(tally)) stop = true;
@@ -64,15 +75,32 @@ final class SelfConsistencyRunner {
       if (pruning != null && Double.isNaN(threshold) && warmup.size() >= pruning.warmup()) {
         threshold = Confidence.percentile(warmup.stream().mapToDouble(Double::doubleValue).toArray(),
             100 - pruning.keepPercent());
+        tally = withoutWeakWarmup(keys, weights, confs, threshold);
       }
     }
     if (stop) ctx.exit(mode.stop().family() + "-stop");
     else if (tally.samples() >= cap) ctx.exit("max-samples");
     if (pruned > 0) ctx.exit("pruned:" + pruned);
-    String leader = mode.weighted() ? tally.weightedLeader() : tally.leader();
+    final Tally votes = tally;
+    String leader = mode.weighted() ? votes.weightedLeader() : votes.leader();
     if (leader == null) return ctx.abstained("no sample produced an answer", null);
     Generation first = voted.stream().filter(g -> leader.equals(RunContext.voteKey(ctx.answerOf(g)))).findFirst().orElseThrow();
-    double confidence = mode.weighted() ? tally.weightedLeaderShare() : tally.leaderShare();
+    double confidence = mode.weighted() ? votes.weightedLeaderShare() : votes.leaderShare();
     return ctx.answered(ctx.answerOf(first).orElse(leader), confidence, first.text());
+  }
+
+  /**
+   * Rebuilds the tally with the warm-up traces (every draw so far) whose lowest window confidence
+   * is below the new threshold turned into non-votes, as DeepConf excludes them; they still count
+   * as drawn samples.
+   */
+  private static Tally withoutWeakWarmup(List<@org.jspecify.annotations.Nullable String> keys, List<Double> weights,
+      List<Double> confs, double threshold) {
+    var t = new Tally();
+    for (int i = 0; i < keys.size(); i++) {
+      boolean weak = confs.get(i) < threshold; // NaN (unknown) is never weak
+      t.add(weak ? null : keys.get(i), weights.get(i));
+    }
+    return t;
   }
 }

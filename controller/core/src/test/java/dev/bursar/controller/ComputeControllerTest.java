@@ -198,4 +198,15 @@ final class ComputeControllerTest {
     var out = controller(b, Plan.fast(20), Budget.ofTokens(1000)).run(Request.of("q"));
     assertThat(out).isInstanceOfSatisfying(Outcome.Abstained.class, a -> assertThat(a.exits()).contains("length"));
   }
+
+  @Test
+  void pruning_dropsWarmupTracesBelowTheThresholdFromTheVote() {
+    // Warm-up: two unconfident "7" first, then two confident "92"; keeping 50% sets the bar between them.
+    var b = FakeBackend.of((prompt, i) -> i < 2 ? "<think>~~~~~~~~~~</think>A:7\n" : CHAIN);
+    var mode = new Mode.SelfConsistency(4, 4, StoppingRules.never(), new TracePruning(4, 50, 4), false);
+    var a = (Outcome.Answered) controller(b, Plan.selfConsistency(mode, 100), Budget.ofTokens(10_000)).run(Request.of("q"));
+    assertThat(a.answer()).isEqualTo("92");
+    assertThat(a.confidence()).isEqualTo(1.0);
+    assertThat(a.samples()).isEqualTo(4);
+  }
 }
