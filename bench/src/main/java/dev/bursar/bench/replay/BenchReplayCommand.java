@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
             + "the hindsight oracle) and report accuracy, tokens and samples per question on each pool's test half.",
         "Writes DIR/summary.json, DIR/report.md and DIR/accuracy_vs_tokens.svg."})
 public final class BenchReplayCommand implements Callable<Integer> {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--pools", arity = "1..*", paramLabel = "PATH", defaultValue = "../shared/data/pools",
       description = "Pool files (.jsonl) or directories holding them (default: ${DEFAULT-VALUE}).")
@@ -45,10 +46,10 @@ public final class BenchReplayCommand implements Callable<Integer> {
       case "random" -> SampleOrder.RANDOM;
       case "stored" -> SampleOrder.STORED;
       default -> throw new picocli.CommandLine.ParameterException(
-          new picocli.CommandLine(this), "--order must be random or stored, was '" + order + "'");
+          spec.commandLine(), "--order must be random or stored, was '" + order + "'");
     };
     if (seeds < 1) {
-      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--seeds must be >= 1, was " + seeds);
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--seeds must be >= 1, was " + seeds);
     }
     long start = System.nanoTime();
     System.err.printf("reading pools from %s%n", pools);
