@@ -28,6 +28,14 @@ public final class TrainModelCommand implements Callable<Integer> {
   @Option(names = "--steps", description = "Optimizer steps (default ${DEFAULT-VALUE}).", defaultValue = "20000")
   int steps;
 
+  @Option(names = "--random-order", description = "Fraction of training chains in a random admissible reduction order "
+      + "(default ${DEFAULT-VALUE}; the committed model: 0.6).", defaultValue = "0")
+  double randomOrder;
+
+  @Option(names = "--swap", description = "Per-step probability that a + or * step of a training chain has its operands "
+      + "swapped (default ${DEFAULT-VALUE}; the committed model: 0.5).", defaultValue = "0")
+  double swap;
+
   @Option(names = "--evaluate", description = "Evaluate afterwards and write evaluation.md (a few minutes).")
   boolean evaluate;
 
@@ -35,6 +43,7 @@ public final class TrainModelCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Trainer.Settings s = Trainer.Settings.DEFAULT.withSteps(steps).withMaxDuration(Duration.ofMinutes(minutes));
     if (seed != null) s = s.withSeed(seed);
+    s = s.withMix(s.mix().withRandomOrderFraction(randomOrder).withSwapFraction(swap));
     Trainer.train(s, out, System.out);
     if (evaluate) {
       Evaluator.Report r = Evaluator.evaluate(out, Evaluator.Options.DEFAULT, System.out);

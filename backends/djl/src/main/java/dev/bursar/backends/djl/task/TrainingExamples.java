@@ -47,9 +47,11 @@ public final class TrainingExamples implements Iterator<TrainingExample> {
 
     /**
      * Default mix: weights easy 0.15, medium 0.25, hard 0.25, harder 0.2, hardest 0.15; 30% forced
-     * examples; canonical chains only, the recipe of the committed weights. (A random admissible
-     * order for 60% of the chains, {@link ArithmeticTask#randomOrder}, was tried to decorrelate the
-     * errors of samples; it did not make self-consistency help, see the model card.)
+     * examples; canonical chains only, no operand swaps (the recipe of the earlier embedded weights).
+     * The committed embedded weights add random admissible orders for 60% of the chains and swapped
+     * {@code +}/{@code *} operands with probability 0.5 per step: {@code
+     * DEFAULT.withRandomOrderFraction(0.6).withSwapFraction(0.5)}, see the model card. (Random orders
+     * alone did not make self-consistency help: every path computed the same products the same way.)
      */
     public static final Mix DEFAULT =
         new Mix(

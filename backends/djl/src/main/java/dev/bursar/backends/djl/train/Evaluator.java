@@ -132,20 +132,34 @@ public final class Evaluator {
   }
 
   /**
-   * {@code Evaluator MODEL_DIR [perBucket] [temperature] [--card FILE [--train-log FILE]]}: prints the
-   * Markdown table; with {@code --card} also writes the model card around it.
+   * {@code Evaluator MODEL_DIR [perBucket] [temperature] [--card FILE [--train-log FILE]
+   * [--random-order F] [--swap F] [--minutes M] [--torch-threads N]]}: prints the Markdown table;
+   * with {@code --card}
+   * also writes the model card around it, stating the training mix ({@code --random-order}, {@code
+   * --swap}: the {@link dev.bursar.backends.djl.task.TrainingExamples.Mix} fractions the model was
+   * trained with, default 0), the time limit ({@code --minutes}, default 24) and the training run's
+   * PyTorch threads ({@code --torch-threads}, default 1) in its reproduce command.
    */
   public static void main(String[] args) throws java.io.IOException {
     List<String> pos = new ArrayList<>();
     Path card = null;
     Path trainLog = null;
+    double randomOrder = 0;
+    double swap = 0;
+    long minutes = Trainer.Settings.DEFAULT.maxDuration().toMinutes();
+    int torchThreads = 1;
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--card")) card = Path.of(args[++i]);
       else if (args[i].equals("--train-log")) trainLog = Path.of(args[++i]);
+      else if (args[i].equals("--random-order")) randomOrder = Double.parseDouble(args[++i]);
+      else if (args[i].equals("--swap")) swap = Double.parseDouble(args[++i]);
+      else if (args[i].equals("--minutes")) minutes = Long.parseLong(args[++i]);
+      else if (args[i].equals("--torch-threads")) torchThreads = Integer.parseInt(args[++i]);
       else pos.add(args[i]);
     }
     if (pos.isEmpty()) {
-      System.err.println("usage: Evaluator MODEL_DIR [perBucket] [temperature] [--card FILE [--train-log FILE]]");
+      System.err.println("usage: Evaluator MODEL_DIR [perBucket] [temperature] [--card FILE [--train-log FILE]"
+          + " [--random-order F] [--swap F] [--minutes M] [--torch-threads N]]");
       System.exit(2);
     }
     Options o = Options.DEFAULT;
@@ -156,13 +170,33 @@ public final class Evaluator {
     System.out.println();
     System.out.print(r.toMarkdown());
     System.out.printf(Locale.ROOT, "%n(%d problems per bucket, SC temperature %.2f, %.1f s)%n", o.perBucket(), o.temperature(), r.millis() / 1000.0);
-    if (card != null) java.nio.file.Files.writeString(card, modelCard(dir, r, trainLog));
+    if (card != null) {
+      Trainer.Settings t = Trainer.Settings.DEFAULT
+          .withMix(Trainer.Settings.DEFAULT.mix().withRandomOrderFraction(randomOrder).withSwapFraction(swap))
+          .withMaxDuration(java.time.Duration.ofMinutes(minutes));
+      java.nio.file.Files.writeString(card, modelCard(dir, r, trainLog, t, torchThreads));
+    }
   }
 
-  /** The model card: what the model is, how it was trained, and the measured table. */
+  private static String plain(double v) {
+    return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+  }
+
+  /** The model card for a model trained with {@link Trainer.Settings#DEFAULT}. */
   static String modelCard(Path dir, Report r, @org.jspecify.annotations.Nullable Path trainLog) throws java.io.IOException {
+    return modelCard(dir, r, trainLog, Trainer.Settings.DEFAULT, 1);
+  }
+
+  /**
+   * The model card: what the model is, how it was trained ({@code t}, with {@code torchThreads}
+   * PyTorch threads), and the measured table.
+   */
+  static String modelCard(
+      Path dir, Report r, @org.jspecify.annotations.Nullable Path trainLog, Trainer.Settings t, int torchThreads)
+      throws java.io.IOException {
     var c = dev.bursar.backends.djl.internal.LlamaConfig.read(dir.resolve("config.json"));
-    Trainer.Settings t = Trainer.Settings.DEFAULT;
+    var mix = t.mix();
+    boolean canonical = mix.randomOrderFraction() == 0 && mix.swapFraction() == 0;
     StringBuilder sb = new StringBuilder();
     sb.append("# bursar embedded model: arithmetic with thinking\n\n");
     sb.append("A ").append(String.format(Locale.ROOT, "%,d", c.parameterCount()))
@@ -170,7 +204,19 @@ public final class Evaluator {
         .append("grouped-query attention), trained from scratch by `bursar train-model` with DJL PyTorch on the synthetic task of ")
         .append("`dev.bursar.backends.djl.task`: multi-step integer arithmetic (+, -, *, parentheses) with a chain of thought in a ")
         .append("`<think>` segment, one reduction per line, then `A:<answer>`. About a third of the training examples cut the thinking ")
-        .append("at a random step and force the answer right after it, so an answer can be probed at any step boundary.\n\n");
+        .append("at a random step and force the answer right after it, so an answer can be probed at any step boundary.");
+    if (canonical) {
+      sb.append(" Every training chain is in the canonical reduction order with operands as written.\n\n");
+    } else {
+      sb.append(String.format(Locale.ROOT,
+          " Training mix: %.0f%% of the chains in a random admissible reduction order (`ArithmeticTask.randomOrder`), the rest "
+              + "canonical; in every chain each `+`/`*` step has its operands swapped with probability %.2f "
+              + "(`ArithmeticTask.swapOperands`: `81*92=7452` as well as `92*81=7452`), so sampled chains can compute the "
+              + "same products and sums through different token sequences (`TrainingExamples.Mix(weights, %.2f, %.2f, %.2f)`: "
+              + "forced, random order, swap).%n%n",
+          100 * mix.randomOrderFraction(), mix.swapFraction(), mix.forcedFraction(), mix.randomOrderFraction(),
+          mix.swapFraction()));
+    }
     sb.append("| | |\n|---|---|\n");
     sb.append(String.format(Locale.ROOT, "| architecture | %s, hidden %d, %d layers, %d query heads / %d KV heads (head dim %d), MLP %d, %s head |%n",
         c.modelType(), c.hiddenSize(), c.numHiddenLayers(), c.numAttentionHeads(), c.numKeyValueHeads(), c.headDim(),
@@ -199,9 +245,23 @@ public final class Evaluator {
     sb.append("Buckets (from `dev.bursar.backends.djl.task.Bucket`): easy 1-2 operations on single digits; medium 2-3 operations, 1-2 digits; ")
         .append("hard 3-4 operations with some parentheses; harder 4-5 operations on 2-digit numbers; hardest 5-6 operations, 2-3 digits, values up to 99,999.\n\n");
     sb.append(String.format(Locale.ROOT, "Measured in %.0f s. Reproduce:%n%n```%n", r.millis() / 1000.0));
-    sb.append("./bursar train-model --out /tmp/model          # or: java -cp ... dev.bursar.backends.djl.train.Trainer /tmp/model\n");
-    sb.append(String.format(Locale.ROOT, "java -cp ... dev.bursar.backends.djl.train.Evaluator /tmp/model %d %.1f --card MODEL_CARD.md%n```%n",
-        r.options().perBucket(), r.options().temperature()));
+    String mixArgs = canonical ? "" : String.format(Locale.ROOT, " --random-order %s --swap %s",
+        plain(mix.randomOrderFraction()), plain(mix.swapFraction()));
+    long minutes = t.maxDuration().toMinutes();
+    String minutesArg = minutes == Trainer.Settings.DEFAULT.maxDuration().toMinutes() ? "" : " --minutes " + minutes;
+    String trainerMinutes = " " + t.steps() + " " + minutes;
+    String envThreads = torchThreads == 1 ? "" : "BURSAR_TORCH_THREADS=" + torchThreads + " ";
+    String javaThreads = torchThreads == 1 ? "" : " -Dai.djl.pytorch.num_threads=" + torchThreads;
+    sb.append(String.format(Locale.ROOT, "%s./bursar train-model --out /tmp/model%s%s%n", envThreads, minutesArg, mixArgs));
+    sb.append(String.format(Locale.ROOT, "# or: java%s -cp ... dev.bursar.backends.djl.train.Trainer /tmp/model%s%s%n",
+        javaThreads, canonical && minutesArg.isEmpty() ? "" : trainerMinutes, mixArgs));
+    sb.append(String.format(Locale.ROOT, "java -cp ... dev.bursar.backends.djl.train.Evaluator /tmp/model %d %.1f --card MODEL_CARD.md%s%s%s%n```%n",
+        r.options().perBucket(), r.options().temperature(), mixArgs, minutesArg,
+        torchThreads == 1 ? "" : " --torch-threads " + torchThreads));
+    sb.append("\nThe learning-rate schedule follows the further of step count and wall time (`progress` in the log), and a run "
+        + "stops at its time limit, so the weights are reproduced bit for bit only where the step count leads throughout; "
+        + "elsewhere (another machine, another number of PyTorch threads: `BURSAR_TORCH_THREADS` for `./bursar`, "
+        + "`-Dai.djl.pytorch.num_threads` for `java`) the same recipe, data and seed give a close but not identical model.\n");
     return sb.toString();
   }
 }

@@ -110,7 +110,7 @@ class RandomOrderTest {
     }
     assertThat(fullReordered).isGreaterThan(150);
     assertThat(forcedReordered).isGreaterThan(150);
-    assertThat(TrainingExamples.Mix.DEFAULT.randomOrderFraction()).isZero(); // the committed weights' recipe
+    assertThat(TrainingExamples.Mix.DEFAULT.randomOrderFraction()).isZero(); // canonical by default
     assertThat(TrainingExamples.Mix.uniform(0.3).randomOrderFraction()).isZero();
     for (TrainingExample x : TrainingExamples.stream(22, TrainingExamples.Mix.uniform(0.3)).limit(300).toList()) {
       assertThat(x.problem().stepLines()).isEqualTo(ArithmeticTask.solve(x.problem().expression()).stepLines());

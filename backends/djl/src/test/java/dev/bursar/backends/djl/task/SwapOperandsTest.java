@@ -117,7 +117,7 @@ class SwapOperandsTest {
       if (checks.stream().anyMatch(c -> c.detail().contains("swapped"))) swapped++;
     }
     assertThat(swapped).isGreaterThan(300);
-    assertThat(TrainingExamples.Mix.DEFAULT.swapFraction()).isZero(); // the committed weights' recipe
+    assertThat(TrainingExamples.Mix.DEFAULT.swapFraction()).isZero(); // canonical by default
     assertThat(TrainingExamples.Mix.DEFAULT.withSwapFraction(0.5).swapFraction()).isEqualTo(0.5);
     // the default stream is unchanged by the swap knob at 0: canonical chains
     for (TrainingExample x : TrainingExamples.stream(22, TrainingExamples.Mix.DEFAULT).limit(300).toList()) {
