@@ -122,7 +122,7 @@ public final class StepChecker {
     if (state != null && state.size() > 1) {
       try {
         expected = lineOf(Expr.canonical(state));
-      } catch (ArithmeticException e) {
+      } catch (ArithmeticException | IllegalStateException e) {
         expected = "";
       }
     }
@@ -228,7 +228,19 @@ public final class StepChecker {
     }
     try {
       Expr.parse(rest);
-      return Expr.tokenize(rest);
+      // a written rest may keep parentheses around a lone number ('(2531)*30+36'); the checker
+      // goes on from the same expression without them
+      List<String> tokens = new ArrayList<>(Expr.tokenize(rest));
+      for (int k = 1; k + 1 < tokens.size(); ) {
+        if (tokens.get(k - 1).equals("(") && Expr.isNumber(tokens.get(k)) && tokens.get(k + 1).equals(")")) {
+          tokens.remove(k + 1);
+          tokens.remove(k - 1);
+          k = Math.max(1, k - 1);
+        } else {
+          k++;
+        }
+      }
+      return tokens;
     } catch (IllegalArgumentException e) {
       return null;
     }

@@ -53,6 +53,19 @@ class SwapOperandsTest {
   }
 
   @Test
+  void aWrittenRestWithParenthesesAroundALoneNumberIsARewriteErrorAndCheckingGoesOn() {
+    // seen in sampled chains: the model kept '(2531)'; the checker must not fail on the next line
+    List<StepCheck> checks = StepChecker.check(
+        "(2500+31)*30+36", List.of("2500+31=2531;(2531)*30+36", "2531*30=75930;75930+36", "75930+36=75966"));
+    assertThat(checks.get(0).verdict()).isEqualTo(StepCheck.Verdict.REWRITE_ERROR);
+    assertThat(checks.get(1).verdict()).isEqualTo(StepCheck.Verdict.VALID);
+    assertThat(checks.get(2).verdict()).isEqualTo(StepCheck.Verdict.VALID);
+    assertThat(checks.get(2).correct()).isFalse();
+    assertThat(StepChecker.check("((7))*2", List.of("7*2=14")).getFirst().verdict())
+        .isEqualTo(StepCheck.Verdict.WRONG_OPERATION); // the prompt itself is not rewritten
+  }
+
+  @Test
   void swappedChainsAlwaysCheckAndReachTheAnswer() {
     Random random = new Random(17);
     int swappedSteps = 0;
