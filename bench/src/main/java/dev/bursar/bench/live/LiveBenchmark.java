@@ -21,7 +21,7 @@ final class LiveBenchmark {
   private LiveBenchmark() {}
 
   /** Per-problem result of one method. */
-  record Row(int problem, Bucket bucket, boolean correct, long tokens, int samples, String outcome, List<String> exits) {}
+  record Row(Bucket bucket, boolean correct, long tokens, int samples, String outcome, List<String> exits) {}
 
   /** Aggregated over one bucket (or all). */
   record Cell(String method, String family, Double param, String bucket, int questions, double accuracy, double tokens,
@@ -46,7 +46,7 @@ final class LiveBenchmark {
           case Outcome.Abstained a -> "abstained";
           case Outcome.Failed f -> "failed: " + f.error();
         };
-        rows.add(new Row(i, p.bucket(), ok, o.outputTokens(), o.samples(), kind, o.exits()));
+        rows.add(new Row(p.bucket(), ok, o.outputTokens(), o.samples(), kind, o.exits()));
         if ((i + 1) % 50 == 0 || i + 1 == problems.size()) {
           double secs = (System.nanoTime() - start) / 1e9;
           progress.printf("  %-46s %4d/%d problems  acc %.3f  %.1f s  eta %.0f s%n", m.name(), i + 1, problems.size(),

@@ -33,9 +33,8 @@ import org.jspecify.annotations.Nullable;
  *       cache against without it, as ratios; and the same 16 as one batched request.
  * </ol>
  *
- * <p>Run: {@code java -cp bench.jar dev.bursar.bench.live.ThroughputBenchmark --out DIR [--model DIR]
- * [--max-tokens 64] [--repeats 3]}. Every configuration is warmed up once, then the median of the
- * repeats is reported. Results go to {@code DIR/live-throughput.json} and {@code .md}.
+ * <p>Run: {@code ./bursar bench throughput --out DIR [--model-dir DIR] [--max-tokens 64] [--repeats 3]}.
+ * Every configuration is warmed up once, then the median of the repeats is reported. Results go to {@code DIR/live-throughput.json} and {@code .md}.
  */
 public final class ThroughputBenchmark {
 
@@ -177,25 +176,5 @@ public final class ThroughputBenchmark {
     md.append("\n| ratio | value |\n|---|---:|\n");
     ratios.fields().forEachRemaining(e -> md.append(String.format(Locale.ROOT, "| %s | %.3f |%n", e.getKey(), e.getValue().asDouble())));
     AtomicFiles.write(o.out().resolve("live-throughput.md"), md.toString());
-  }
-
-  public static void main(String[] args) throws IOException {
-    Path model = null;
-    Path out = Path.of("bench-results");
-    int maxTokens = 64;
-    int repeats = 3;
-    long seed = 1;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--model" -> model = Path.of(args[++i]);
-        case "--out" -> out = Path.of(args[++i]);
-        case "--max-tokens" -> maxTokens = Integer.parseInt(args[++i]);
-        case "--repeats" -> repeats = Integer.parseInt(args[++i]);
-        case "--seed" -> seed = Long.parseLong(args[++i]);
-        default -> throw new IllegalArgumentException("unknown option " + args[i]
-            + "; usage: ThroughputBenchmark --out DIR [--model DIR] [--max-tokens N] [--repeats N] [--seed S]");
-      }
-    }
-    run(System.out, new Options(model, out, maxTokens, repeats, seed));
   }
 }
