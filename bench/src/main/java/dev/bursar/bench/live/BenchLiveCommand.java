@@ -2,9 +2,9 @@ package dev.bursar.bench.live;
 
 import dev.bursar.backends.djl.DjlBackend;
 import dev.bursar.backends.djl.probe.EmbeddedProbe;
-import dev.bursar.backends.djl.task.Bucket;
-import dev.bursar.backends.djl.task.Problem;
-import dev.bursar.backends.djl.task.ProblemSet;
+import dev.bursar.arithmetic.Bucket;
+import dev.bursar.arithmetic.Problem;
+import dev.bursar.arithmetic.ProblemSet;
 import dev.bursar.controller.LinearProbe;
 import java.io.IOException;
 import java.nio.file.Path;

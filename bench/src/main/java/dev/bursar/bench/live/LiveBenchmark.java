@@ -1,10 +1,11 @@
 package dev.bursar.bench.live;
 
-import dev.bursar.backends.djl.task.Bucket;
-import dev.bursar.backends.djl.task.Problem;
-import dev.bursar.controller.AnswerNormalizer;
+import dev.bursar.arithmetic.Bucket;
+import dev.bursar.arithmetic.Problem;
+import dev.bursar.controller.Answers;
 import dev.bursar.controller.Backend;
 import dev.bursar.controller.ComputeController;
+import dev.bursar.controller.ExitReason;
 import dev.bursar.controller.Outcome;
 import dev.bursar.controller.Request;
 import java.io.PrintStream;
@@ -21,7 +22,7 @@ final class LiveBenchmark {
   private LiveBenchmark() {}
 
   /** Per-problem result of one method. */
-  record Row(Bucket bucket, boolean correct, long tokens, int samples, String outcome, List<String> exits) {}
+  record Row(Bucket bucket, boolean correct, long tokens, int samples, String outcome, List<ExitReason> exits) {}
 
   /** Aggregated over one bucket (or all). */
   record Cell(String method, String family, Double param, String bucket, int questions, double accuracy, double tokens,
@@ -31,22 +32,23 @@ final class LiveBenchmark {
     Map<LiveMethod, List<Row>> out = new LinkedHashMap<>();
     for (LiveMethod m : methods) {
       var controller = ComputeController.builder().backend(backend).plan(m.plan()).budget(m.budget()).build();
+      // Each problem gets its own sampling seed, as a client's seed hint.
+      var hints = Request.Hints.NONE;
       List<Row> rows = new ArrayList<>();
       long start = System.nanoTime();
       int right = 0;
       for (int i = 0; i < problems.size(); i++) {
         Problem p = problems.get(i);
-        var plan = m.plan().withSampling(m.plan().sampling().withSeed(1_000L + i));
-        Outcome o = controller.run(Request.of(p.prompt()), plan, m.budget());
+        Outcome o = controller.run(Request.of(p.prompt()).withHints(hints.withSeed(1_000L + i)));
         boolean ok = o instanceof Outcome.Answered a
-            && String.valueOf(AnswerNormalizer.normalize(a.answer())).equals(AnswerNormalizer.normalize(Long.toString(p.answer())));
+            && String.valueOf(Answers.normalize(a.answer())).equals(Answers.normalize(Long.toString(p.answer())));
         if (ok) right++;
         String kind = switch (o) {
           case Outcome.Answered a -> "answered";
           case Outcome.Abstained a -> "abstained";
           case Outcome.Failed f -> "failed: " + f.error();
         };
-        rows.add(new Row(p.bucket(), ok, o.outputTokens(), o.samples(), kind, o.exits()));
+        rows.add(new Row(p.bucket(), ok, o.spend().outputTokens(), o.spend().samples(), kind, o.exits()));
         if ((i + 1) % 50 == 0 || i + 1 == problems.size()) {
           double secs = (System.nanoTime() - start) / 1e9;
           progress.printf("  %-46s %4d/%d problems  acc %.3f  %.1f s  eta %.0f s%n", m.name(), i + 1, problems.size(),
@@ -66,8 +68,10 @@ final class LiveBenchmark {
         if (rows.isEmpty()) continue;
         Map<String, Integer> exits = new LinkedHashMap<>();
         for (Row r : rows) {
-          for (String x : r.exits()) exits.merge(x.startsWith("pruned:") ? "pruned-traces" : x,
-              x.startsWith("pruned:") ? Integer.parseInt(x.substring(7)) : 1, Integer::sum);
+          for (ExitReason x : r.exits()) {
+            if (x instanceof ExitReason.Pruned p) exits.merge("pruned-traces", p.traces(), Integer::sum);
+            else exits.merge(x.label(), 1, Integer::sum);
+          }
           if (!r.outcome().equals("answered")) exits.merge(r.outcome().startsWith("failed") ? "failed" : r.outcome(), 1, Integer::sum);
         }
         LiveMethod m = e.getKey();

@@ -1,6 +1,6 @@
 package dev.bursar.bench.replay;
 
-import dev.bursar.backends.replay.Pool;
+import dev.bursar.trace.Pool;
 import dev.bursar.backends.replay.SampleOrder;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,47 +1,77 @@
 package dev.bursar.bench.replay;
 
+import dev.bursar.backends.replay.ReplayBackend;
 import dev.bursar.backends.replay.SampleOrder;
-import dev.bursar.controller.AnswerNormalizer;
-import dev.bursar.controller.SelfConsistencyLoop;
+import dev.bursar.controller.Answers;
+import dev.bursar.controller.Budget;
+import dev.bursar.controller.ComputeController;
+import dev.bursar.controller.Mode;
+import dev.bursar.controller.Outcome;
+import dev.bursar.controller.Plan;
+import dev.bursar.controller.Request;
+import dev.bursar.controller.RunRecord;
 import dev.bursar.controller.Tally;
-import dev.bursar.controller.TraceRecord;
+import dev.bursar.trace.Pool;
+import dev.bursar.trace.TraceRecord;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Replays one question's recorded samples, in one order, through one method. Votes are the pool's
- * own {@code answer} field normalised as the pools' README says; correctness is the pool's own
- * {@code correct} field; a tie among leaders scores the expected accuracy of a uniform tie-break;
- * a question with no vote scores 0.
+ * Replays one pool's questions, in one order, through the methods: each method runs through the
+ * {@link ComputeController} on a {@link ReplayBackend}, exactly as a request would, one sample per
+ * draw. Votes are the pool's own {@code answer} field normalised as the pools' README says;
+ * correctness is the pool's own {@code correct} field; a tie among leaders scores the expected
+ * accuracy of a uniform tie-break; a question with no vote scores 0. The hindsight oracle is not a
+ * policy (it needs the future) and is computed here from the recorded order.
  */
 final class QuestionReplay {
-  private final List<SelfConsistencyLoop.Sample> ordered;
-  private final Map<String, Boolean> correctByKey = new HashMap<>();
+  private final SampleOrder order;
+  private final long seed;
+  private final ReplayBackend backend;
+  private final Map<Method, ComputeController> controllers = new IdentityHashMap<>();
+  private @Nullable RunRecord last;
 
   /** Accuracy (expected, in [0, 1]), output tokens and samples drawn for one question. */
   record Score(double accuracy, long tokens, int samples) {}
 
-  QuestionReplay(TraceRecord record, SampleOrder order, long seed) {
+  QuestionReplay(Pool pool, SampleOrder order, long seed) {
+    this.order = order;
+    this.seed = seed;
+    this.backend = new ReplayBackend(List.of(pool), order, seed);
+  }
+
+  Score run(TraceRecord record, Method method) {
     int[] idx = order.indices(record.samples().size(), seed, record.qid());
-    ordered = new ArrayList<>(idx.length);
+    Map<String, Boolean> correctByKey = new HashMap<>();
     for (int i : idx) {
       TraceRecord.Sample s = record.samples().get(i);
-      String key = AnswerNormalizer.normalize(s.answer());
-      ordered.add(SelfConsistencyLoop.Sample.of(key, s.tokens()));
+      String key = Answers.normalize(s.answer());
       if (key != null) correctByKey.putIfAbsent(key, Boolean.TRUE.equals(s.correct()));
     }
+    if (method.isOracle()) return oracle(record, idx, correctByKey);
+    backend.reset();
+    String prompt = record.question().isBlank() ? "qid " + record.qid() : record.question();
+    Outcome out = controller(method).run(Request.of(prompt).withMetadata(Map.of("qid", Long.toString(record.qid()))));
+    if (out instanceof Outcome.Failed f) throw new IllegalStateException("replay of qid " + record.qid() + " failed: " + f.error());
+    var tally = new Tally();
+    for (RunRecord.Sample s : last.samples()) tally.add(Answers.normalize(s.answer()));
+    return new Score(expectedAccuracy(tally.leaders(), correctByKey), out.spend().outputTokens(), out.spend().samples());
   }
 
-  Score run(Method method) {
-    if (method.isOracle()) return oracle();
-    var result = SelfConsistencyLoop.run(ordered.iterator(), method.rule(), method.maxSamples());
-    return new Score(expectedAccuracy(result.tally().leaders()), result.tokens(), result.samples());
+  /** One controller per method: self-consistency drawing one sample at a time, never capped by tokens. */
+  private ComputeController controller(Method m) {
+    return controllers.computeIfAbsent(m, k -> ComputeController.builder().backend(backend)
+        .plan(Plan.selfConsistency(new Mode.SelfConsistency(k.maxSamples(), 1, k.rule(), null, false), Integer.MAX_VALUE))
+        .budget(Budget.ofTokens(Long.MAX_VALUE))
+        .traceSink(r -> last = r)
+        .build());
   }
 
-  private double expectedAccuracy(List<String> leaders) {
+  private static double expectedAccuracy(List<String> leaders, Map<String, Boolean> correctByKey) {
     if (leaders.isEmpty()) return 0;
     double right = 0;
     for (String k : leaders) if (correctByKey.get(k)) right++;
@@ -53,22 +83,22 @@ final class QuestionReplay {
    * all-sample majority through the last sample (ties to the first-appearing answer, as in the
    * pools' README). Needs the future, so it is an unreachable bound.
    */
-  private Score oracle() {
+  private static Score oracle(TraceRecord record, int[] idx, Map<String, Boolean> correctByKey) {
     var tally = new Tally();
     List<@Nullable String> running = new ArrayList<>();
-    for (var s : ordered) {
-      tally.add(s.voteKey());
+    for (int i : idx) {
+      tally.add(Answers.normalize(record.samples().get(i).answer()));
       running.add(tally.leader());
     }
     String target = tally.leader();
-    int k = ordered.size();
+    int k = idx.length;
     if (target == null) {
-      k = Math.min(1, ordered.size());
+      k = Math.min(1, idx.length);
     } else {
       while (k > 1 && target.equals(running.get(k - 2))) k--;
     }
     long tokens = 0;
-    for (int i = 0; i < k; i++) tokens += ordered.get(i).tokens();
+    for (int i = 0; i < k; i++) tokens += record.samples().get(idx[i]).tokens();
     double acc = target == null ? 0 : (correctByKey.get(target) ? 1 : 0);
     return new Score(acc, tokens, k);
   }

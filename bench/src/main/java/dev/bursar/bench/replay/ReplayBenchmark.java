@@ -1,10 +1,10 @@
 package dev.bursar.bench.replay;
 
-import dev.bursar.backends.replay.Pool;
+import dev.bursar.trace.Pool;
 import dev.bursar.backends.replay.SampleOrder;
-import dev.bursar.controller.AnswerExtractor;
-import dev.bursar.controller.AnswerNormalizer;
-import dev.bursar.controller.TraceRecord;
+import dev.bursar.controller.Answers;
+import dev.bursar.pot.ProgramAnswers;
+import dev.bursar.trace.TraceRecord;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,10 +51,10 @@ public final class ReplayBenchmark {
       // perSeed[m][s] = {accuracy, tokens, samples} means over test questions
       double[][][] perSeed = new double[methods.size()][seeds][3];
       for (int s = 0; s < seeds; s++) {
+        var replay = new QuestionReplay(pool, options.order(), s);
         for (TraceRecord r : test) {
-          var q = new QuestionReplay(r, options.order(), s);
           for (int m = 0; m < methods.size(); m++) {
-            var score = q.run(methods.get(m));
+            var score = replay.run(r, methods.get(m));
             perSeed[m][s][0] += score.accuracy();
             perSeed[m][s][1] += score.tokens();
             perSeed[m][s][2] += score.samples();
@@ -82,6 +82,7 @@ public final class ReplayBenchmark {
   /**
    * {@return the fraction of samples with text whose answer extracted by bursar from the raw text
    * normalises to the pool's own answer (both absent counts as agreement); null without texts}
+   * Program-of-thought samples are run by the opt-in sandboxed interpreter ({@link ProgramAnswers}).
    */
   static Double extractorAgreement(Pool pool) {
     long agree = 0, total = 0;
@@ -89,8 +90,8 @@ public final class ReplayBenchmark {
       for (TraceRecord.Sample s : r.samples()) {
         if (s.text() == null) continue;
         total++;
-        String ours = AnswerNormalizer.normalize(AnswerExtractor.extract(s.text()).orElse(null));
-        if (Objects.equals(ours, AnswerNormalizer.normalize(s.answer()))) agree++;
+        String ours = Answers.normalize(ProgramAnswers.read(s.text()).orElse(null));
+        if (Objects.equals(ours, Answers.normalize(s.answer()))) agree++;
       }
     }
     return total == 0 ? null : (double) agree / total;

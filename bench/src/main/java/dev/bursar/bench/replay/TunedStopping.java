@@ -1,10 +1,10 @@
 package dev.bursar.bench.replay;
 
-import dev.bursar.backends.replay.Pool;
+import dev.bursar.trace.Pool;
 import dev.bursar.backends.replay.SampleOrder;
 import dev.bursar.controller.StoppingRule;
 import dev.bursar.controller.StoppingRules;
-import dev.bursar.controller.TraceRecord;
+import dev.bursar.trace.TraceRecord;
 import java.util.List;
 
 /**
@@ -29,11 +29,11 @@ final class TunedStopping {
     List<TraceRecord> tune = pool.records().stream().filter(r -> !Split.isTest(splitSeed, r.qid())).toList();
     int max = pool.maxSamples();
     if (tune.isEmpty() || pool.lengthOnly()) return List.of();
-    double target = mean(tune, Method.sc(max), order, seeds)[0] - TOLERANCE;
+    double target = mean(pool, tune, Method.sc(max), order, seeds)[0] - TOLERANCE;
     double chosen = GRID[GRID.length - 1];
     double bestTokens = Double.MAX_VALUE;
     for (double t : GRID) {
-      double[] r = mean(tune, method(t, max), order, seeds);
+      double[] r = mean(pool, tune, method(t, max), order, seeds);
       if (r[0] >= target && r[1] < bestTokens) {
         bestTokens = r[1];
         chosen = t;
@@ -49,12 +49,13 @@ final class TunedStopping {
   }
 
   /** {@return mean accuracy and tokens of {@code m} on {@code records}, averaged over the seeds} */
-  private static double[] mean(List<TraceRecord> records, Method m, SampleOrder order, int seeds) {
+  private static double[] mean(Pool pool, List<TraceRecord> records, Method m, SampleOrder order, int seeds) {
     int n = order == SampleOrder.STORED ? 1 : seeds;
     double acc = 0, tok = 0;
     for (int s = 0; s < n; s++) {
+      var replay = new QuestionReplay(pool, order, s);
       for (TraceRecord r : records) {
-        var score = new QuestionReplay(r, order, s).run(m);
+        var score = replay.run(r, m);
         acc += score.accuracy();
         tok += score.tokens();
       }

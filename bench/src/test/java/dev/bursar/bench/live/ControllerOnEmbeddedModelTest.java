@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bursar.backends.djl.DjlBackend;
 import dev.bursar.backends.djl.EmbeddedModel;
-import dev.bursar.backends.djl.task.Bucket;
-import dev.bursar.backends.djl.task.Problem;
-import dev.bursar.backends.djl.task.ProblemSet;
+import dev.bursar.arithmetic.Bucket;
+import dev.bursar.arithmetic.Problem;
+import dev.bursar.arithmetic.ProblemSet;
 import dev.bursar.controller.Budget;
 import dev.bursar.controller.ComputeController;
 import dev.bursar.controller.LinearProbe;
@@ -48,7 +48,7 @@ final class ControllerOnEmbeddedModelTest {
     var c = ComputeController.builder().backend(backend).plan(plan).budget(Budget.ofTokens(tokens)).build();
     Outcome out = c.run(Request.of(p.prompt()));
     assertThat(out).as(plan.describe()).isNotInstanceOf(Outcome.Failed.class);
-    assertThat(out.outputTokens()).as(plan.describe()).isLessThanOrEqualTo(tokens);
+    assertThat(out.spend().outputTokens()).as(plan.describe()).isLessThanOrEqualTo(tokens);
     return out;
   }
 
@@ -67,8 +67,8 @@ final class ControllerOnEmbeddedModelTest {
     var plan = Plan.selfConsistency(new Mode.SelfConsistency(16, 4, StoppingRules.beta(0.95), null, false), 160);
     for (Problem p : easy) {
       Outcome o = run(plan, 4_000, p);
-      assertThat(o.samples()).isLessThan(16);
-      assertThat(o.exits()).contains("ac-beta-stop");
+      assertThat(o.spend().samples()).isLessThan(16);
+      assertThat(o.exitLabels()).contains("ac-beta-stop");
     }
   }
 
@@ -77,7 +77,7 @@ final class ControllerOnEmbeddedModelTest {
     var plan = Plan.selfConsistency(new Mode.SelfConsistency(12, 4, StoppingRules.never(), new TracePruning(4, 90, 8), true), 160);
     for (Problem p : hard) {
       Outcome o = run(plan, 600, p);
-      assertThat(o.samples()).isGreaterThan(0);
+      assertThat(o.spend().samples()).isGreaterThan(0);
     }
   }
 
@@ -103,7 +103,7 @@ final class ControllerOnEmbeddedModelTest {
   void budgetForcing_cutsLongChainsAndStillAnswers() {
     for (Problem p : hard) {
       Outcome o = run(Plan.fast(160, ThinkingExit.BudgetForcing.DEFAULT), 30, p);
-      assertThat(o.exits()).contains("budget-forced");
+      assertThat(o.exitLabels()).contains("budget-forced");
       assertThat(o).isInstanceOf(Outcome.Answered.class);
     }
   }

@@ -3,10 +3,10 @@ package dev.bursar.bench.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.bursar.backends.replay.Pool;
+import dev.bursar.trace.Pool;
 import dev.bursar.backends.replay.SampleOrder;
 import dev.bursar.controller.StoppingRules;
-import dev.bursar.controller.TraceRecord;
+import dev.bursar.trace.TraceRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -30,7 +30,7 @@ final class ReplayBenchmarkTest {
   }
 
   private static QuestionReplay.Score run(TraceRecord r, Method m) {
-    return new QuestionReplay(r, SampleOrder.STORED, 0).run(m);
+    return new QuestionReplay(new Pool("fixture", Path.of("fixture.jsonl"), List.of(r)), SampleOrder.STORED, 0).run(r, m);
   }
 
   @Test
@@ -88,7 +88,7 @@ final class ReplayBenchmarkTest {
     Files.createDirectories(pools);
     var lines = new ArrayList<String>();
     for (int q = 0; q < 40; q++) {
-      lines.add(dev.bursar.backends.replay.TraceCodec.encode(question(q, "1", "1", q % 3 == 0 ? "2" : "1", "2", "1")));
+      lines.add(dev.bursar.trace.TraceCodec.encode(question(q, "1", "1", q % 3 == 0 ? "2" : "1", "2", "1")));
     }
     Files.write(pools.resolve("fix.jsonl"), lines);
     Files.writeString(pools.resolve("lengths.jsonl"),

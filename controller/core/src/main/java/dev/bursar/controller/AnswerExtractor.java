@@ -1,8 +1,8 @@
 package dev.bursar.controller;
 
-import dev.bursar.controller.internal.MiniPython;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -16,11 +16,10 @@ import org.jspecify.annotations.Nullable;
  * <ol>
  *   <li><b>Program of thought.</b> A Python program that stores its result in {@code ans} (a text
  *       that starts with {@code # Python code}, a fenced {@code ```python} block assigning {@code
- *       ans}, or a text made only of code lines with a top-level {@code ans =}) is run by a small
- *       safe interpreter ({@link MiniPython}) and the answer is {@code float(ans)} as Python's
- *       {@code repr} writes it ({@code "18.0"}). A program that fails (syntax error, unbound name,
- *       division by zero, time-out, anything unsupported such as imports) has no answer: the text
- *       is not searched further.
+ *       ans}, or a text made only of code lines with a top-level {@code ans =}) has the answer its
+ *       program computes, and only when the caller passes a runner (the opt-in {@code bursar-pot}
+ *       module runs it in a small sandboxed interpreter); without one, or when the program fails, it
+ *       has no answer: the text is not searched further. The controller never runs model-written code.
  *   <li>The content of the last {@code \boxed{...}} or {@code \fbox{...}} (nested braces allowed),
  *       cleaned as the Qwen2.5-Math evaluation does (spaces, {@code \left}/{@code \right}, {@code
  *       \dfrac}, a trailing {@code \text{ unit}} removed).
@@ -43,9 +42,9 @@ import org.jspecify.annotations.Nullable;
  * with the pools), unless a hint asks for a date, number or choice that the line contains.
  * Fractions ({@code 3/4}, {@code \frac{3}{4}}) are kept as written.
  */
-public final class AnswerExtractor {
+final class AnswerExtractor {
   /** What kind of answer the caller expects; it only changes how a found answer is tidied. */
-  public enum Task {
+  enum Task {
     /** A date, {@code MM/DD/YYYY}. */
     DATE,
     /** A number (GSM8K and similar). */
@@ -91,8 +90,13 @@ public final class AnswerExtractor {
   private AnswerExtractor() {}
 
   /** {@return the final answer of {@code text}, as written, or empty when it has none} */
-  public static Optional<String> extract(@Nullable String text) {
-    return find(text, null);
+  static Optional<String> extract(@Nullable String text) {
+    return find(text, null, null);
+  }
+
+  /** {@return the final answer of {@code text}}, running a program-of-thought text with {@code programs} */
+  static Optional<String> extract(@Nullable String text, Function<String, Optional<String>> programs) {
+    return find(text, null, programs);
   }
 
   /**
@@ -100,14 +104,15 @@ public final class AnswerExtractor {
    * hint} to tidy the answer and, when the text has no answer marker, to look for the last date,
    * number or choice letter instead of taking the whole text
    */
-  public static Optional<String> extract(@Nullable String text, Task hint) {
-    return find(text, hint);
+  static Optional<String> extract(@Nullable String text, Task hint) {
+    return find(text, hint, null);
   }
 
-  private static Optional<String> find(@Nullable String text, @Nullable Task hint) {
+  private static Optional<String> find(@Nullable String text, @Nullable Task hint,
+      @Nullable Function<String, Optional<String>> programs) {
     if (text == null || text.isBlank()) return Optional.empty();
     String program = programSource(text);
-    if (program != null) return MiniPython.run(program, "ans");
+    if (program != null) return programs == null ? Optional.empty() : programs.apply(program);
 
     String boxed = lastBoxed(text);
     if (boxed != null) {

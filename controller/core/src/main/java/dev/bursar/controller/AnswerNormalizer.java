@@ -12,14 +12,14 @@ import org.jspecify.annotations.Nullable;
  * to 6 decimals (after removing {@code ,} and {@code $}), anything else is stripped and
  * lower-cased. Null or blank answers do not vote: they normalise to null.
  */
-public final class AnswerNormalizer {
+final class AnswerNormalizer {
   private static final Pattern DATE = Pattern.compile("(\\d{1,2})/(\\d{1,2})/(\\d{1,4})");
   private static final Pattern NUMBER = Pattern.compile("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
 
   private AnswerNormalizer() {}
 
   /** {@return the vote key of {@code answer}, or null when it does not vote} */
-  public static @Nullable String normalize(@Nullable String answer) {
+  static @Nullable String normalize(@Nullable String answer) {
     if (answer == null) return null;
     String s = answer.strip();
     if (s.isEmpty()) return null;

@@ -18,14 +18,13 @@ public interface Backend extends AutoCloseable {
   /**
    * Samples {@code request.n()} continuations of one prompt. The listener sees every token and
    * may cancel a single sequence; a cancelled sequence is returned with what it produced so far
-   * and {@link FinishReason#CANCELLED}.
+   * and {@link FinishReason#CANCELLED}. A source that can give no more samples (a recorded pool
+   * that ran out) returns fewer generations than asked, possibly none.
    *
    * @return one generation per sequence, in index order
+   * @throws BackendException when the backend fails, or after {@link #close()}
    */
   List<Generation> generate(GenerationRequest request, TokenListener listener);
-
-  /** {@return how many tokens the prompt has under this backend's tokenizer} */
-  int countTokens(String text);
 
   @Override
   default void close() {}

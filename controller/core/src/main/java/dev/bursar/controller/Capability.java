@@ -8,12 +8,13 @@ public enum Capability {
   TOP_LOGPROBS,
   /** Hidden states of a chosen layer at chosen positions (white-box probes). */
   HIDDEN_STATES,
-  /** Prefill of a shared prompt is reused across samples of one request. */
-  PREFIX_CACHE,
   /** A sequence can be cancelled mid-generation through {@link TokenListener}. */
   CANCELLATION,
   /** Generation can stop at a step delimiter and be resumed from a given prefix (search). */
   STEPWISE,
-  /** Samples carry an answer extracted by the source (replay of recorded pools). */
-  RECORDED_ANSWERS
+  /**
+   * Generations carry their own answer ({@link Generation#answer()}): the source already extracted
+   * it (a recorded pool, a structured-output API), so the controller does not read it from the text.
+   */
+  OWN_ANSWERS
 }

@@ -5,17 +5,32 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
+import java.time.Duration;
 import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Runs a {@link Plan} against a {@link Backend} under a {@link Budget} and returns an
- * {@link Outcome}. Never throws at request time: backend failures become {@link Outcome.Failed},
- * running out of budget an {@link Outcome.Answered} or {@link Outcome.Abstained} with the exit
- * reason. The output-token budget is never exceeded: every backend call is capped to what is left.
+ * Decides and spends the compute of one request, for every caller (sidecar, library, benchmarks):
+ * {@link #run(Request)} computes the query's {@link Features}, asks the {@link Estimator} for an
+ * {@link Estimate}, asks the {@link Policy} for a {@link Plan}, checks once that the backend can
+ * feed it, runs its mode under the {@link Budget}, and hands a {@link RunRecord} to the
+ * {@link TraceSink}.
+ *
+ * <p>Never throws at request time. Backend failures become {@link Outcome.Failed}; running out of
+ * budget an {@link Outcome.Answered} or {@link Outcome.Abstained} with the exit reason. The
+ * output-token budget is never exceeded: every backend call is capped to what is left. An estimator
+ * or policy that throws, runs past the decision timeout or picks a plan the backend cannot feed
+ * does not fail the request: it runs the fallback plan, and {@link #fallbacks()} counts it.
  *
  * {@snippet :
  * var controller = ComputeController.builder()
@@ -32,19 +47,34 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ComputeController {
   private final Backend backend;
-  private final Plan plan;
+  private final Set<Capability> capabilities;
+  private final Estimator estimator;
+  private final Policy policy;
+  private final Plan fallback;
   private final Budget budget;
   private final ReasoningFormat format;
   private final Ticker ticker;
   private final Tracer tracer;
+  private final TraceSink sink;
+  private final Duration decisionTimeout;
+  private final boolean guardDecision;
+  private final LongAdder fallbacks = new LongAdder();
+  private final LongAdder sinkFailures = new LongAdder();
 
   private ComputeController(Builder b) {
     this.backend = Objects.requireNonNull(b.backend);
-    this.plan = b.plan;
+    this.capabilities = Set.copyOf(backend.capabilities());
+    this.estimator = b.estimator;
+    this.policy = Objects.requireNonNull(b.policy);
+    this.fallback = Objects.requireNonNull(b.fallback);
     this.budget = b.budget;
     this.format = b.format;
     this.ticker = b.ticker;
     this.tracer = b.openTelemetry.getTracer("dev.bursar.controller");
+    this.sink = b.sink;
+    this.decisionTimeout = b.decisionTimeout;
+    // The built-in estimator and fixed policy are pure and instant: no thread needed to guard them.
+    this.guardDecision = !(estimator instanceof NoEstimator && policy instanceof FixedPolicy);
   }
 
   public static Builder builder() {
@@ -56,26 +86,101 @@ public final class ComputeController {
     return backend;
   }
 
-  /** {@return the default plan} */
-  public Plan plan() {
-    return plan;
+  /** {@return the policy that decides each request's plan} */
+  public Policy policy() {
+    return policy;
   }
 
-  /** {@return the default budget} */
+  /** {@return the plan that runs when the estimator or policy fails} */
+  public Plan fallbackPlan() {
+    return fallback;
+  }
+
+  /** {@return the default budget of a request (a request's budget hint replaces it)} */
   public Budget budget() {
     return budget;
   }
 
-  /** Runs the default plan under the default budget. */
-  public Outcome run(Request request) {
-    return run(request, plan, budget);
+  /** {@return how many requests ran the fallback plan because the estimator or policy failed} */
+  public long fallbacks() {
+    return fallbacks.sum();
   }
 
-  /** Runs {@code plan} under {@code budget}; a plan the backend cannot feed fails the request with the reason. */
-  public Outcome run(Request request, Plan plan, Budget budget) {
-    var ctx = new RunContext(backend, request, plan, budget, format, ticker);
-    String missing = missingSignals(plan, backend);
-    if (missing != null) return ctx.failed(missing, false);
+  /** {@return how many records the trace sink failed to take} */
+  public long traceSinkFailures() {
+    return sinkFailures.sum();
+  }
+
+  /** Decides and runs {@code request}: features, estimate, plan, run, record. */
+  public Outcome run(Request request) {
+    Budget effective = request.hints().budget() != null ? request.hints().budget() : budget;
+    Features features = Features.of(request);
+    Decision d = decide(request, features, effective);
+    var ctx = new RunContext(backend, capabilities, request, d.plan, effective, format, ticker,
+        sink != TraceSink.noop());
+    Outcome out;
+    if (d.unsupported != null) {
+      out = ctx.failed(d.unsupported, Outcome.Failed.Cause.UNSUPPORTED, false);
+    } else {
+      out = execute(ctx, d.plan);
+    }
+    record(new RunRecord(request, features, d.estimate, policy.description(), d.plan, d.fallback, ctx.generated(), out));
+    return out;
+  }
+
+  /** The decision for one request; {@code unsupported} says why a client's mode hint cannot run. */
+  private record Decision(Estimate estimate, Plan plan, @Nullable String fallback, @Nullable String unsupported) {}
+
+  private Decision decide(Request request, Features features, Budget effective) {
+    Estimate[] estimate = {Estimate.UNKNOWN};
+    Plan plan;
+    String failure = null;
+    try {
+      plan = guardDecision ? guarded(request, features, effective, estimate) : decideNow(request, features, effective, estimate);
+    } catch (RuntimeException e) {
+      plan = null;
+      failure = "the estimator or policy failed: " + e;
+    }
+    Mode.Kind wanted = request.hints().mode();
+    if (plan != null && wanted != null && plan.mode().kind() != wanted) {
+      return new Decision(estimate[0], plan, null, "the policy " + policy.description() + " does not offer mode "
+          + wanted + " (it chose " + plan.describe() + ")");
+    }
+    if (plan != null) {
+      String missing = missingSignals(plan);
+      if (missing == null) return new Decision(estimate[0], plan, null, null);
+      // The client asked for this mode: its mistake, said as such. Otherwise the policy's: fall back.
+      if (wanted != null) return new Decision(estimate[0], plan, null, missing);
+      failure = "the policy chose a plan the backend cannot feed: " + missing;
+    }
+    fallbacks.increment();
+    return new Decision(estimate[0], fallback.honouring(request.hints()), failure, null);
+  }
+
+  private Plan decideNow(Request request, Features features, Budget effective, Estimate[] estimate) {
+    estimate[0] = Objects.requireNonNull(estimator.estimate(request, features), "the estimator returned null");
+    return Objects.requireNonNull(policy.decide(request, estimate[0], effective, capabilities), "the policy returned null");
+  }
+
+  /** Runs the estimator and the policy on a virtual thread, so one that hangs cannot hold the request. */
+  private Plan guarded(Request request, Features features, Budget effective, Estimate[] estimate) {
+    var task = new FutureTask<>(() -> decideNow(request, features, effective, estimate));
+    Thread.ofVirtual().name("bursar-decide").start(task);
+    try {
+      return task.get(decisionTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      task.cancel(true);
+      throw new IllegalStateException("no decision within " + decisionTimeout.toMillis() + " ms");
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      task.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while deciding");
+    }
+  }
+
+  private Outcome execute(RunContext ctx, Plan plan) {
     Span span = tracer.spanBuilder("bursar.run")
         .setAttribute(BursarAttributes.GEN_AI_REQUEST_MODEL, backend.name())
         .setAttribute(BursarAttributes.MODE, plan.mode().name())
@@ -89,14 +194,15 @@ public final class ComputeController {
         case Mode.DeepSearch ds -> DeepSearchRunner.run(ctx, ds);
       };
     } catch (BackendException e) {
-      out = ctx.failed(backend.name() + ": " + e.getMessage(), e.retryable());
+      out = ctx.failed(backend.name() + ": " + e.getMessage(), Outcome.Failed.Cause.BACKEND, e.retryable());
     } catch (RuntimeException e) {
-      out = ctx.failed(backend.name() + " failed: " + e, false);
+      out = ctx.failed(backend.name() + " failed: " + e, Outcome.Failed.Cause.BACKEND, false);
     }
-    span.setAttribute(BursarAttributes.SAMPLES, (long) out.samples());
-    span.setAttribute(BursarAttributes.GEN_AI_USAGE_INPUT_TOKENS, out.inputTokens());
-    span.setAttribute(BursarAttributes.GEN_AI_USAGE_OUTPUT_TOKENS, out.outputTokens());
-    span.setAttribute(BursarAttributes.EXIT_REASON, String.join(",", out.exits()));
+    Spend spend = out.spend();
+    span.setAttribute(BursarAttributes.SAMPLES, (long) spend.samples());
+    span.setAttribute(BursarAttributes.GEN_AI_USAGE_INPUT_TOKENS, spend.inputTokens());
+    span.setAttribute(BursarAttributes.GEN_AI_USAGE_OUTPUT_TOKENS, spend.outputTokens());
+    span.setAttribute(BursarAttributes.EXIT_REASON, String.join(",", out.exitLabels()));
     switch (out) {
       case Outcome.Answered a -> span.setAttribute(BursarAttributes.OUTCOME, "answered")
           .setAttribute(BursarAttributes.CONFIDENCE, a.confidence());
@@ -107,25 +213,45 @@ public final class ComputeController {
     return out;
   }
 
+  private void record(RunRecord r) {
+    if (sink == TraceSink.noop()) return;
+    try {
+      sink.record(r);
+    } catch (RuntimeException e) {
+      sinkFailures.increment();
+    }
+  }
+
   /** {@return why the backend cannot feed the plan's rules, or null when it can} */
-  static @Nullable String missingSignals(Plan plan, Backend backend) {
-    Set<Signal> have = Signal.availableFrom(backend.capabilities());
+  private @Nullable String missingSignals(Plan plan) {
+    return missingSignals(plan, backend.name(), capabilities);
+  }
+
+  static @Nullable String missingSignals(Plan plan, String backendName, Set<Capability> capabilities) {
+    Set<Signal> have = Signal.availableFrom(capabilities);
     Set<Signal> need = EnumSet.copyOf(plan.requires());
     need.removeAll(have);
     if (need.isEmpty()) return null;
-    return "plan " + plan.describe() + " needs " + new TreeSet<>(need) + " but backend " + backend.name()
+    return "plan " + plan.describe() + " needs " + new TreeSet<>(need) + " but backend " + backendName
         + " provides only " + new TreeSet<>(have) + "; use a backend with these capabilities or drop the rules that need them";
   }
 
-  /** Set-once builder; {@link #build()} checks that the backend can feed the default plan. */
+  /**
+   * Set-once builder. {@link #build()} checks that the backend can feed the fallback plan (and the
+   * plan given with {@link #plan(Plan)}).
+   */
   public static final class Builder {
     private @Nullable Backend backend;
-    private Plan plan = Plan.fast(256);
+    private Estimator estimator = Estimator.none();
+    private @Nullable Policy policy;
+    private @Nullable Plan fallback;
     private Budget budget = Budget.DEFAULT;
     private ReasoningFormat format = ReasoningFormat.THINK_TAGS;
     private Ticker ticker = Ticker.system();
     private OpenTelemetry openTelemetry = OpenTelemetry.noop();
-    private final Set<String> set = new java.util.HashSet<>();
+    private TraceSink sink = TraceSink.noop();
+    private Duration decisionTimeout = Duration.ofMillis(100);
+    private final Set<String> set = new HashSet<>();
 
     private Builder() {}
 
@@ -139,9 +265,31 @@ public final class ComputeController {
       return this;
     }
 
+    public Builder estimator(Estimator e) {
+      once("estimator");
+      this.estimator = Objects.requireNonNull(e, "estimator");
+      return this;
+    }
+
+    /** The policy that decides each request's plan; without one, {@link #plan(Plan)} or {@code FAST(256)} for all. */
+    public Builder policy(Policy p) {
+      once("policy");
+      this.policy = Objects.requireNonNull(p, "policy");
+      return this;
+    }
+
+    /** Runs {@code p} for every request: {@code policy(Policy.fixed(p))}, with {@code p} as the fallback unless one is set. */
     public Builder plan(Plan p) {
-      once("plan");
-      this.plan = Objects.requireNonNull(p, "plan");
+      Objects.requireNonNull(p, "plan");
+      policy(Policy.fixed(p));
+      if (fallback == null) this.fallback = p;
+      return this;
+    }
+
+    /** The plan a request runs when the estimator or policy fails (default: the fixed plan, or {@code FAST(256)}). */
+    public Builder fallback(Plan p) {
+      once("fallback");
+      this.fallback = Objects.requireNonNull(p, "fallback");
       return this;
     }
 
@@ -169,10 +317,28 @@ public final class ComputeController {
       return this;
     }
 
+    public Builder traceSink(TraceSink s) {
+      once("traceSink");
+      this.sink = Objects.requireNonNull(s, "traceSink");
+      return this;
+    }
+
+    /** How long a user-supplied estimator and policy may take together before the fallback runs (default 100 ms). */
+    public Builder decisionTimeout(Duration d) {
+      once("decisionTimeout");
+      if (d.isNegative() || d.isZero()) throw new IllegalArgumentException("decisionTimeout must be positive, was " + d);
+      this.decisionTimeout = d;
+      return this;
+    }
+
     public ComputeController build() {
       if (backend == null) throw new IllegalStateException("backend is required: call backend(...) before build()");
-      String missing = missingSignals(plan, backend);
-      if (missing != null) throw new IllegalStateException(missing);
+      if (fallback == null) fallback = Plan.fast(256);
+      if (policy == null) policy = Policy.fixed(fallback);
+      for (Plan p : policy instanceof FixedPolicy f ? List.of(fallback, f.plan()) : List.of(fallback)) {
+        String missing = missingSignals(p, backend.name(), backend.capabilities());
+        if (missing != null) throw new IllegalStateException(missing);
+      }
       return new ComputeController(this);
     }
   }

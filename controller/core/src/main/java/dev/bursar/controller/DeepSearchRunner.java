@@ -31,13 +31,13 @@ final class DeepSearchRunner {
       List<Beam> candidates = new ArrayList<>();
       for (Beam b : beams) {
         if (ctx.expired()) {
-          ctx.exit("deadline");
+          ctx.exit(ExitReason.Limit.DEADLINE);
           return forceBest(ctx, beams, complete);
         }
         int k = depth == 0 && !mode.dvts() ? Math.max(mode.expansions(), width) : mode.expansions();
         int per = (int) Math.min(ctx.plan.maxTokensPerSample(), (ctx.remaining() - ANSWER_RESERVE) / k);
         if (per < 1) {
-          ctx.exit("budget");
+          ctx.exit(ExitReason.Limit.BUDGET);
           return forceBest(ctx, beams, complete);
         }
         Sampling s = ctx.plan.sampling().withSeed(ctx.plan.sampling().seed() * 7_919L + call++);
@@ -58,7 +58,7 @@ final class DeepSearchRunner {
       }
       beams = select(candidates, mode, width);
     }
-    if (!beams.isEmpty() && complete.isEmpty()) ctx.exit("max-depth");
+    if (!beams.isEmpty() && complete.isEmpty()) ctx.exit(ExitReason.Limit.MAX_DEPTH);
     return complete.isEmpty() ? forceBest(ctx, beams, complete) : best(ctx, complete);
   }
 
@@ -74,7 +74,7 @@ final class DeepSearchRunner {
   }
 
   private static Outcome best(RunContext ctx, List<Beam> complete) {
-    ctx.exit("answered");
+    ctx.exit(ExitReason.Early.SEARCH_ANSWERED);
     Beam b = complete.stream().max(Comparator.comparingDouble(Beam::score)).orElseThrow();
     Optional<String> a = ctx.answerOf(b.thinking());
     return a.isPresent() ? ctx.answered(a.get(), squash(b.score()), b.thinking())
@@ -87,7 +87,7 @@ final class DeepSearchRunner {
     Beam b = beams.stream().max(Comparator.comparingDouble(Beam::score)).orElse(new Beam("", 0, 0));
     int n = ctx.allowance(1, ANSWER_RESERVE);
     if (n < 1) return ctx.abstained("budget ran out before an answer", null);
-    ctx.exit("forced");
+    ctx.exit(ExitReason.Early.SEARCH_FORCED);
     String forced = b.thinking() + ctx.format.forceSuffix();
     Generation g = ctx.call(ctx.prompt + forced, 1, n, Sampling.GREEDY, ctx.format.answerEnd(), 0, TokenListener.NONE)
         .getFirst();

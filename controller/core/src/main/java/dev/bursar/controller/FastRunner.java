@@ -30,12 +30,12 @@ final class FastRunner {
 
   private static Outcome single(RunContext ctx, int reserve) {
     int cap = ctx.allowance(1, ctx.plan.maxTokensPerSample());
-    boolean watch = reserve > 0 && ctx.backend.capabilities().contains(Capability.CANCELLATION);
+    boolean watch = reserve > 0 && ctx.can(Capability.CANCELLATION);
     // With cancellation the chain may use the whole budget once it has closed its thinking; it is cut
     // only while still thinking with just the answer's reserve left. Without it, the reserve is held back.
     int main = reserve > 0 && !watch ? Math.min(cap, (int) Math.max(0, ctx.remaining() - reserve)) : cap;
     if (main < 1 || (watch && main <= reserve)) {
-      ctx.exit("budget");
+      ctx.exit(ExitReason.Limit.BUDGET);
       return ctx.abstained("budget too small for one sample", null);
     }
     var seen = new StringBuilder();
@@ -48,14 +48,14 @@ final class FastRunner {
     String text = g.text();
     boolean cut = g.finish() == FinishReason.LENGTH || (watch && g.finish() == FinishReason.CANCELLED);
     if (reserve > 0 && cut && !ctx.format.thinkingClosed(text)) return force(ctx, text, reserve);
-    if (cut) ctx.exit("length");
+    if (cut) ctx.exit(ExitReason.Limit.LENGTH);
     var recorded = ctx.answerOf(g);
     return recorded.isPresent() ? ctx.answered(recorded.get(), 1.0, text) : ctx.abstained("the sample has no answer", null);
   }
 
   /** Appends the answer marker to a cut chain and reads the answer it forces. */
   private static Outcome force(RunContext ctx, String thinking, int reserve) {
-    ctx.exit("budget-forced");
+    ctx.exit(ExitReason.Early.BUDGET_FORCED);
     int n = ctx.allowance(1, reserve);
     if (n < 1) return ctx.abstained("budget ran out before the answer could be forced", null);
     String forced = thinking + ctx.format.forceSuffix();
@@ -74,7 +74,7 @@ final class FastRunner {
       int want = ctx.plan.maxTokensPerSample() - used;
       int cap = Math.min(ctx.allowance(1, want), (int) Math.max(0, ctx.remaining() - reserve - probe.probeTokens()));
       if (want < 1 || cap < 1 || ctx.expired()) {
-        if (ctx.expired()) ctx.exit("deadline");
+        if (ctx.expired()) ctx.exit(ExitReason.Limit.DEADLINE);
         return reserve > 0 ? force(ctx, thinking, reserve) : ctx.abstained("budget ran out while thinking", null);
       }
       Generation step = ctx.call(ctx.prompt + thinking, 1, cap, ctx.plan.sampling(),
@@ -104,7 +104,7 @@ final class FastRunner {
       String probeText = p.text().strip();
       probes.add(HESITATION.matcher(probeText).find() ? "" : probeText);
       if (converged(probes, probe.k())) {
-        ctx.exit("probe-converged");
+        ctx.exit(ExitReason.Early.PROBE_CONVERGED);
         String answer = probes.getLast();
         return ctx.answered(answer, 1.0, thinking + ctx.format.forceSuffix() + answer);
       }

@@ -14,8 +14,9 @@ import org.jspecify.annotations.Nullable;
  * @param tokenLogprobs log-probability of each sampled token, or null without {@link Capability#LOGPROBS}
  * @param tokenConfidence DeepConf token confidence per token (minus the mean of the top-k
  *     log-probabilities), or null without {@link Capability#TOP_LOGPROBS}
- * @param recordedAnswer the answer the source extracted (replay), or null
- * @param score an external verifier score carried by the sample (replay), or null
+ * @param answer the answer the backend itself gives with the sequence (with
+ *     {@link Capability#OWN_ANSWERS}: a recorded pool, a structured-output API), or null: the
+ *     controller then reads it from {@code text}
  */
 public record Generation(
     int index,
@@ -25,12 +26,16 @@ public record Generation(
     FinishReason finish,
     double @Nullable [] tokenLogprobs,
     double @Nullable [] tokenConfidence,
-    @Nullable String recordedAnswer,
-    @Nullable Double score) {
+    @Nullable String answer) {
 
   public Generation {
     if (outputTokens < 0) throw new IllegalArgumentException("outputTokens must be >= 0, was " + outputTokens);
     if (inputTokens < 0) throw new IllegalArgumentException("inputTokens must be >= 0, was " + inputTokens);
+  }
+
+  /** {@return a generation with text only: no log-probabilities, no own answer} */
+  public static Generation of(int index, String text, int inputTokens, int outputTokens, FinishReason finish) {
+    return new Generation(index, text, inputTokens, outputTokens, finish, null, null, null);
   }
 
   /** {@return the mean log-probability of the sampled tokens, or NaN when unknown} */

@@ -7,14 +7,24 @@ import java.util.Set;
 public sealed interface Mode {
 
   /** {@return FAST, SELF_CONSISTENCY or DEEP_SEARCH} */
-  String name();
+  default String name() {
+    return kind().name();
+  }
+
+  /** {@return which of the three modes this is} */
+  Kind kind();
+
+  /** The three modes, as a client names them. */
+  enum Kind {
+    FAST, SELF_CONSISTENCY, DEEP_SEARCH
+  }
 
   /** {@return the signals the mode's rules consume} */
   Set<Signal> requires();
 
   /** One sample, bounded length; thinking exits may end it early. */
   record Fast() implements Mode {
-    @Override public String name() { return "FAST"; }
+    @Override public Kind kind() { return Kind.FAST; }
     @Override public Set<Signal> requires() { return Set.of(Signal.ANSWERS); }
   }
 
@@ -38,7 +48,12 @@ public sealed interface Mode {
       this(maxSamples, Math.min(4, maxSamples), stop, null, false);
     }
 
-    @Override public String name() { return "SELF_CONSISTENCY"; }
+    /** {@return a copy drawing at most {@code cap} samples} */
+    public SelfConsistency withMaxSamples(int cap) {
+      return new SelfConsistency(cap, Math.min(wave, cap), stop, pruning, weighted);
+    }
+
+    @Override public Kind kind() { return Kind.SELF_CONSISTENCY; }
 
     @Override
     public Set<Signal> requires() {
@@ -62,7 +77,7 @@ public sealed interface Mode {
       if (maxDepth < 1) throw new IllegalArgumentException("maxDepth must be >= 1, was " + maxDepth);
     }
 
-    @Override public String name() { return "DEEP_SEARCH"; }
+    @Override public Kind kind() { return Kind.DEEP_SEARCH; }
 
     @Override
     public Set<Signal> requires() {

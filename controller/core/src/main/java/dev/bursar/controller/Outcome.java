@@ -1,70 +1,77 @@
 package dev.bursar.controller;
 
-import java.time.Duration;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /** The result of one request: answered, abstained (no answer within the budget) or failed. */
 public sealed interface Outcome {
 
-  /** {@return the mode that ran} */
-  String mode();
+  /** {@return the plan that ran (the policy's, or the fallback)} */
+  Plan plan();
 
-  /** {@return samples drawn (including cancelled ones)} */
-  int samples();
+  /** {@return the mode that ran: FAST, SELF_CONSISTENCY or DEEP_SEARCH} */
+  default String mode() {
+    return plan().mode().name();
+  }
 
-  /** {@return prompt tokens charged} */
-  long inputTokens();
-
-  /** {@return output tokens generated, including tokens of cancelled sequences} */
-  long outputTokens();
+  /** {@return what the request cost} */
+  Spend spend();
 
   /** {@return why generation stopped, in the order the exits fired} */
-  List<String> exits();
+  List<ExitReason> exits();
 
-  /** {@return wall-clock time spent} */
-  Duration elapsed();
+  /** {@return true when {@code exit} fired} */
+  default boolean exited(ExitReason exit) {
+    return exits().contains(exit);
+  }
 
-  record Answered(
-      String answer,
-      double confidence,
-      String text,
-      String mode,
-      int samples,
-      long inputTokens,
-      long outputTokens,
-      List<String> exits,
-      Duration elapsed) implements Outcome {
+  /** {@return the exits' labels, e.g. {@code [ac-beta-stop]}} */
+  default List<String> exitLabels() {
+    return exits().stream().map(ExitReason::label).toList();
+  }
+
+  /**
+   * @param answer the answer as the model wrote it
+   * @param confidence the share of the vote (voted modes), the verifier's score (search), 1 for FAST
+   * @param text the full text of the sample that gave the answer
+   */
+  record Answered(String answer, double confidence, String text, Plan plan, Spend spend, List<ExitReason> exits)
+      implements Outcome {
     public Answered {
       exits = List.copyOf(exits);
     }
   }
 
-  record Abstained(
-      String reason,
-      @Nullable String bestGuess,
-      String mode,
-      int samples,
-      long inputTokens,
-      long outputTokens,
-      List<String> exits,
-      Duration elapsed) implements Outcome {
+  /**
+   * @param reason why there is no answer
+   * @param bestGuess the best partial answer, or null
+   */
+  record Abstained(String reason, @Nullable String bestGuess, Plan plan, Spend spend, List<ExitReason> exits)
+      implements Outcome {
     public Abstained {
       exits = List.copyOf(exits);
     }
   }
 
-  record Failed(
-      String error,
-      boolean retryable,
-      String mode,
-      int samples,
-      long inputTokens,
-      long outputTokens,
-      List<String> exits,
-      Duration elapsed) implements Outcome {
+  /**
+   * @param error what failed, for the caller
+   * @param cause the kind of failure
+   * @param retryable whether the same request may succeed when retried
+   */
+  record Failed(String error, Cause cause, boolean retryable, Plan plan, Spend spend, List<ExitReason> exits)
+      implements Outcome {
     public Failed {
       exits = List.copyOf(exits);
+    }
+
+    /** The kinds of failure a caller treats differently (the sidecar: 502, 504, 400). */
+    public enum Cause {
+      /** The backend failed. */
+      BACKEND,
+      /** The deadline passed before the backend produced anything usable. */
+      DEADLINE,
+      /** The request asked for a mode the backend cannot feed (a client mistake). */
+      UNSUPPORTED
     }
   }
 }

@@ -40,6 +40,27 @@ public record Plan(Mode mode, Sampling sampling, int maxTokensPerSample, List<Th
     return new Plan(mode, s, maxTokensPerSample, exits);
   }
 
+  /**
+   * {@return this plan with a client's hints applied}: the sample cap of self-consistency lowered to
+   * {@code maxSamples}, each sample capped at {@code maxTokensPerSample} (a search step only ever
+   * lowered), and the temperature and seed replaced. The mode hint and the budget are not the plan's
+   * to apply: the policy picks the mode, the controller enforces the budget.
+   */
+  public Plan honouring(Request.Hints hints) {
+    Mode m = mode;
+    if (hints.maxSamples() != null && m instanceof Mode.SelfConsistency sc && hints.maxSamples() < sc.maxSamples()) {
+      m = sc.withMaxSamples(hints.maxSamples());
+    }
+    int cap = maxTokensPerSample;
+    if (hints.maxTokensPerSample() != null) {
+      cap = m instanceof Mode.DeepSearch ? Math.min(hints.maxTokensPerSample(), cap) : hints.maxTokensPerSample();
+    }
+    Sampling s = sampling;
+    if (hints.temperature() != null) s = s.withTemperature(hints.temperature());
+    if (hints.seed() != null) s = s.withSeed(hints.seed());
+    return new Plan(m, s, cap, exits);
+  }
+
   /** {@return every signal the plan's mode and exits consume} */
   public Set<Signal> requires() {
     Set<Signal> s = EnumSet.copyOf(mode.requires());

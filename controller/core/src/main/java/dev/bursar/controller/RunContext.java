@@ -3,6 +3,7 @@ package dev.bursar.controller;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,11 +24,16 @@ final class RunContext {
   long inputTokens;
   long outputTokens;
   int samples;
-  final List<String> exits = new ArrayList<>();
-  private final boolean recordedAnswers;
+  final List<ExitReason> exits = new ArrayList<>();
+  private final boolean ownAnswers;
+  private final Set<Capability> capabilities;
+  /** Every sequence generated, for the trace sink; null when nobody listens. */
+  private final @Nullable List<RunRecord.Sample> generated;
 
-  RunContext(Backend backend, Request request, Plan plan, Budget budget, ReasoningFormat format, Ticker ticker) {
+  RunContext(Backend backend, Set<Capability> capabilities, Request request, Plan plan, Budget budget,
+      ReasoningFormat format, Ticker ticker, boolean recordSamples) {
     this.backend = backend;
+    this.capabilities = capabilities;
     this.request = request;
     this.prompt = request.prompt();
     this.plan = plan;
@@ -36,7 +42,16 @@ final class RunContext {
     this.start = ticker.read();
     this.deadline = budget.deadline() == null ? Long.MAX_VALUE : start + budget.deadline().toNanos();
     this.remaining = budget.outputTokens();
-    this.recordedAnswers = backend.capabilities().contains(Capability.RECORDED_ANSWERS);
+    this.ownAnswers = capabilities.contains(Capability.OWN_ANSWERS);
+    this.generated = recordSamples ? new ArrayList<>() : null;
+  }
+
+  boolean can(Capability c) {
+    return capabilities.contains(c);
+  }
+
+  List<RunRecord.Sample> generated() {
+    return generated == null ? List.of() : generated;
   }
 
   long remaining() {
@@ -56,7 +71,7 @@ final class RunContext {
     return (int) Math.min(want, remaining / n);
   }
 
-  void exit(String reason) {
+  void exit(ExitReason reason) {
     if (!exits.contains(reason)) exits.add(reason);
   }
 
@@ -69,10 +84,10 @@ final class RunContext {
     if ((long) n * maxTokens > remaining) {
       throw new IllegalStateException("internal: call of " + n + "x" + maxTokens + " exceeds remaining " + remaining);
     }
-    var req = new GenerationRequest(fullPrompt, n, maxTokens, sampling, stop, topLogprobs, request.attributes());
+    var req = new GenerationRequest(fullPrompt, n, maxTokens, sampling, stop, topLogprobs, request.metadata());
     TokenListener guarded = (seq, ev) -> {
       if (expired()) {
-        exit("deadline");
+        exit(ExitReason.Limit.DEADLINE);
         return false;
       }
       return listener.onToken(seq, ev);
@@ -83,51 +98,44 @@ final class RunContext {
       outputTokens += Math.min(g.outputTokens(), maxTokens);
       remaining -= Math.min(g.outputTokens(), maxTokens);
       inputTokens += g.inputTokens();
+      if (generated != null) {
+        generated.add(new RunRecord.Sample(g.text(), answerOf(g).orElse(null), g.inputTokens(),
+            Math.min(g.outputTokens(), maxTokens), g.finish()));
+      }
     }
     return out;
   }
 
-  /** {@return the answer a generation carries: the source's own when recorded (replay), else read from its text} */
+  /** {@return the answer a generation carries: the backend's own when it gives them (replay), else read from its text} */
   Optional<String> answerOf(Generation g) {
-    if (recordedAnswers) return Optional.ofNullable(g.recordedAnswer()); // null: the source had none, do not guess
+    if (ownAnswers) return Optional.ofNullable(g.answer()); // null: the source had none, do not guess
     return answerOf(g.text());
   }
 
-  /** {@return the answer in {@code text}: after the last answer marker up to its end, else the generic extractor} */
+  /** {@return the answer in {@code text}, read in the controller's reasoning format} */
   Optional<String> answerOf(String text) {
-    int i = text.lastIndexOf(format.answerMarker());
-    if (i >= 0) {
-      String rest = text.substring(i + format.answerMarker().length());
-      int end = rest.length();
-      for (String s : format.answerEnd()) {
-        int j = rest.indexOf(s);
-        if (j >= 0) end = Math.min(end, j);
-      }
-      String a = rest.substring(0, end).strip();
-      return a.isEmpty() ? Optional.empty() : Optional.of(a);
-    }
-    // A chain in this format that never reached its answer marker was cut off: it has no answer,
-    // and the generic extractor's whole-text fallback would turn the partial thinking into a vote.
-    if (!format.thinkOpen().isEmpty() && text.contains(format.thinkOpen())) return Optional.empty();
-    return AnswerExtractor.extract(text);
+    return Answers.read(text, format);
   }
 
   static @Nullable String voteKey(Optional<String> answer) {
-    return AnswerNormalizer.normalize(answer.orElse(null));
+    return Answers.normalize(answer.orElse(null));
+  }
+
+  private Spend spend() {
+    return new Spend(inputTokens, outputTokens, samples, java.time.Duration.ofNanos(elapsedNanos()));
   }
 
   Outcome answered(String answer, double confidence, String text) {
-    return new Outcome.Answered(answer, confidence, text, plan.mode().name(), samples, inputTokens, outputTokens,
-        exits, java.time.Duration.ofNanos(elapsedNanos()));
+    return new Outcome.Answered(answer, confidence, text, plan, spend(), exits);
   }
 
   Outcome abstained(String reason, @Nullable String bestGuess) {
-    return new Outcome.Abstained(reason, bestGuess, plan.mode().name(), samples, inputTokens, outputTokens, exits,
-        java.time.Duration.ofNanos(elapsedNanos()));
+    return new Outcome.Abstained(reason, bestGuess, plan, spend(), exits);
   }
 
-  Outcome failed(String error, boolean retryable) {
-    return new Outcome.Failed(error, retryable, plan.mode().name(), samples, inputTokens, outputTokens, exits,
-        java.time.Duration.ofNanos(elapsedNanos()));
+  Outcome failed(String error, Outcome.Failed.Cause cause, boolean retryable) {
+    // A failure after the deadline passed is the deadline's, whatever the backend said.
+    if (cause == Outcome.Failed.Cause.BACKEND && exits.contains(ExitReason.Limit.DEADLINE)) cause = Outcome.Failed.Cause.DEADLINE;
+    return new Outcome.Failed(error, cause, retryable, plan, spend(), exits);
   }
 }

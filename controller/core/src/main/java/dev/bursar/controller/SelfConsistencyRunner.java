@@ -28,7 +28,7 @@ final class SelfConsistencyRunner {
     List<Generation> voted = new ArrayList<>();
     while (!stop && tally.samples() < cap) {
       if (ctx.expired()) {
-        ctx.exit("deadline");
+        ctx.exit(ExitReason.Limit.DEADLINE);
         break;
       }
       int n = Math.min(mode.wave(), cap - tally.samples());
@@ -38,7 +38,7 @@ final class SelfConsistencyRunner {
       while (n > 1 && ctx.allowance(n, ctx.plan.maxTokensPerSample()) < ctx.plan.maxTokensPerSample()) n--;
       int per = n < 1 ? 0 : ctx.allowance(n, ctx.plan.maxTokensPerSample());
       if (per < 1) {
-        ctx.exit("budget");
+        ctx.exit(ExitReason.Limit.BUDGET);
         break;
       }
       final double bar = threshold;
@@ -50,6 +50,10 @@ final class SelfConsistencyRunner {
       };
       Sampling s = ctx.plan.sampling().withSeed(ctx.plan.sampling().seed() * 1_000_003L + tally.samples());
       List<Generation> wave = ctx.call(ctx.prompt, n, per, s, List.of(), needConfidence ? 20 : 0, listener);
+      if (wave.isEmpty()) { // a recorded source ran out of samples
+        ctx.exit(ExitReason.Limit.EXHAUSTED);
+        break;
+      }
       for (Generation g : wave) {
         ctx.samples++;
         if (g.finish() == FinishReason.CANCELLED) {
@@ -78,9 +82,9 @@ final class SelfConsistencyRunner {
         tally = withoutWeakWarmup(keys, weights, confs, threshold);
       }
     }
-    if (stop) ctx.exit(mode.stop().family() + "-stop");
-    else if (tally.samples() >= cap) ctx.exit("max-samples");
-    if (pruned > 0) ctx.exit("pruned:" + pruned);
+    if (stop) ctx.exit(new ExitReason.RuleStop(mode.stop().family()));
+    else if (tally.samples() >= cap) ctx.exit(ExitReason.Limit.MAX_SAMPLES);
+    if (pruned > 0) ctx.exit(new ExitReason.Pruned(pruned));
     final Tally votes = tally;
     String leader = mode.weighted() ? votes.weightedLeader() : votes.leader();
     if (leader == null) return ctx.abstained("no sample produced an answer", null);

@@ -1,10 +1,23 @@
 /**
- * bursar's public API: the controller, its values and the SPIs it runs on.
+ * bursar's public API: the controller, its values and the SPIs it runs on. The whole public
+ * surface of {@code bursar-controller} is this package plus {@code .telemetry}; everything else is
+ * package-private.
  *
- * <p>Everything a caller needs is in this one package (as in Caffeine): {@link Request},
- * {@link Budget}, {@link Mode}, {@link Plan}, {@link Outcome}, the {@link Backend} SPI, the
- * stopping rules of self-consistency ({@link StoppingRule}), answer extraction
- * ({@link Answers}), voting ({@link Tally}) and the trace record ({@link TraceRecord}).
+ * <ul>
+ *   <li><b>The controller:</b> {@link ComputeController} (and its builder), {@link Request} (with
+ *       its {@link Request.Hints}), {@link Budget}, {@link Outcome}, {@link Spend},
+ *       {@link ExitReason}, {@link Ticker}.
+ *   <li><b>The decision seam:</b> {@link Features}, {@link Estimator}, {@link Estimate},
+ *       {@link Policy}, {@link Plan}, {@link Mode}, {@link Sampling}, {@link TraceSink},
+ *       {@link RunRecord}.
+ *   <li><b>The rules a plan is made of:</b> {@link StoppingRule} and {@link StoppingRules} (with the
+ *       vote {@link Tally} they read), {@link TracePruning}, {@link ThinkingExit}, {@link Verifier}
+ *       and {@link Verifiers} (with {@link LinearProbe}), {@link Signal}, {@link ReasoningFormat}.
+ *   <li><b>Answers:</b> {@link Answers}, the one way answers are read and normalised into votes.
+ *   <li><b>The backend SPI:</b> {@link Backend}, {@link WhiteBoxBackend}, {@link Capability},
+ *       {@link GenerationRequest}, {@link Generation}, {@link FinishReason}, {@link TokenListener},
+ *       {@link BackendException}.
+ * </ul>
  */
 @NullMarked
 package dev.bursar.controller;

@@ -24,8 +24,8 @@ final class ComputeControllerTest {
     assertThat(out).isInstanceOf(Outcome.Answered.class);
     var a = (Outcome.Answered) out;
     assertThat(a.answer()).isEqualTo("92");
-    assertThat(a.samples()).isEqualTo(1);
-    assertThat(a.outputTokens()).isEqualTo(CHAIN.length());
+    assertThat(a.spend().samples()).isEqualTo(1);
+    assertThat(a.spend().outputTokens()).isEqualTo(CHAIN.length());
   }
 
   @Test
@@ -34,9 +34,9 @@ final class ComputeControllerTest {
     var mode = new Mode.SelfConsistency(16, 2, StoppingRules.beta(0.95), null, false);
     var a = (Outcome.Answered) controller(b, Plan.selfConsistency(mode, 100), Budget.ofTokens(10_000))
         .run(Request.of("Q:17+25*3\n"));
-    assertThat(a.samples()).isEqualTo(4);
+    assertThat(a.spend().samples()).isEqualTo(4);
     assertThat(b.calls()).isEqualTo(2);
-    assertThat(a.exits()).contains("ac-beta-stop");
+    assertThat(a.exitLabels()).contains("ac-beta-stop");
     assertThat(a.confidence()).isEqualTo(1.0);
   }
 
@@ -47,7 +47,7 @@ final class ComputeControllerTest {
     var a = (Outcome.Answered) controller(b, Plan.selfConsistency(mode, 100), Budget.ofTokens(10_000))
         .run(Request.of("q"));
     assertThat(a.answer()).isEqualTo("92");
-    assertThat(a.samples()).isEqualTo(9);
+    assertThat(a.spend().samples()).isEqualTo(9);
     assertThat(a.confidence()).isCloseTo(6.0 / 9, org.assertj.core.api.Assertions.within(1e-9));
   }
 
@@ -58,9 +58,9 @@ final class ComputeControllerTest {
     var mode = new Mode.SelfConsistency(12, 4, StoppingRules.never(), new TracePruning(4, 90, 4), false);
     var a = (Outcome.Answered) controller(b, Plan.selfConsistency(mode, 100), Budget.ofTokens(10_000)).run(Request.of("q"));
     assertThat(a.answer()).isEqualTo("92");
-    assertThat(a.exits()).contains("pruned:4");
+    assertThat(a.exitLabels()).contains("pruned:4");
     long unpruned = 8L * CHAIN.length() + 4L * 38;
-    assertThat(a.outputTokens()).isLessThan(unpruned);
+    assertThat(a.spend().outputTokens()).isLessThan(unpruned);
   }
 
   @Test
@@ -91,8 +91,8 @@ final class ComputeControllerTest {
     var a = (Outcome.Answered) controller(b, Plan.fast(400, ThinkingExit.ProbeConvergence.DEFAULT), Budget.ofTokens(10_000))
         .run(Request.of("q\n"));
     assertThat(a.answer()).isEqualTo("92");
-    assertThat(a.exits()).contains("probe-converged");
-    assertThat(a.outputTokens()).isLessThan(longChain.length());
+    assertThat(a.exitLabels()).contains("probe-converged");
+    assertThat(a.spend().outputTokens()).isLessThan(longChain.length());
   }
 
   @Test
@@ -109,9 +109,9 @@ final class ComputeControllerTest {
     var b = FakeBackend.of((prompt, i) -> prompt.endsWith("</think>A:") ? "91\n" : longChain);
     var out = controller(b, Plan.fast(400, ThinkingExit.BudgetForcing.DEFAULT), Budget.ofTokens(60)).run(Request.of("q"));
     var a = (Outcome.Answered) out;
-    assertThat(a.exits()).contains("budget-forced");
+    assertThat(a.exitLabels()).contains("budget-forced");
     assertThat(a.answer()).isEqualTo("91");
-    assertThat(a.outputTokens()).isLessThanOrEqualTo(60);
+    assertThat(a.spend().outputTokens()).isLessThanOrEqualTo(60);
   }
 
   @Test
@@ -159,8 +159,8 @@ final class ComputeControllerTest {
         .plan(Plan.selfConsistency(new Mode.SelfConsistency(16, 1, StoppingRules.never(), null, false), 100))
         .budget(Budget.ofTokens(100_000).withDeadline(Duration.ofSeconds(3))).build();
     var out = c.run(Request.of("q"));
-    assertThat(out.exits()).contains("deadline");
-    assertThat(out.samples()).isLessThan(16);
+    assertThat(out.exitLabels()).contains("deadline");
+    assertThat(out.spend().samples()).isLessThan(16);
   }
 
   /** Property: over random plans and budgets, the output-token budget is never exceeded. */
@@ -187,7 +187,7 @@ final class ComputeControllerTest {
       long tokens = 1 + rnd.nextInt(600);
       Outcome out = controller(b, plan, Budget.ofTokens(tokens)).run(Request.of("q\n"));
       assertThat(out).as("trial %d %s", trial, plan.describe()).isNotInstanceOf(Outcome.Failed.class);
-      assertThat(out.outputTokens()).as("trial %d %s budget %d", trial, plan.describe(), tokens).isLessThanOrEqualTo(tokens);
+      assertThat(out.spend().outputTokens()).as("trial %d %s budget %d", trial, plan.describe(), tokens).isLessThanOrEqualTo(tokens);
       assertThat(b.generatedTokens()).as("tokens the backend produced, trial %d", trial).isLessThanOrEqualTo(tokens);
     }
   }
@@ -196,7 +196,7 @@ final class ComputeControllerTest {
   void cutOffChain_hasNoAnswer_itsPartialThinkingNeverVotes() {
     var b = FakeBackend.of((prompt, i) -> "<think>12*45=540;540+678-9*87\n540+678=1218;1218-9*87\n</think>A:435\n");
     var out = controller(b, Plan.fast(20), Budget.ofTokens(1000)).run(Request.of("q"));
-    assertThat(out).isInstanceOfSatisfying(Outcome.Abstained.class, a -> assertThat(a.exits()).contains("length"));
+    assertThat(out).isInstanceOfSatisfying(Outcome.Abstained.class, a -> assertThat(a.exitLabels()).contains("length"));
   }
 
   @Test
@@ -207,6 +207,6 @@ final class ComputeControllerTest {
     var a = (Outcome.Answered) controller(b, Plan.selfConsistency(mode, 100), Budget.ofTokens(10_000)).run(Request.of("q"));
     assertThat(a.answer()).isEqualTo("92");
     assertThat(a.confidence()).isEqualTo(1.0);
-    assertThat(a.samples()).isEqualTo(4);
+    assertThat(a.spend().samples()).isEqualTo(4);
   }
 }

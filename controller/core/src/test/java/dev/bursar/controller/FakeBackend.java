@@ -30,7 +30,7 @@ public final class FakeBackend implements WhiteBoxBackend {
 
   public static FakeBackend of(BiFunction<String, Integer, String> script) {
     var caps = java.util.EnumSet.allOf(Capability.class);
-    caps.remove(Capability.RECORDED_ANSWERS); // a live model: answers are read from the text
+    caps.remove(Capability.OWN_ANSWERS); // a live model: answers are read from the text
     return new FakeBackend(script, caps);
   }
 
@@ -82,12 +82,11 @@ public final class FakeBackend implements WhiteBoxBackend {
       }
       out.add(new Generation(i, text.toString(), request.prompt().length(), text.length(), finish,
           lp.stream().mapToDouble(Double::doubleValue).toArray(), conf.stream().mapToDouble(Double::doubleValue).toArray(),
-          null, null));
+          null));
     }
     return out;
   }
 
-  @Override public int countTokens(String text) { return text.length(); }
   @Override public int[] encode(String text) { return text.chars().toArray(); }
   @Override public String decode(int[] ids) { return new String(ids, 0, ids.length); }
   @Override public int layers() { return 1; }

@@ -18,7 +18,7 @@ final class ReadmeExampleTest {
         .budget(Budget.ofTokens(2_048).withDeadline(Duration.ofSeconds(20)))
         .build();
     String printed = switch (controller.run(Request.of("Q:17+25*3\n"))) {
-      case Outcome.Answered a -> a.answer() + " after " + a.samples() + " samples, " + a.outputTokens() + " tokens";
+      case Outcome.Answered a -> a.answer() + " after " + a.spend().samples() + " samples, " + a.spend().outputTokens() + " tokens";
       case Outcome.Abstained a -> "no answer: " + a.reason();
       case Outcome.Failed f -> "failed: " + f.error();
     };

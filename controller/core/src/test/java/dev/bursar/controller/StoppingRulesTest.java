@@ -110,20 +110,22 @@ final class StoppingRulesTest {
   }
 
   @Test
-  void loop_stopsWhenTheRuleFires_andChargesEveryDrawnSample() {
-    var samples = List.of(
-        SelfConsistencyLoop.Sample.of("x", 10), SelfConsistencyLoop.Sample.of("x", 20),
-        SelfConsistencyLoop.Sample.of("x", 30), SelfConsistencyLoop.Sample.of("x", 40),
-        SelfConsistencyLoop.Sample.of("x", 50));
-    var r = SelfConsistencyLoop.run(samples.iterator(), StoppingRules.beta(0.95), 5);
-    assertThat(r.samples()).isEqualTo(4);
-    assertThat(r.tokens()).isEqualTo(100);
-    assertThat(r.stoppedEarly()).isTrue();
-    assertThat(r.tally().leader()).isEqualTo("x");
+  void selfConsistency_stopsWhenTheRuleFires_andChargesEveryDrawnSample() {
+    // Sample i (0-based) answers x in 10*(i+1) tokens: one token per character.
+    var backend = FakeBackend.of((prompt, i) -> "A:x" + " ".repeat(10 * (i + 1) - 3));
+    var beta = new Mode.SelfConsistency(5, 1, StoppingRules.beta(0.95), null, false);
+    var r = (Outcome.Answered) ComputeController.builder().backend(backend).plan(Plan.selfConsistency(beta, 100))
+        .budget(Budget.ofTokens(10_000)).build().run(Request.of("Q"));
+    assertThat(r.spend().samples()).isEqualTo(4);
+    assertThat(r.spend().outputTokens()).isEqualTo(100);
+    assertThat(r.exits()).containsExactly(new ExitReason.RuleStop("ac-beta"));
+    assertThat(r.answer()).isEqualTo("x");
 
-    var all = SelfConsistencyLoop.run(samples.iterator(), StoppingRules.never(), 3);
-    assertThat(all.samples()).isEqualTo(3);
-    assertThat(all.stoppedEarly()).isFalse();
+    var never = new Mode.SelfConsistency(3, 1, StoppingRules.never(), null, false);
+    var all = ComputeController.builder().backend(FakeBackend.of((prompt, i) -> "A:x")).plan(Plan.selfConsistency(never, 100))
+        .build().run(Request.of("Q"));
+    assertThat(all.spend().samples()).isEqualTo(3);
+    assertThat(all.exits()).containsExactly(ExitReason.Limit.MAX_SAMPLES);
   }
 
   private static Tally tally(int v1, int v2) {

@@ -1,4 +1,4 @@
-/** The sidecar service and the {@code bursar} command line. */
+/** The sidecar: the OpenAI-compatible Micronaut server in front of a {@code ComputeController}. */
 @NullMarked
 package dev.bursar.sidecar;
 

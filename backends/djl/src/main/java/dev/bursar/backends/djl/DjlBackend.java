@@ -55,7 +55,7 @@ public final class DjlBackend implements WhiteBoxBackend {
   public static final int DEFAULT_CONFIDENCE_K = 20;
 
   private static final Set<Capability> CAPABILITIES = EnumSet.of(
-      Capability.LOGPROBS, Capability.TOP_LOGPROBS, Capability.HIDDEN_STATES, Capability.PREFIX_CACHE,
+      Capability.LOGPROBS, Capability.TOP_LOGPROBS, Capability.HIDDEN_STATES,
       Capability.CANCELLATION, Capability.STEPWISE);
 
   /**
@@ -108,7 +108,7 @@ public final class DjlBackend implements WhiteBoxBackend {
 
   /** {@return the prompt the embedded model expects for an arithmetic expression} */
   public static String prompt(String expression) {
-    return dev.bursar.backends.djl.task.ArithmeticTask.prompt(expression);
+    return dev.bursar.arithmetic.ArithmeticTask.prompt(expression);
   }
 
   @Override
@@ -144,7 +144,7 @@ public final class DjlBackend implements WhiteBoxBackend {
     List<Detailed> out = new ArrayList<>(seqs.size());
     for (Generator.Sequence s : seqs) {
       var g = new Generation(s.index(), s.text(), s.index() == 0 ? prompt.length : 0, s.tokens().length, s.finish(),
-          s.logprobs(), s.confidence(), null, null);
+          s.logprobs(), s.confidence(), null);
       out.add(new Detailed(g, s.tokens(), s.entropy()));
     }
     return out;
@@ -182,11 +182,6 @@ public final class DjlBackend implements WhiteBoxBackend {
     int[] ids = codec.encode(text, true);
     if (ids.length == 0) throw new BackendException(name + ": empty prompt", false);
     return ids;
-  }
-
-  @Override
-  public int countTokens(String text) {
-    return codec.encode(text, true).length;
   }
 
   @Override

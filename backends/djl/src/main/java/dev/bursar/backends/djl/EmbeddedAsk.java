@@ -2,25 +2,30 @@ package dev.bursar.backends.djl;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bursar.backends.djl.task.AnswerChecker;
-import dev.bursar.backends.djl.task.ArithmeticTask;
-import dev.bursar.backends.djl.task.Problem;
-import dev.bursar.backends.djl.task.QuestionParser;
-import dev.bursar.controller.Generation;
-import dev.bursar.controller.GenerationRequest;
+import dev.bursar.arithmetic.ArithmeticTask;
+import dev.bursar.arithmetic.Problem;
+import dev.bursar.arithmetic.QuestionParser;
+import dev.bursar.controller.Budget;
+import dev.bursar.controller.ComputeController;
+import dev.bursar.controller.Mode;
+import dev.bursar.controller.Outcome;
+import dev.bursar.controller.Plan;
+import dev.bursar.controller.Request;
+import dev.bursar.controller.RunRecord;
 import dev.bursar.controller.Sampling;
-import dev.bursar.controller.TokenListener;
+import dev.bursar.controller.StoppingRules;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalLong;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Asks the embedded model a question as a person types it ("What is 17+25*3?"): parses it with
- * the task's {@link QuestionParser}, samples one greedy answer or a majority vote of several, and
- * reports answer, thinking, tokens and time. The logic behind {@code bursar ask}.
+ * the task's {@link QuestionParser}, runs it through the {@link ComputeController} (one greedy answer
+ * or a majority vote of several), and reports answer, thinking, tokens and time. The logic behind
+ * {@code bursar ask}.
  */
 public final class EmbeddedAsk {
 
@@ -79,6 +84,9 @@ public final class EmbeddedAsk {
   private EmbeddedAsk() {}
 
   /**
+   * Asks through a {@link ComputeController}, as the sidecar does: one greedy FAST answer, or
+   * self-consistency over {@code samples} drawn in one wave.
+   *
    * @param samples 1 for a single answer; more for a majority vote
    * @param temperature 0 for greedy; ignored as 0 would make every sample equal when samples &gt; 1
    * @throws IllegalArgumentException when the question is not arithmetic the model was trained on
@@ -86,36 +94,33 @@ public final class EmbeddedAsk {
   public static Reply ask(DjlBackend backend, String question, int samples, double temperature, long seed) {
     if (samples < 1) throw new IllegalArgumentException("samples must be >= 1, was " + samples);
     Problem p = QuestionParser.parseProblem(question);
-    Sampling sampling = samples == 1 && temperature == 0 ? Sampling.GREEDY
-        : new Sampling(temperature == 0 ? 0.8 : temperature, 1.0, 0, seed);
-    long start = System.nanoTime();
-    List<Generation> gens = backend.generate(
-        GenerationRequest.of(p.prompt(), samples, ArithmeticTask.MAX_SEQUENCE_TOKENS, sampling), TokenListener.NONE);
-    long millis = (System.nanoTime() - start) / 1_000_000;
+    int cap = ArithmeticTask.MAX_SEQUENCE_TOKENS;
+    Plan plan = samples == 1 && temperature == 0 ? Plan.fast(cap)
+        : Plan.selfConsistency(new Mode.SelfConsistency(samples, samples, StoppingRules.never(), null, false), cap)
+            .withSampling(new Sampling(temperature == 0 ? 0.8 : temperature, 1.0, 0, seed));
+    List<RunRecord> records = new ArrayList<>(1);
+    var controller = ComputeController.builder().backend(backend).plan(plan)
+        .budget(Budget.ofTokens((long) samples * cap)).traceSink(records::add).build();
+    Outcome out = controller.run(Request.of(p.prompt()));
+    if (out instanceof Outcome.Failed f) throw new IllegalStateException("the model failed: " + f.error());
     Map<Long, Integer> votes = new LinkedHashMap<>();
-    int tokens = 0;
-    for (Generation g : gens) {
-      tokens += g.outputTokens();
-      OptionalLong a = AnswerChecker.extractAnswer(g.text());
-      if (a.isPresent()) votes.merge(a.getAsLong(), 1, Integer::sum);
+    for (RunRecord.Sample s : records.getFirst().samples()) {
+      Long a = number(s.answer());
+      if (a != null) votes.merge(a, 1, Integer::sum);
     }
-    Long best = null;
-    int bestCount = 0;
-    for (var e : votes.entrySet()) {
-      if (e.getValue() > bestCount) {
-        best = e.getKey();
-        bestCount = e.getValue();
-      }
+    String text = out instanceof Outcome.Answered a ? a.text() : records.getFirst().samples().getFirst().text();
+    Long answer = out instanceof Outcome.Answered a ? number(a.answer()) : null;
+    return new Reply(question, p.expression(), answer, thinking(text), out.spend().samples(),
+        (int) out.spend().outputTokens(), out.spend().elapsed().toMillis(), votes, p.answer());
+  }
+
+  private static @Nullable Long number(@Nullable String answer) {
+    if (answer == null) return null;
+    try {
+      return Long.parseLong(answer.strip());
+    } catch (NumberFormatException e) {
+      return null;
     }
-    String thinking = thinking(gens.getFirst().text());
-    for (Generation g : gens) {
-      OptionalLong a = AnswerChecker.extractAnswer(g.text());
-      if (best != null && a.isPresent() && a.getAsLong() == best) {
-        thinking = thinking(g.text());
-        break;
-      }
-    }
-    return new Reply(question, p.expression(), best, thinking, samples, tokens, millis, votes, p.answer());
   }
 
   /** {@return the text between {@code <think>} and {@code </think>} (or the end)} */

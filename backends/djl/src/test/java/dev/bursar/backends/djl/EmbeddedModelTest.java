@@ -3,10 +3,10 @@ package dev.bursar.backends.djl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.bursar.backends.djl.task.AnswerChecker;
-import dev.bursar.backends.djl.task.ArithmeticTask;
-import dev.bursar.backends.djl.task.Bucket;
-import dev.bursar.backends.djl.task.Problem;
+import dev.bursar.arithmetic.AnswerChecker;
+import dev.bursar.arithmetic.ArithmeticTask;
+import dev.bursar.arithmetic.Bucket;
+import dev.bursar.arithmetic.Problem;
 import dev.bursar.controller.FinishReason;
 import dev.bursar.controller.Generation;
 import dev.bursar.controller.GenerationRequest;

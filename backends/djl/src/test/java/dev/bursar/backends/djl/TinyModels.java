@@ -3,7 +3,7 @@ package dev.bursar.backends.djl;
 import ai.djl.Device;
 import dev.bursar.backends.djl.internal.LlamaConfig;
 import dev.bursar.backends.djl.internal.LlamaModel;
-import dev.bursar.backends.djl.task.Vocabulary;
+import dev.bursar.arithmetic.Vocabulary;
 import java.nio.file.Path;
 
 /** Tiny randomly initialised checkpoints in the common layout, for fast tests. */

@@ -1,5 +1,7 @@
 package dev.bursar.backends.replay;
 
+import dev.bursar.trace.Pool;
+import dev.bursar.trace.TraceCodec;
 import dev.bursar.controller.Backend;
 import dev.bursar.controller.BackendException;
 import dev.bursar.controller.Capability;
@@ -7,7 +9,7 @@ import dev.bursar.controller.FinishReason;
 import dev.bursar.controller.Generation;
 import dev.bursar.controller.GenerationRequest;
 import dev.bursar.controller.TokenListener;
-import dev.bursar.controller.TraceRecord;
+import dev.bursar.trace.TraceRecord;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,7 +21,9 @@ import java.util.Set;
  * {@code qid} attribute (and {@code pool} when several pools are loaded) or else by its prompt
  * text; each call returns the question's next {@code n} samples in the configured order, so
  * repeated calls for one question draw without replacement, as real sampling would. Once a
- * question's samples are used up, a call fails with a non-retryable {@link BackendException}.
+ * question's samples are used up, a call returns fewer generations than asked, then none (the
+ * controller's self-consistency then stops with {@code exhausted}). Samples carry the pool's own
+ * answers ({@link Capability#OWN_ANSWERS}).
  *
  * <p>Thread-safe; deterministic for a given order and seed. {@link #reset()} rewinds every question.
  */
@@ -51,7 +55,7 @@ public final class ReplayBackend implements Backend {
 
   @Override
   public Set<Capability> capabilities() {
-    return Set.of(Capability.RECORDED_ANSWERS);
+    return Set.of(Capability.OWN_ANSWERS);
   }
 
   /** Rewinds every question to its first sample. */
@@ -65,9 +69,6 @@ public final class ReplayBackend implements Backend {
     String key = r.pool() + "#" + r.qid();
     int[] idx = order.indices(r.samples().size(), seed, r.qid());
     int from = cursor.getOrDefault(key, 0);
-    if (from >= idx.length) {
-      throw new BackendException("replay: question " + key + " has only " + idx.length + " recorded samples, all served", false);
-    }
     int to = Math.min(idx.length, from + request.n());
     cursor.put(key, to);
     List<Generation> out = new ArrayList<>(to - from);
@@ -76,29 +77,23 @@ public final class ReplayBackend implements Backend {
       // A recorded sample longer than the cap is charged the cap and, like a cut-off generation, has no answer.
       boolean cut = s.tokens() > request.maxTokens();
       out.add(new Generation(i - from, s.text() == null ? "" : s.text(), 0, cut ? request.maxTokens() : s.tokens(),
-          cut ? FinishReason.LENGTH : FinishReason.RECORDED, null, null, cut ? null : s.answer(), s.score()));
+          cut ? FinishReason.LENGTH : FinishReason.RECORDED, null, null, cut ? null : s.answer()));
     }
     return out;
   }
 
   private TraceRecord find(GenerationRequest request) {
-    String qid = request.attributes().get("qid");
+    String qid = request.metadata().get("qid");
     if (qid != null) {
-      String pool = request.attributes().getOrDefault("pool", "");
+      String pool = request.metadata().getOrDefault("pool", "");
       TraceRecord r = byKey.get(pool + "#" + qid);
       if (r == null) throw new BackendException("replay: no recorded question " + pool + "#" + qid, false);
       return r;
     }
     TraceRecord r = byQuestion.get(request.prompt());
     if (r == null) {
-      throw new BackendException("replay: no recorded question with this prompt; pass the qid attribute", false);
+      throw new BackendException("replay: no recorded question with this prompt; pass the qid in the request metadata", false);
     }
     return r;
-  }
-
-  /** Replay has no tokenizer: an estimate of four characters per token. */
-  @Override
-  public int countTokens(String text) {
-    return (text.length() + 3) / 4;
   }
 }

@@ -1,19 +1,21 @@
 package dev.bursar.backends.replay;
 
+import dev.bursar.trace.Pool;
+import dev.bursar.trace.TraceCodec;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bursar.controller.AnswerNormalizer;
+import dev.bursar.controller.Answers;
 import dev.bursar.controller.Budget;
 import dev.bursar.controller.ComputeController;
 import dev.bursar.controller.Mode;
 import dev.bursar.controller.Outcome;
 import dev.bursar.controller.Plan;
 import dev.bursar.controller.Request;
-import dev.bursar.controller.SelfConsistencyLoop;
+import dev.bursar.controller.Tally;
 import dev.bursar.controller.StoppingRule;
 import dev.bursar.controller.StoppingRules;
 import dev.bursar.controller.ThinkingExit;
-import dev.bursar.controller.TraceRecord;
+import dev.bursar.trace.TraceRecord;
 import dev.bursar.controller.TracePruning;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +26,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The controller's modes on recorded samples: with waves of one, SELF_CONSISTENCY must draw exactly
- * what the replay benchmark's loop draws, so live and offline numbers mean the same thing.
+ * what Algorithm 1 of Adaptive-Consistency draws (ALGORITHMS.md §2: draw one sample, tally, ask the
+ * rule, up to the rule's cap), written out independently below. The replay benchmark runs every
+ * method through the controller, so this pins its numbers to the definition.
  */
 final class ControllerOnReplayTest {
 
@@ -51,20 +55,24 @@ final class ControllerOnReplayTest {
           .plan(Plan.selfConsistency(new Mode.SelfConsistency(12, 1, rule, null, false), 10_000))
           .budget(Budget.ofTokens(1_000_000)).build();
       for (TraceRecord r : pool.records()) {
-        Outcome out = controller.run(new Request(r.question(), Map.of("qid", Long.toString(r.qid()))));
+        Outcome out = controller.run(Request.of(r.question()).withMetadata(Map.of("qid", Long.toString(r.qid()))));
         int[] idx = SampleOrder.RANDOM.indices(r.samples().size(), 3, r.qid());
-        List<SelfConsistencyLoop.Sample> ordered = new ArrayList<>();
-        for (int i : idx) {
-          var s = r.samples().get(i);
-          ordered.add(SelfConsistencyLoop.Sample.of(AnswerNormalizer.normalize(s.answer()), s.tokens()));
+        // Algorithm 1, by hand: draw in order until the rule stops it or its cap is reached.
+        var expected = new Tally();
+        long tokens = 0;
+        int cap = rule.cap(12);
+        for (int i = 0; i < idx.length && expected.samples() < cap; i++) {
+          var s = r.samples().get(idx[i]);
+          expected.add(Answers.normalize(s.answer()));
+          tokens += s.tokens();
+          if (rule.shouldStop(expected)) break;
         }
-        var expected = SelfConsistencyLoop.run(ordered.iterator(), rule, 12);
-        assertThat(out.samples()).as("%s qid %d", rule, r.qid()).isEqualTo(expected.samples());
-        assertThat(out.outputTokens()).isEqualTo(expected.tokens());
+        assertThat(out.spend().samples()).as("%s qid %d", rule, r.qid()).isEqualTo(expected.samples());
+        assertThat(out.spend().outputTokens()).isEqualTo(tokens);
         if (out instanceof Outcome.Answered a) {
-          assertThat(AnswerNormalizer.normalize(a.answer())).isEqualTo(expected.tally().leader());
+          assertThat(Answers.normalize(a.answer())).isEqualTo(expected.leader());
         } else {
-          assertThat(expected.tally().leader()).isNull();
+          assertThat(expected.leader()).isNull();
         }
       }
     }
@@ -77,9 +85,9 @@ final class ControllerOnReplayTest {
     var c = ComputeController.builder().backend(backend).plan(Plan.fast(1_000, ThinkingExit.BudgetForcing.DEFAULT))
         .budget(Budget.ofTokens(1_000)).build();
     var r = pool.records().getFirst();
-    Outcome out = c.run(new Request(r.question(), Map.of("qid", "0")));
-    assertThat(out.samples()).isEqualTo(1);
-    assertThat(out.outputTokens()).isEqualTo(r.samples().getFirst().tokens());
+    Outcome out = c.run(Request.of(r.question()).withMetadata(Map.of("qid", "0")));
+    assertThat(out.spend().samples()).isEqualTo(1);
+    assertThat(out.spend().outputTokens()).isEqualTo(r.samples().getFirst().tokens());
   }
 
   @Test

@@ -3,13 +3,8 @@ package dev.bursar.sidecar.serve;
 import dev.bursar.controller.ComputeController;
 import dev.bursar.controller.Mode;
 import dev.bursar.controller.Outcome;
-import dev.bursar.controller.Plan;
 import dev.bursar.controller.Request;
 import dev.bursar.controller.Budget;
-import dev.bursar.controller.Sampling;
-import dev.bursar.controller.Signal;
-import dev.bursar.controller.ThinkingExit;
-import dev.bursar.controller.Verifiers;
 import dev.bursar.sidecar.serve.OpenAiApi.BursarInfo;
 import dev.bursar.sidecar.serve.OpenAiApi.ChatRequest;
 import dev.bursar.sidecar.serve.OpenAiApi.ChatResponse;
@@ -21,11 +16,11 @@ import io.micronaut.json.tree.JsonNode;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.time.Duration;
-import java.util.EnumSet;
+
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import java.util.TreeSet;
+
+
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -67,8 +62,8 @@ final class ChatService {
     this.permits = new Semaphore(config.maxConcurrent());
   }
 
-  /** What a checked request runs: the model prompt, the plan and the budget. */
-  record Prepared(Request request, Plan plan, Budget budget) {}
+  /** What a checked request runs: the model prompt with the client's hints. */
+  record Prepared(Request request) {}
 
   /** {@return the response to {@code body}} @throws ApiException with the status and message to send */
   ChatResponse complete(ChatRequest body) {
@@ -83,7 +78,7 @@ final class ChatService {
     try {
       run = executor.submit(() -> {
         try {
-          return controller.run(p.request(), p.plan(), p.budget());
+          return controller.run(p.request());
         } finally {
           permits.release();
         }
@@ -93,7 +88,8 @@ final class ChatService {
       throw ApiException.of(io.micronaut.http.HttpStatus.SERVICE_UNAVAILABLE, "overloaded_error", "shutting_down",
           "bursar is shutting down; retry on another instance");
     }
-    Duration deadline = p.budget().deadline() == null ? config.deadline() : p.budget().deadline();
+    Budget budget = p.request().hints().budget() != null ? p.request().hints().budget() : controller.budget();
+    Duration deadline = budget.deadline() == null ? config.deadline() : budget.deadline();
     // The controller honours the deadline itself at every token and answers with what it has; the
     // grace is for a backend that blocks without producing tokens.
     Duration grace = deadline.compareTo(Duration.ofSeconds(2)) < 0 ? deadline : Duration.ofSeconds(2);
@@ -114,7 +110,7 @@ final class ChatService {
       // ComputeController.run does not throw; this is a bug, reported as a failed upstream call.
       throw ApiException.upstream("the controller failed: " + e.getCause());
     }
-    return respond(out, p.plan());
+    return respond(out);
   }
 
   /** Checks the request and builds what it runs. @throws ApiException 400 saying what is wrong and how to fix it */
@@ -162,10 +158,12 @@ final class ChatService {
     } catch (IllegalArgumentException e) {
       throw ApiException.invalid("messages", "unsupported_question", String.valueOf(e.getMessage()));
     }
-    Plan plan = plan(modeName, maxTokens, temperature, body.seed());
     Budget base = controller.budget();
-    Budget budget = budgetTokens == null ? base : new Budget(budgetTokens, base.deadline(), base.money());
-    return new Prepared(Request.of(prompt), plan, budget);
+    var hints = new Request.Hints(mode(modeName), budgetTokens == null ? null : base.withOutputTokens(budgetTokens),
+        null, maxTokens, temperature,
+        // Without a seed, samples differ between identical requests, as OpenAI's do.
+        body.seed() != null ? body.seed() : ThreadLocalRandom.current().nextLong());
+    return new Prepared(Request.of(prompt).withHints(hints));
   }
 
   /** {@return the text of the last user message} */
@@ -217,60 +215,39 @@ final class ChatService {
         where + " must be a string (or an array of text parts), e.g. " + EXAMPLE);
   }
 
-  /** {@return the default plan, or the requested mode's, with the request's token cap and sampling} */
-  private Plan plan(@Nullable String modeName, @Nullable Integer maxTokens, @Nullable Double temperature,
-      @Nullable Long seed) {
-    Set<Signal> have = Signal.availableFrom(controller.backend().capabilities());
-    Plan plan;
-    if (modeName == null) {
-      plan = controller.plan();
-    } else {
-      plan = switch (modeName.toLowerCase(Locale.ROOT)) {
-        case "self_consistency" -> SidecarFactory.DEFAULT_PLAN;
-        case "fast" -> have.contains(Signal.STEPS)
-            ? Plan.fast(SidecarFactory.DEFAULT_PLAN.maxTokensPerSample(), ThinkingExit.ProbeConvergence.DEFAULT,
-                ThinkingExit.BudgetForcing.DEFAULT)
-            : Plan.fast(SidecarFactory.DEFAULT_PLAN.maxTokensPerSample(), ThinkingExit.BudgetForcing.DEFAULT);
-        case "deep_search" -> Plan.deepSearch(new Mode.DeepSearch(4, 2, 16, Verifiers.stepConfidence(), false), 48);
-        default -> throw ApiException.invalid("bursar.mode", "invalid_value", "bursar.mode \"" + modeName
-            + "\" is not a mode: use \"fast\", \"self_consistency\" or \"deep_search\", or leave it out for the "
-            + "default plan " + controller.plan().describe());
-      };
-    }
-    Set<Signal> need = EnumSet.copyOf(plan.requires());
-    need.removeAll(have);
-    if (!need.isEmpty()) {
-      throw ApiException.invalid("bursar.mode", "unsupported_mode", "bursar.mode \"" + modeName + "\" needs "
-          + new TreeSet<>(need) + " but the backend " + controller.backend().name() + " provides only "
-          + new TreeSet<>(have) + "; use another mode or leave it out");
-    }
-    if (maxTokens != null) {
-      int cap = plan.mode() instanceof Mode.DeepSearch ? Math.min(maxTokens, plan.maxTokensPerSample()) : maxTokens;
-      plan = new Plan(plan.mode(), plan.sampling(), cap, plan.exits());
-    }
-    Sampling s = plan.sampling();
-    if (temperature != null) s = s.withTemperature(temperature);
-    // Without a seed, samples differ between identical requests, as OpenAI's do.
-    s = s.withSeed(seed != null ? seed : s.temperature() == 0 ? s.seed() : ThreadLocalRandom.current().nextLong());
-    return plan.withSampling(s);
+  /** {@return the mode a client names, or null for the policy's choice} @throws ApiException 400 for an unknown name */
+  private Mode.@Nullable Kind mode(@Nullable String modeName) {
+    if (modeName == null) return null;
+    return switch (modeName.toLowerCase(Locale.ROOT)) {
+      case "fast" -> Mode.Kind.FAST;
+      case "self_consistency" -> Mode.Kind.SELF_CONSISTENCY;
+      case "deep_search" -> Mode.Kind.DEEP_SEARCH;
+      default -> throw ApiException.invalid("bursar.mode", "invalid_value", "bursar.mode \"" + modeName
+          + "\" is not a mode: use \"fast\", \"self_consistency\" or \"deep_search\", or leave it out for the "
+          + "policy's choice (" + controller.policy().description() + ")");
+    };
   }
 
   /** {@return the response for an answered or abstained outcome} @throws ApiException 502/504 for a failed one */
-  private ChatResponse respond(Outcome out, Plan plan) {
+  private ChatResponse respond(Outcome out) {
     String content;
     BursarInfo info = switch (out) {
       case Outcome.Answered a -> {
         content = a.answer();
-        yield new BursarInfo("answered", a.mode(), plan.describe(), a.samples(), a.inputTokens(), a.outputTokens(),
-            a.exits(), a.confidence(), a.text(), a.elapsed().toMillis(), null, null);
+        yield new BursarInfo("answered", a.mode(), a.plan().describe(), a.spend().samples(), a.spend().inputTokens(),
+            a.spend().outputTokens(), a.exitLabels(), a.confidence(), a.text(), a.spend().elapsed().toMillis(), null, null);
       }
       case Outcome.Abstained a -> {
         content = "";
-        yield new BursarInfo("abstained", a.mode(), plan.describe(), a.samples(), a.inputTokens(), a.outputTokens(),
-            a.exits(), null, null, a.elapsed().toMillis(), a.reason(), a.bestGuess());
+        yield new BursarInfo("abstained", a.mode(), a.plan().describe(), a.spend().samples(), a.spend().inputTokens(),
+            a.spend().outputTokens(), a.exitLabels(), null, null, a.spend().elapsed().toMillis(), a.reason(), a.bestGuess());
       }
       case Outcome.Failed f -> {
-        if (f.exits().contains("deadline")) {
+        if (f.cause() == Outcome.Failed.Cause.UNSUPPORTED) {
+          throw ApiException.invalid("bursar.mode", "unsupported_mode", "the requested bursar.mode cannot run on the "
+              + "backend " + controller.backend().name() + ": " + f.error() + ". Use another mode or leave it out.");
+        }
+        if (f.cause() == Outcome.Failed.Cause.DEADLINE) {
           throw ApiException.deadline("the request ran past its deadline of " + human(config.deadline()) + ": "
               + f.error() + ". Retry, ask for less with \"bursar\":{\"mode\":\"fast\"}, or raise bursar.sidecar.deadline.");
         }
@@ -278,7 +255,7 @@ final class ChatService {
             + (f.retryable() ? " (retrying may succeed)" : ""));
       }
     };
-    var usage = new Usage(out.inputTokens(), out.outputTokens(), out.inputTokens() + out.outputTokens());
+    var usage = new Usage(out.spend().inputTokens(), out.spend().outputTokens(), out.spend().inputTokens() + out.spend().outputTokens());
     var choice = new Choice(0, new ResponseMessage("assistant", content), "stop");
     return new ChatResponse("chatcmpl-" + UUID.randomUUID().toString().replace("-", ""), "chat.completion",
         System.currentTimeMillis() / 1000, controller.backend().name(), List.of(choice), usage, info);

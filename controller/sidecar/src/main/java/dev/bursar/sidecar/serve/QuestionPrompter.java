@@ -3,7 +3,7 @@ package dev.bursar.sidecar.serve;
 /**
  * Turns the user's question into the prompt the backend's model expects. The default (for the
  * embedded arithmetic model and checkpoints trained like it) parses the question with the task's
- * {@link dev.bursar.backends.djl.task.QuestionParser}; replace the bean for another model.
+ * {@link dev.bursar.arithmetic.QuestionParser}; replace the bean for another model.
  */
 @FunctionalInterface
 public interface QuestionPrompter {

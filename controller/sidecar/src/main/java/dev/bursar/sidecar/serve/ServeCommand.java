@@ -84,8 +84,8 @@ public final class ServeCommand implements Callable<Integer> {
     ComputeController controller = context.getBean(ComputeController.class);
     SidecarConfig config = context.getBean(SidecarConfig.class);
     String url = "http://" + displayHost(host) + ":" + server.getPort();
-    System.out.println("bursar: serving " + controller.backend().name() + " at " + url + " (plan "
-        + controller.plan().describe() + ", budget " + controller.budget().outputTokens() + " tokens, deadline "
+    System.out.println("bursar: serving " + controller.backend().name() + " at " + url + " (policy "
+        + controller.policy().description() + ", budget " + controller.budget().outputTokens() + " tokens, deadline "
         + ChatService.human(config.deadline()) + ", at most " + config.maxConcurrent() + " in flight). Ctrl-C stops it.");
     System.out.println("try:");
     System.out.println("  curl -s " + url + "/v1/chat/completions -H 'Content-Type: application/json' \\");

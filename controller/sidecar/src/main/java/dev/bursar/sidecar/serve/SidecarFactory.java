@@ -2,13 +2,13 @@ package dev.bursar.sidecar.serve;
 
 import dev.bursar.backends.djl.DjlBackend;
 import dev.bursar.backends.djl.EmbeddedModel;
-import dev.bursar.backends.djl.task.QuestionParser;
+import dev.bursar.arithmetic.ArithmeticTask;
+import dev.bursar.arithmetic.QuestionParser;
 import dev.bursar.controller.Backend;
 import dev.bursar.controller.Budget;
 import dev.bursar.controller.ComputeController;
-import dev.bursar.controller.Mode;
 import dev.bursar.controller.Plan;
-import dev.bursar.controller.StoppingRules;
+import dev.bursar.policies.Policies;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.opentelemetry.api.GlobalOpenTelemetry;
@@ -18,17 +18,16 @@ import java.nio.file.Path;
 
 /**
  * The sidecar's beans: the backend (the embedded model, or a checkpoint directory), the controller
- * with the default plan and budget, and the question-to-prompt step.
+ * with the preset policy, the default plan as fallback and the budget, and the question-to-prompt step.
  */
 @Factory
 final class SidecarFactory {
 
   /**
    * The default plan: Adaptive-Consistency (Beta posterior, stop at 0.95) over at most 8 samples
-   * drawn in waves of 4, each at most 160 tokens.
+   * drawn in waves of 4, each at most 160 tokens. It is also the fallback plan.
    */
-  static final Plan DEFAULT_PLAN =
-      Plan.selfConsistency(new Mode.SelfConsistency(8, 4, StoppingRules.beta(0.95), null, false), 160);
+  static final Plan DEFAULT_PLAN = Policies.selfConsistencyDefault();
 
   /** Loads the model once; Micronaut closes it when the context stops. */
   @Singleton
@@ -55,7 +54,8 @@ final class SidecarFactory {
   ComputeController computeController(Backend backend, SidecarConfig config) {
     return ComputeController.builder()
         .backend(backend)
-        .plan(DEFAULT_PLAN)
+        .policy(Policies.presets(DEFAULT_PLAN))
+        .fallback(DEFAULT_PLAN)
         .budget(Budget.ofTokens(config.budgetTokens()).withDeadline(config.deadline()))
         .openTelemetry(GlobalOpenTelemetry.get())
         .build();
@@ -63,6 +63,6 @@ final class SidecarFactory {
 
   @Singleton
   QuestionPrompter questionPrompter() {
-    return question -> DjlBackend.prompt(QuestionParser.parse(question));
+    return question -> ArithmeticTask.prompt(QuestionParser.parse(question));
   }
 }

@@ -23,7 +23,6 @@ final class GatedBackend implements Backend {
 
   @Override public String name() { return "gated"; }
   @Override public Set<Capability> capabilities() { return delegate.capabilities(); }
-  @Override public int countTokens(String text) { return delegate.countTokens(text); }
 
   @Override
   public List<Generation> generate(GenerationRequest request, TokenListener listener) {

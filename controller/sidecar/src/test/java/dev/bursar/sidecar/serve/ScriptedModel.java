@@ -21,7 +21,7 @@ final class ScriptedModel {
   static final String FAILING = "Q:2+2\n";
   /** What the embedded model's backend offers (no recorded answers: votes come from the text). */
   static final Set<Capability> CAPABILITIES = EnumSet.of(Capability.LOGPROBS, Capability.TOP_LOGPROBS,
-      Capability.HIDDEN_STATES, Capability.PREFIX_CACHE, Capability.CANCELLATION, Capability.STEPWISE);
+      Capability.HIDDEN_STATES, Capability.CANCELLATION, Capability.STEPWISE);
 
   private ScriptedModel() {}
 

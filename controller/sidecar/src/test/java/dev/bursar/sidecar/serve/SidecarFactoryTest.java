@@ -36,7 +36,8 @@ final class SidecarFactoryTest {
 
       assertThat(controller.backend()).isSameAs(backend);
       assertThat(ctx.getBean(Backend.class)).isSameAs(backend);
-      assertThat(controller.plan()).isEqualTo(SidecarFactory.DEFAULT_PLAN);
+      assertThat(controller.fallbackPlan()).isEqualTo(SidecarFactory.DEFAULT_PLAN);
+      assertThat(controller.policy().description()).isEqualTo("Presets{default " + SidecarFactory.DEFAULT_PLAN.describe() + "}");
       assertThat(backend.generate(GenerationRequest.of("Q:1+2\n", 1, 4, Sampling.GREEDY), TokenListener.NONE))
           .hasSize(1);
     }

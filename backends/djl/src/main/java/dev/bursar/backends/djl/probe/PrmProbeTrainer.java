@@ -1,10 +1,10 @@
 package dev.bursar.backends.djl.probe;
 
-import dev.bursar.backends.djl.task.AnswerChecker;
-import dev.bursar.backends.djl.task.ArithmeticTask;
-import dev.bursar.backends.djl.task.Bucket;
-import dev.bursar.backends.djl.task.Problem;
-import dev.bursar.backends.djl.task.ProblemSet;
+import dev.bursar.arithmetic.AnswerChecker;
+import dev.bursar.arithmetic.ArithmeticTask;
+import dev.bursar.arithmetic.Bucket;
+import dev.bursar.arithmetic.Problem;
+import dev.bursar.arithmetic.ProblemSet;
 import dev.bursar.controller.Generation;
 import dev.bursar.controller.GenerationRequest;
 import dev.bursar.controller.LinearProbe;
@@ -40,7 +40,7 @@ import org.jspecify.annotations.Nullable;
  *       enough that both right and wrong steps occur), up to {@link
  *       ArithmeticTask#MAX_SEQUENCE_TOKENS} tokens.
  *   <li><b>Labels.</b> {@link StepEvents#of}: one event per complete thinking line, labelled with
- *       {@link dev.bursar.backends.djl.task.StepCheck#correct()} (this step and every earlier one
+ *       {@link dev.bursar.arithmetic.StepCheck#correct()} (this step and every earlier one
  *       valid), plus one for the answer line (no wrong step and the answer is right).
  *   <li><b>Features.</b> The hidden state after layer {@code L} at the event's {@code \n}: one
  *       {@link WhiteBoxBackend#hiddenStates} call per rollout and layer with all event positions. By

@@ -1,10 +1,10 @@
 package dev.bursar.backends.djl.probe;
 
-import dev.bursar.backends.djl.task.AnswerChecker;
-import dev.bursar.backends.djl.task.ArithmeticTask;
-import dev.bursar.backends.djl.task.Problem;
-import dev.bursar.backends.djl.task.StepCheck;
-import dev.bursar.backends.djl.task.StepChecker;
+import dev.bursar.arithmetic.AnswerChecker;
+import dev.bursar.arithmetic.ArithmeticTask;
+import dev.bursar.arithmetic.Problem;
+import dev.bursar.arithmetic.StepCheck;
+import dev.bursar.arithmetic.StepChecker;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;

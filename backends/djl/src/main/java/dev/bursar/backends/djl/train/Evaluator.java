@@ -1,11 +1,11 @@
 package dev.bursar.backends.djl.train;
 
 import dev.bursar.backends.djl.DjlBackend;
-import dev.bursar.backends.djl.task.AnswerChecker;
-import dev.bursar.backends.djl.task.ArithmeticTask;
-import dev.bursar.backends.djl.task.Bucket;
-import dev.bursar.backends.djl.task.Problem;
-import dev.bursar.backends.djl.task.ProblemSet;
+import dev.bursar.arithmetic.AnswerChecker;
+import dev.bursar.arithmetic.ArithmeticTask;
+import dev.bursar.arithmetic.Bucket;
+import dev.bursar.arithmetic.Problem;
+import dev.bursar.arithmetic.ProblemSet;
 import dev.bursar.controller.Generation;
 import dev.bursar.controller.GenerationRequest;
 import dev.bursar.controller.Sampling;
@@ -136,7 +136,7 @@ public final class Evaluator {
    * [--random-order F] [--swap F] [--minutes M] [--torch-threads N]]}: prints the Markdown table;
    * with {@code --card}
    * also writes the model card around it, stating the training mix ({@code --random-order}, {@code
-   * --swap}: the {@link dev.bursar.backends.djl.task.TrainingExamples.Mix} fractions the model was
+   * --swap}: the {@link dev.bursar.arithmetic.TrainingExamples.Mix} fractions the model was
    * trained with, default 0), the time limit ({@code --minutes}, default 24) and the training run's
    * PyTorch threads ({@code --torch-threads}, default 1) in its reproduce command.
    */
@@ -202,7 +202,7 @@ public final class Evaluator {
     sb.append("A ").append(String.format(Locale.ROOT, "%,d", c.parameterCount()))
         .append("-parameter decoder-only transformer of the Llama family (RMSNorm, rotary position embeddings, SwiGLU MLP, ")
         .append("grouped-query attention), trained from scratch by `bursar train-model` with DJL PyTorch on the synthetic task of ")
-        .append("`dev.bursar.backends.djl.task`: multi-step integer arithmetic (+, -, *, parentheses) with a chain of thought in a ")
+        .append("`dev.bursar.arithmetic`: multi-step integer arithmetic (+, -, *, parentheses) with a chain of thought in a ")
         .append("`<think>` segment, one reduction per line, then `A:<answer>`. About a third of the training examples cut the thinking ")
         .append("at a random step and force the answer right after it, so an answer can be probed at any step boundary.");
     if (canonical) {
@@ -233,7 +233,7 @@ public final class Evaluator {
       sb.append("```\n\n");
     }
     sb.append(String.format(Locale.ROOT, "## Accuracy per difficulty bucket%n%nExact match on `ProblemSet.fixed(%d, %d)` (%d problems per bucket, never seen in training). ",
-        dev.bursar.backends.djl.task.ProblemSet.DEFAULT_SEED, r.options().perBucket(), r.options().perBucket()));
+        dev.bursar.arithmetic.ProblemSet.DEFAULT_SEED, r.options().perBucket(), r.options().perBucket()));
     sb.append(String.format(Locale.ROOT, "Greedy: one answer at temperature 0. SC@k: majority vote of the answers of k samples at temperature %.1f. ", r.options().temperature()));
     sb.append("Forced @x%: the reference thinking is cut after floor(x% of the steps), `</think>A:` appended, and the answer decoded greedily. ");
     sb.append("Greedy tokens: mean output tokens of the greedy answer.\n\n");
@@ -242,7 +242,7 @@ public final class Evaluator {
     for (Row row : r.rows()) sb.append(String.format(Locale.ROOT, " %s %+.1f;", row.bucket().label(), 100 * (row.sc16() - row.greedy())));
     sb.append(" Where this is near zero the model's errors are systematic (its samples agree on the same wrong answer), ")
         .append("so voting cannot fix them; forced answers show how much of the answer is settled at each point of the thinking.\n\n");
-    sb.append("Buckets (from `dev.bursar.backends.djl.task.Bucket`): easy 1-2 operations on single digits; medium 2-3 operations, 1-2 digits; ")
+    sb.append("Buckets (from `dev.bursar.arithmetic.Bucket`): easy 1-2 operations on single digits; medium 2-3 operations, 1-2 digits; ")
         .append("hard 3-4 operations with some parentheses; harder 4-5 operations on 2-digit numbers; hardest 5-6 operations, 2-3 digits, values up to 99,999.\n\n");
     sb.append(String.format(Locale.ROOT, "Measured in %.0f s. Reproduce:%n%n```%n", r.millis() / 1000.0));
     String mixArgs = canonical ? "" : String.format(Locale.ROOT, " --random-order %s --swap %s",

@@ -3,9 +3,9 @@ package dev.bursar.backends.djl.probe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.bursar.backends.djl.task.Bucket;
-import dev.bursar.backends.djl.task.Problem;
-import dev.bursar.backends.djl.task.ProblemSet;
+import dev.bursar.arithmetic.Bucket;
+import dev.bursar.arithmetic.Problem;
+import dev.bursar.arithmetic.ProblemSet;
 import dev.bursar.controller.LinearProbe;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -77,7 +77,7 @@ final class PrmProbeTrainerTest {
 
   @Test
   void stepConfidence_averagesTheTokensOfEachStep() {
-    Problem p = dev.bursar.backends.djl.task.ArithmeticTask.solve("1+2*3");
+    Problem p = dev.bursar.arithmetic.ArithmeticTask.solve("1+2*3");
     String c = p.completion(); // <think>2*3=6;1+6\n1+6=7\n</think>A:7\n<eos>
     List<StepEvents.Event> ev = StepEvents.of(p, c);
     var toks = new java.util.ArrayList<dev.bursar.controller.TokenListener.TokenEvent>();

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.bursar.backends.djl.DjlBackend;
 import dev.bursar.backends.djl.TinyModels;
-import dev.bursar.backends.djl.task.ArithmeticTask;
-import dev.bursar.backends.djl.task.Problem;
+import dev.bursar.arithmetic.ArithmeticTask;
+import dev.bursar.arithmetic.Problem;
 import dev.bursar.controller.FinishReason;
 import dev.bursar.controller.Generation;
 import dev.bursar.controller.LinearProbe;
@@ -59,7 +59,7 @@ final class ProbeOnDjlTest {
       Verifier v = Verifiers.hiddenStateProbe(probe);
       for (int i = 0; i < ev.size(); i++) {
         String thinking = completion.substring(0, ev.get(i).end());
-        var step = new Generation(0, "", 0, 0, FinishReason.STOP, null, null, null, null);
+        var step = Generation.of(0, "", 0, 0, FinishReason.STOP);
         assertThat(probe.score(h[i])).as("layer %d event %d", layer, i)
             .isCloseTo(v.score(backend, p.prompt(), thinking, step), within(1e-4));
       }

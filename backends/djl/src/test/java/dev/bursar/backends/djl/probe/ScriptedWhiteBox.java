@@ -1,9 +1,9 @@
 package dev.bursar.backends.djl.probe;
 
-import dev.bursar.backends.djl.task.ArithmeticTask;
-import dev.bursar.backends.djl.task.Problem;
-import dev.bursar.backends.djl.task.Step;
-import dev.bursar.backends.djl.task.StepChecker;
+import dev.bursar.arithmetic.ArithmeticTask;
+import dev.bursar.arithmetic.Problem;
+import dev.bursar.arithmetic.Step;
+import dev.bursar.arithmetic.StepChecker;
 import dev.bursar.controller.Capability;
 import dev.bursar.controller.FinishReason;
 import dev.bursar.controller.Generation;
@@ -28,7 +28,6 @@ final class ScriptedWhiteBox implements WhiteBoxBackend {
 
   @Override public String name() { return "scripted"; }
   @Override public Set<Capability> capabilities() { return Set.of(Capability.HIDDEN_STATES, Capability.LOGPROBS); }
-  @Override public int countTokens(String text) { return text.length(); }
   @Override public int layers() { return 3; }
   @Override public int hiddenSize() { return WIDTH; }
 
@@ -64,7 +63,7 @@ final class ScriptedWhiteBox implements WhiteBoxBackend {
       for (int t = 0; t < text.length(); t++) {
         listener.onToken(i, new TokenListener.TokenEvent(t, String.valueOf(text.charAt(t)), -0.1 - r.nextDouble(), 0));
       }
-      out.add(new Generation(i, text, 0, text.length(), FinishReason.EOS, null, null, null, null));
+      out.add(Generation.of(i, text, 0, text.length(), FinishReason.EOS));
     }
     return out;
   }

@@ -2,9 +2,9 @@ package dev.bursar.backends.djl.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bursar.backends.djl.task.ArithmeticTask;
-import dev.bursar.backends.djl.task.Problem;
-import dev.bursar.backends.djl.task.StepCheck.Verdict;
+import dev.bursar.arithmetic.ArithmeticTask;
+import dev.bursar.arithmetic.Problem;
+import dev.bursar.arithmetic.StepCheck.Verdict;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

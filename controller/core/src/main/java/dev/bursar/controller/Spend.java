@@ -1,0 +1,27 @@
+package dev.bursar.controller;
+
+import java.time.Duration;
+
+/**
+ * What one request cost.
+ *
+ * @param inputTokens prompt tokens charged
+ * @param outputTokens output tokens generated, including tokens of cancelled sequences, probes and
+ *     search expansions
+ * @param samples samples drawn (including cancelled ones)
+ * @param elapsed wall-clock time spent
+ */
+public record Spend(long inputTokens, long outputTokens, int samples, Duration elapsed) {
+  public static final Spend NONE = new Spend(0, 0, 0, Duration.ZERO);
+
+  public Spend {
+    if (inputTokens < 0) throw new IllegalArgumentException("inputTokens must be >= 0, was " + inputTokens);
+    if (outputTokens < 0) throw new IllegalArgumentException("outputTokens must be >= 0, was " + outputTokens);
+    if (samples < 0) throw new IllegalArgumentException("samples must be >= 0, was " + samples);
+  }
+
+  /** {@return input plus output tokens} */
+  public long totalTokens() {
+    return inputTokens + outputTokens;
+  }
+}

@@ -1,0 +1,83 @@
+package dev.bursar.trace;
+
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One query as the trace log, the replay backend and the tuner see it. Field names match the
+ * sample pools in {@code shared/data/pools} ({@code pool, qid, question, gold, model, task,
+ * samples[text, answer, correct, tokens, mean_logprob, score]}), so a pool line is a valid trace
+ * record; the sidecar adds the optional fields (schema version, plan, features, outcome).
+ *
+ * @param schemaVersion 1 for this layout; pool lines have none and read as 1
+ * @param pool the log or pool this record belongs to
+ * @param qid question id, unique within the pool
+ * @param question the query text
+ * @param gold the gold answer when known
+ * @param model the model that produced the samples
+ * @param task a task label (gsm8k, math, date_understanding, arithmetic, ...)
+ * @param samples the samples in draw order
+ * @param plan the plan that ran (its description), or null for recorded pools
+ * @param features the query features the estimators saw, or empty
+ * @param outcome what the controller answered, or null for recorded pools
+ */
+public record TraceRecord(
+    int schemaVersion,
+    String pool,
+    long qid,
+    String question,
+    @Nullable String gold,
+    String model,
+    String task,
+    List<Sample> samples,
+    @Nullable String plan,
+    Map<String, Double> features,
+    @Nullable OutcomeSummary outcome) {
+
+  public static final int SCHEMA_VERSION = 1;
+
+  public TraceRecord {
+    samples = List.copyOf(samples);
+    features = Map.copyOf(features);
+  }
+
+  /** {@return true when at least one sample carries an answer (voting is possible)} */
+  public boolean hasAnswers() {
+    for (Sample s : samples) if (s.answer() != null) return true;
+    return false;
+  }
+
+  /**
+   * One sample.
+   *
+   * @param text generated text (null in length-only pools)
+   * @param answer the extracted answer, null when none
+   * @param correct whether the answer is right, null when unknown
+   * @param tokens output tokens
+   * @param meanLogprob mean token log-probability, or null
+   * @param score a verifier or reward-model score, or null
+   * @param finish how it ended (eos, stop, length, cancelled), or null when unknown
+   */
+  public record Sample(
+      @Nullable String text,
+      @Nullable String answer,
+      @Nullable Boolean correct,
+      int tokens,
+      @Nullable Double meanLogprob,
+      @Nullable Double score,
+      @Nullable String finish) {
+    public Sample {
+      if (tokens < 0) throw new IllegalArgumentException("tokens must be >= 0, was " + tokens);
+    }
+  }
+
+  /** What the controller answered for this query. */
+  public record OutcomeSummary(
+      String kind, @Nullable String answer, String mode, long inputTokens, long outputTokens,
+      List<String> exits, long millis) {
+    public OutcomeSummary {
+      exits = List.copyOf(exits);
+    }
+  }
+}
