@@ -1,0 +1,96 @@
+package dev.bursar.estimators;
+
+/**
+ * A Gamma(k, θ) distribution of output lengths (ALGORITHMS.md §1): mean kθ, variance kθ². Fitted by
+ * maximum likelihood in plain Java (Minka's closed-form start refined by Newton steps on the shape,
+ * then θ = mean / k), so the runtime needs no fitting library.
+ *
+ * @param shape k &gt; 0
+ * @param scale θ &gt; 0
+ */
+public record Gamma(double shape, double scale) {
+  public Gamma {
+    if (!(shape > 0) || !Double.isFinite(shape)) throw new IllegalArgumentException("shape must be > 0, was " + shape);
+    if (!(scale > 0) || !Double.isFinite(scale)) throw new IllegalArgumentException("scale must be > 0, was " + scale);
+  }
+
+  /** {@return the mean kθ} */
+  public double mean() {
+    return shape * scale;
+  }
+
+  /** {@return the log-density at {@code x > 0}} */
+  public double logDensity(double x) {
+    if (!(x > 0)) throw new IllegalArgumentException("x must be > 0, was " + x);
+    return (shape - 1) * Math.log(x) - x / scale - logGamma(shape) - shape * Math.log(scale);
+  }
+
+  /** {@return the mean log-likelihood of {@code lengths} (each &gt; 0) under this distribution} */
+  public double meanLogLikelihood(long[] lengths) {
+    double s = 0;
+    for (long x : lengths) s += logDensity(x);
+    return s / lengths.length;
+  }
+
+  /**
+   * {@return the maximum-likelihood Gamma of {@code lengths}} Lengths of 0 are counted as 1 (a
+   * Gamma has no mass at 0; an empty sample still cost a token to decide).
+   *
+   * @throws IllegalArgumentException with fewer than two lengths, or when all are equal
+   */
+  public static Gamma fit(long[] lengths) {
+    if (lengths.length < 2) throw new IllegalArgumentException("need at least 2 lengths to fit a Gamma, got " + lengths.length);
+    double sum = 0, sumLog = 0;
+    for (long l : lengths) {
+      double x = Math.max(1, l);
+      sum += x;
+      sumLog += Math.log(x);
+    }
+    double mean = sum / lengths.length;
+    double s = Math.log(mean) - sumLog / lengths.length; // >= 0 by Jensen; 0 when all equal
+    if (!(s > 1e-12)) throw new IllegalArgumentException("all lengths are equal (" + (long) mean + "): no spread to fit");
+    double k = (3 - s + Math.sqrt((s - 3) * (s - 3) + 24 * s)) / (12 * s);
+    for (int i = 0; i < 20; i++) { // Newton on log k - digamma(k) = s
+      double f = Math.log(k) - digamma(k) - s;
+      double fPrime = 1 / k - trigamma(k);
+      double next = k - f / fPrime;
+      if (!(next > 0)) break;
+      boolean done = Math.abs(next - k) < 1e-10 * k;
+      k = next;
+      if (done) break;
+    }
+    return new Gamma(k, mean / k);
+  }
+
+  /** Lanczos approximation (g = 7, n = 9), accurate to ~1e-15 for x &gt; 0. */
+  static double logGamma(double x) {
+    if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+    double[] c = {0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
+        -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7};
+    x -= 1;
+    double a = c[0];
+    double t = x + 7.5;
+    for (int i = 1; i < 9; i++) a += c[i] / (x + i);
+    return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
+  }
+
+  static double digamma(double x) {
+    double r = 0;
+    while (x < 6) {
+      r -= 1 / x;
+      x += 1;
+    }
+    double f = 1 / (x * x);
+    return r + Math.log(x) - 0.5 / x - f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f / 132))));
+  }
+
+  static double trigamma(double x) {
+    double r = 0;
+    while (x < 6) {
+      r += 1 / (x * x);
+      x += 1;
+    }
+    double f = 1 / (x * x);
+    return r + 1 / x + f / 2 + f / x * (1.0 / 6 - f * (1.0 / 30 - f * (1.0 / 42 - f / 30)));
+  }
+}
