@@ -200,8 +200,8 @@ final class DjlBackendTest {
     assertThatThrownBy(() -> b.hiddenStates(PROMPT, 1, new int[] {0})).isInstanceOf(BackendException.class);
   }
 
-  /** Prompt tokens as the backend charges them: the text's tokens plus the beginning-of-sequence token. */
+  /** Prompt tokens as the backend charges them (the embedded tokenizer adds no special tokens). */
   private static int promptTokens(String text) {
-    return backend.encode(text).length + 1;
+    return backend.encode(text).length;
   }
 }

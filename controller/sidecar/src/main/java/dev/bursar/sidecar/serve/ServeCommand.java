@@ -47,6 +47,10 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Requests in flight at once; more get 503 with Retry-After (default: bursar.sidecar.max-concurrent, 4).")
   @Nullable Integer maxConcurrent;
 
+  @Option(names = "--trace-log", paramLabel = "FILE",
+      description = "Append one trace record per request to FILE (JSON lines in the sample pools' format: features, plan, every sample, the outcome).")
+  @Nullable Path traceLog;
+
   @Override
   public Integer call() throws InterruptedException {
     if (port < 0 || port > 65_535) throw new IllegalArgumentException("--port must be 0..65535, was " + port);
@@ -55,6 +59,7 @@ public final class ServeCommand implements Callable<Integer> {
     props.put("micronaut.server.port", port);
     if (modelDir != null) props.put("bursar.sidecar.model-dir", modelDir.toAbsolutePath().toString());
     if (maxConcurrent != null) props.put("bursar.sidecar.max-concurrent", maxConcurrent);
+    if (traceLog != null) props.put("bursar.sidecar.trace-log", traceLog.toAbsolutePath().toString());
     System.err.println("bursar: loading the model" + (modelDir == null ? " (embedded)" : " from " + modelDir) + "...");
     ApplicationContext context;
     try {

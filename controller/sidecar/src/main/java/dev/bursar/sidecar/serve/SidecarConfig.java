@@ -16,6 +16,8 @@ import org.jspecify.annotations.Nullable;
  * @param maxBudgetTokens the most a request may ask for with {@code bursar.budget_tokens}
  * @param deadline wall-clock limit of a request; past it the client gets what was decided or a 504
  * @param retryAfter what a 503 tells the client to wait
+ * @param traceLog a file to append one trace record per request to (JSON lines, readable by the
+ *     replay backend and {@code bench replay}); unset: no trace log
  */
 @ConfigurationProperties("bursar.sidecar")
 public record SidecarConfig(
@@ -24,7 +26,8 @@ public record SidecarConfig(
     @Bindable(defaultValue = "2048") long budgetTokens,
     @Bindable(defaultValue = "16384") long maxBudgetTokens,
     @Bindable(defaultValue = "20s") Duration deadline,
-    @Bindable(defaultValue = "1s") Duration retryAfter) {
+    @Bindable(defaultValue = "1s") Duration retryAfter,
+    @Nullable String traceLog) {
 
   public SidecarConfig {
     if (maxConcurrent < 1) {

@@ -9,6 +9,7 @@ import dev.bursar.controller.Budget;
 import dev.bursar.controller.ComputeController;
 import dev.bursar.controller.Plan;
 import dev.bursar.policies.Policies;
+import dev.bursar.trace.TraceLog;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.opentelemetry.api.GlobalOpenTelemetry;
@@ -50,15 +51,36 @@ final class SidecarFactory {
     return DjlBackend.builder().embeddedModel().build();
   }
 
+  /** The trace log when {@code bursar.sidecar.trace-log} is set, else a sink that drops every record. */
   @Singleton
-  ComputeController computeController(Backend backend, SidecarConfig config) {
+  @Bean(preDestroy = "close")
+  SidecarTraceSink traceSink(SidecarConfig config, Backend backend) {
+    return config.traceLog() == null ? new SidecarTraceSink(null)
+        : new SidecarTraceSink(TraceLog.open(Path.of(config.traceLog()), backend.name()));
+  }
+
+  @Singleton
+  ComputeController computeController(Backend backend, SidecarConfig config, SidecarTraceSink sink) {
     return ComputeController.builder()
+        .traceSink(sink.sink())
         .backend(backend)
         .policy(Policies.presets(DEFAULT_PLAN))
         .fallback(DEFAULT_PLAN)
         .budget(Budget.ofTokens(config.budgetTokens()).withDeadline(config.deadline()))
         .openTelemetry(GlobalOpenTelemetry.get())
         .build();
+  }
+
+  /** Holds the trace log (if any) so Micronaut closes it on shutdown. */
+  record SidecarTraceSink(@org.jspecify.annotations.Nullable TraceLog log) implements AutoCloseable {
+    dev.bursar.controller.TraceSink sink() {
+      return log == null ? dev.bursar.controller.TraceSink.noop() : log;
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      if (log != null) log.close();
+    }
   }
 
   @Singleton
