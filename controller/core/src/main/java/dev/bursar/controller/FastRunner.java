@@ -43,7 +43,7 @@ final class FastRunner {
       seen.append(ev.text());
       return ev.position() + 1 < main - reserve || ctx.format.thinkingClosed(seen.toString());
     };
-    Generation g = ctx.call(ctx.prompt, 1, main, ctx.plan.sampling(), List.of(), 0, listener).getFirst();
+    Generation g = ctx.sample(1, main, ctx.plan.sampling(), 0, listener).getFirst();
     ctx.samples = 1;
     String text = g.text();
     boolean cut = g.finish() == FinishReason.LENGTH || (watch && g.finish() == FinishReason.CANCELLED);

@@ -76,11 +76,25 @@ final class RunContext {
   }
 
   /**
+   * Runs one backend call for whole samples of the request's prompt (each one answers it): like
+   * {@link #call}, and the trace record keeps each sample's answer.
+   */
+  List<Generation> sample(int n, int maxTokens, Sampling sampling, int topLogprobs, TokenListener listener) {
+    return call(prompt, n, maxTokens, sampling, List.of(), topLogprobs, listener, true);
+  }
+
+  /**
    * Runs one backend call with {@code n} sequences of at most {@code maxTokens} each (the caller
-   * has checked {@link #allowance}); charges what it produced.
+   * has checked {@link #allowance}); charges what it produced. The sequences are parts of a chain
+   * (steps, probes, forced answers): the trace record keeps them without an answer.
    */
   List<Generation> call(String fullPrompt, int n, int maxTokens, Sampling sampling, List<String> stop, int topLogprobs,
       TokenListener listener) {
+    return call(fullPrompt, n, maxTokens, sampling, stop, topLogprobs, listener, false);
+  }
+
+  private List<Generation> call(String fullPrompt, int n, int maxTokens, Sampling sampling, List<String> stop,
+      int topLogprobs, TokenListener listener, boolean wholeSamples) {
     if ((long) n * maxTokens > remaining) {
       throw new IllegalStateException("internal: call of " + n + "x" + maxTokens + " exceeds remaining " + remaining);
     }
@@ -99,7 +113,8 @@ final class RunContext {
       remaining -= Math.min(g.outputTokens(), maxTokens);
       inputTokens += g.inputTokens();
       if (generated != null) {
-        generated.add(new RunRecord.Sample(g.text(), answerOf(g).orElse(null), g.inputTokens(),
+        String answer = wholeSamples || ownAnswers ? answerOf(g).orElse(null) : null;
+        generated.add(new RunRecord.Sample(g.text(), answer, g.inputTokens(),
             Math.min(g.outputTokens(), maxTokens), g.finish()));
       }
     }

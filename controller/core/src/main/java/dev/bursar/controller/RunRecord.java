@@ -34,7 +34,8 @@ public record RunRecord(
    * One generated sequence.
    *
    * @param text what it generated (without the prompt)
-   * @param answer the answer read from it, or null when it has none
+   * @param answer the answer read from it, or null when it has none or is a part of a chain (a
+   *     search step, a probe, a forced answer) rather than a whole sample
    * @param inputTokens prompt tokens charged for it
    * @param outputTokens output tokens charged for it
    * @param finish how it ended

@@ -49,7 +49,7 @@ final class SelfConsistencyRunner {
         return Double.isNaN(mean) || mean >= bar;
       };
       Sampling s = ctx.plan.sampling().withSeed(ctx.plan.sampling().seed() * 1_000_003L + tally.samples());
-      List<Generation> wave = ctx.call(ctx.prompt, n, per, s, List.of(), needConfidence ? 20 : 0, listener);
+      List<Generation> wave = ctx.sample(n, per, s, needConfidence ? 20 : 0, listener);
       if (wave.isEmpty()) { // a recorded source ran out of samples
         ctx.exit(ExitReason.Limit.EXHAUSTED);
         break;

@@ -46,8 +46,16 @@ public final class FakeBackend implements WhiteBoxBackend {
   @Override public String name() { return "fake"; }
   @Override public Set<Capability> capabilities() { return capabilities; }
 
+  private volatile boolean closed;
+
+  @Override
+  public void close() {
+    closed = true;
+  }
+
   @Override
   public synchronized List<Generation> generate(GenerationRequest request, TokenListener listener) {
+    if (closed) throw new BackendException("fake: closed", false);
     calls.incrementAndGet();
     List<Generation> out = new ArrayList<>();
     for (int i = 0; i < request.n(); i++) {

@@ -34,6 +34,7 @@ public final class ReplayBackend implements Backend {
   private final Map<String, Integer> cursor = new HashMap<>();
   private final SampleOrder order;
   private final long seed;
+  private volatile boolean closed;
 
   public ReplayBackend(List<Pool> pools, SampleOrder order, long seed) {
     this.order = order;
@@ -63,8 +64,15 @@ public final class ReplayBackend implements Backend {
     cursor.clear();
   }
 
+  /** After this, every call throws {@link BackendException}; the pools stay with their owner. */
+  @Override
+  public void close() {
+    closed = true;
+  }
+
   @Override
   public synchronized List<Generation> generate(GenerationRequest request, TokenListener listener) {
+    if (closed) throw new BackendException(name + ": closed", false);
     TraceRecord r = find(request);
     String key = r.pool() + "#" + r.qid();
     int[] idx = order.indices(r.samples().size(), seed, r.qid());

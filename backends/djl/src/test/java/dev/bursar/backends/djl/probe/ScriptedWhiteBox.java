@@ -4,6 +4,7 @@ import dev.bursar.arithmetic.ArithmeticTask;
 import dev.bursar.arithmetic.Problem;
 import dev.bursar.arithmetic.Step;
 import dev.bursar.arithmetic.StepChecker;
+import dev.bursar.controller.BackendException;
 import dev.bursar.controller.Capability;
 import dev.bursar.controller.FinishReason;
 import dev.bursar.controller.Generation;
@@ -41,8 +42,16 @@ final class ScriptedWhiteBox implements WhiteBoxBackend {
     return new String(ids, 0, ids.length);
   }
 
+  private volatile boolean closed;
+
+  @Override
+  public void close() {
+    closed = true;
+  }
+
   @Override
   public List<Generation> generate(GenerationRequest request, TokenListener listener) {
+    if (closed) throw new BackendException("scripted: closed", false);
     Problem p = ArithmeticTask.solve(StepChecker.expressionOf(request.prompt()));
     List<Generation> out = new ArrayList<>();
     for (int i = 0; i < request.n(); i++) {
@@ -60,10 +69,15 @@ final class ScriptedWhiteBox implements WhiteBoxBackend {
       }
       sb.append(ArithmeticTask.THINK_CLOSE).append(ArithmeticTask.ANSWER_MARKER).append(answer).append('\n');
       String text = sb.toString();
-      for (int t = 0; t < text.length(); t++) {
-        listener.onToken(i, new TokenListener.TokenEvent(t, String.valueOf(text.charAt(t)), -0.1 - r.nextDouble(), 0));
+      // The contract: at most maxTokens (one per character), a logprob per token (LOGPROBS is declared).
+      int n = Math.min(text.length(), request.maxTokens());
+      double[] logprobs = new double[n];
+      for (int t = 0; t < n; t++) {
+        logprobs[t] = -0.1 - r.nextDouble();
+        listener.onToken(i, new TokenListener.TokenEvent(t, String.valueOf(text.charAt(t)), logprobs[t], 0));
       }
-      out.add(Generation.of(i, text, 0, text.length(), FinishReason.EOS));
+      FinishReason finish = n < text.length() ? FinishReason.LENGTH : FinishReason.EOS;
+      out.add(new Generation(i, text.substring(0, n), 0, n, finish, logprobs, null, null));
     }
     return out;
   }

@@ -1,0 +1,27 @@
+package dev.bursar.backends.djl;
+
+import dev.bursar.controller.Backend;
+import dev.bursar.controller.BackendContractTest;
+import org.junit.jupiter.api.AfterAll;
+
+/** The DJL backend on the embedded model keeps the backend contract, with every capability it declares. */
+final class DjlBackendContractTest extends BackendContractTest {
+  private static DjlBackend shared;
+
+  @Override
+  protected Backend newBackend() {
+    return DjlBackend.builder().embeddedModel().workers(1).build();
+  }
+
+  /** Loading the model costs: the cases that need no fresh backend share one. */
+  @Override
+  protected synchronized Backend backend() {
+    if (shared == null) shared = DjlBackend.builder().embeddedModel().workers(1).build();
+    return shared;
+  }
+
+  @AfterAll
+  static void closeShared() {
+    if (shared != null) shared.close();
+  }
+}
