@@ -8,42 +8,30 @@ import dev.bursar.controller.GenerationRequest;
 import dev.bursar.controller.Sampling;
 import dev.bursar.controller.TokenListener;
 import dev.bursar.trace.TraceRecord;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 final class ReplayBackendTest {
-  @TempDir Path dir;
 
-  private static String line(long qid, String question, int samples) {
-    var sb = new StringBuilder();
-    sb.append("{\"pool\":\"p\",\"qid\":").append(qid).append(",\"question\":\"").append(question)
-        .append("\",\"gold\":\"1\",\"model\":\"m\",\"task\":\"t\",\"samples\":[");
-    for (int i = 0; i < samples; i++) {
-      if (i > 0) sb.append(',');
-      sb.append("{\"text\":\"A: ").append(i).append("\",\"answer\":\"").append(i)
-          .append("\",\"correct\":").append(i == 1).append(",\"tokens\":").append(10 + i)
-          .append(",\"mean_logprob\":null,\"score\":null}");
-    }
-    return sb.append("]}").toString();
+  /** A recorded question whose sample i answers "i" in 10+i tokens. */
+  private static TraceRecord question(long qid, String question, int samples) {
+    List<TraceRecord.Sample> s = new ArrayList<>();
+    for (int i = 0; i < samples; i++) s.add(new TraceRecord.Sample("A: " + i, "" + i, i == 1, 10 + i, null, null, null));
+    return new TraceRecord(1, "p", qid, question, "1", "m", "t", s, null, Map.of(), null);
   }
 
-  private Path write(String name, String... lines) throws IOException {
-    Path f = dir.resolve(name);
-    Files.write(f, List.of(lines));
-    return f;
+  private static Pool pool(TraceRecord... records) {
+    return new Pool("p", Path.of("p.jsonl"), List.of(records));
   }
 
   @Test
-  void storedOrder_servesSamplesInFileOrder_withoutReplacementAcrossCalls() throws IOException {
-    var pool = Pool.read(write("p.jsonl", line(0, "q0", 5), line(1, "q1", 3)));
+  void storedOrder_servesSamplesInFileOrder_withoutReplacementAcrossCalls() {
+    var pool = pool(question(0, "q0", 5), question(1, "q1", 3));
     var backend = new ReplayBackend(List.of(pool), SampleOrder.STORED, 0);
-    var req = new GenerationRequest("ignored", 2, 1000, Sampling.DEFAULT, List.of(), 0, java.util.Map.of("qid", "0"));
+    var req = new GenerationRequest("ignored", 2, 1000, Sampling.DEFAULT, List.of(), 0, Map.of("qid", "0"));
     var first = backend.generate(req, TokenListener.NONE);
     var second = backend.generate(req, TokenListener.NONE);
     assertThat(first).extracting(g -> g.answer()).containsExactly("0", "1");
@@ -55,8 +43,8 @@ final class ReplayBackendTest {
   }
 
   @Test
-  void promptLookup_findsTheQuestionByItsText() throws IOException {
-    var pool = Pool.read(write("p.jsonl", line(0, "q0", 2), line(7, "q7", 2)));
+  void promptLookup_findsTheQuestionByItsText() {
+    var pool = pool(question(0, "q0", 2), question(7, "q7", 2));
     var backend = new ReplayBackend(List.of(pool), SampleOrder.STORED, 0);
     var g = backend.generate(GenerationRequest.of("q7", 1, 100, Sampling.DEFAULT), TokenListener.NONE);
     assertThat(g.getFirst().text()).isEqualTo("A: 0");
@@ -74,8 +62,8 @@ final class ReplayBackendTest {
   }
 
   @Test
-  void lengthCap_chargesTheCapAndDropsTheAnswer() throws IOException {
-    var pool = Pool.read(write("p.jsonl", line(0, "q0", 2)));
+  void lengthCap_chargesTheCapAndDropsTheAnswer() {
+    var pool = pool(question(0, "q0", 2));
     var backend = new ReplayBackend(List.of(pool), SampleOrder.STORED, 0);
     var g = backend.generate(GenerationRequest.of("q0", 1, 4, Sampling.DEFAULT), TokenListener.NONE).getFirst();
     assertThat(g.outputTokens()).isEqualTo(4);
