@@ -13,15 +13,21 @@ final class DjlBackendContractTest extends BackendContractTest {
     return DjlBackend.builder().embeddedModel().workers(1).build();
   }
 
-  /** Loading the model costs: the cases that need no fresh backend share one. */
+  /**
+   * Loading the model costs: the cases that need no fresh backend share one; only the close case
+   * (one) and the seeded-sampling case (two) build fresh ones through {@link #newBackend()}.
+   */
   @Override
-  protected synchronized Backend backend() {
-    if (shared == null) shared = DjlBackend.builder().embeddedModel().workers(1).build();
-    return shared;
+  protected Backend backend() {
+    synchronized (DjlBackendContractTest.class) {
+      if (shared == null) shared = DjlBackend.builder().embeddedModel().workers(1).build();
+      return shared;
+    }
   }
 
   @AfterAll
   static void closeShared() {
     if (shared != null) shared.close();
+    shared = null;
   }
 }

@@ -91,7 +91,7 @@ final class ScriptedWhiteBox implements WhiteBoxBackend {
     float[][] out = new float[positions.length][];
     for (int k = 0; k < positions.length; k++) {
       int pos = positions[k] < 0 ? text.length() + positions[k] : positions[k];
-      String completion = text.substring(nl + 1, pos + 1);
+      String completion = pos > nl ? text.substring(nl + 1, pos + 1) : ""; // a position in the prompt: no chain yet
       List<StepEvents.Event> ev = StepEvents.of(p, completion);
       boolean label = !ev.isEmpty() && ev.getLast().end() == completion.length() && ev.getLast().correct();
       var r = new Random(text.substring(0, pos + 1).hashCode() * 7L + layer);
