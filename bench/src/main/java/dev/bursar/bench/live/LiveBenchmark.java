@@ -32,14 +32,13 @@ final class LiveBenchmark {
     Map<LiveMethod, List<Row>> out = new LinkedHashMap<>();
     for (LiveMethod m : methods) {
       var controller = ComputeController.builder().backend(backend).plan(m.plan()).budget(m.budget()).build();
-      // Each problem gets its own sampling seed, as a client's seed hint.
-      var hints = Request.Hints.NONE;
       List<Row> rows = new ArrayList<>();
       long start = System.nanoTime();
       int right = 0;
       for (int i = 0; i < problems.size(); i++) {
         Problem p = problems.get(i);
-        Outcome o = controller.run(Request.of(p.prompt()).withHints(hints.withSeed(1_000L + i)));
+        // Each problem gets its own sampling seed, as a client's seed hint.
+        Outcome o = controller.run(Request.of(p.prompt()).withHints(Request.Hints.NONE.withSeed(1_000L + i)));
         boolean ok = o instanceof Outcome.Answered a
             && String.valueOf(Answers.normalize(a.answer())).equals(Answers.normalize(Long.toString(p.answer())));
         if (ok) right++;

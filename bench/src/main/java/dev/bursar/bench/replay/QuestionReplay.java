@@ -34,6 +34,7 @@ final class QuestionReplay {
   private final ReplayBackend backend;
   private final Map<Method, ComputeController> controllers = new IdentityHashMap<>();
   private @Nullable RunRecord last;
+  private @Nullable Prepared prepared;
 
   /** Accuracy (expected, in [0, 1]), output tokens and samples drawn for one question. */
   record Score(double accuracy, long tokens, int samples) {}
@@ -45,6 +46,22 @@ final class QuestionReplay {
   }
 
   Score run(TraceRecord record, Method method) {
+    Prepared q = prepare(record);
+    if (method.isOracle()) return oracle(record, q.order(), q.correctByKey());
+    backend.reset();
+    Outcome out = controller(method).run(q.request());
+    if (out instanceof Outcome.Failed f) throw new IllegalStateException("replay of qid " + record.qid() + " failed: " + f.error());
+    var tally = new Tally();
+    for (RunRecord.Sample s : last.samples()) tally.add(Answers.normalize(s.answer()));
+    return new Score(expectedAccuracy(tally.leaders(), q.correctByKey()), out.spend().outputTokens(), out.spend().samples());
+  }
+
+  /** What every method needs of one question: its serving order, the correctness of each vote, its request. */
+  private record Prepared(TraceRecord record, int[] order, Map<String, Boolean> correctByKey, Request request) {}
+
+  /** The benchmarks score all methods on one question before the next: keep the last question's preparation. */
+  private Prepared prepare(TraceRecord record) {
+    if (prepared != null && prepared.record() == record) return prepared;
     int[] idx = order.indices(record.samples().size(), seed, record.qid());
     Map<String, Boolean> correctByKey = new HashMap<>();
     for (int i : idx) {
@@ -52,14 +69,10 @@ final class QuestionReplay {
       String key = Answers.normalize(s.answer());
       if (key != null) correctByKey.putIfAbsent(key, Boolean.TRUE.equals(s.correct()));
     }
-    if (method.isOracle()) return oracle(record, idx, correctByKey);
-    backend.reset();
     String prompt = record.question().isBlank() ? "qid " + record.qid() : record.question();
-    Outcome out = controller(method).run(Request.of(prompt).withMetadata(Map.of("qid", Long.toString(record.qid()))));
-    if (out instanceof Outcome.Failed f) throw new IllegalStateException("replay of qid " + record.qid() + " failed: " + f.error());
-    var tally = new Tally();
-    for (RunRecord.Sample s : last.samples()) tally.add(Answers.normalize(s.answer()));
-    return new Score(expectedAccuracy(tally.leaders(), correctByKey), out.spend().outputTokens(), out.spend().samples());
+    var request = Request.of(prompt).withMetadata(Map.of("qid", Long.toString(record.qid())));
+    prepared = new Prepared(record, idx, correctByKey, request);
+    return prepared;
   }
 
   /** One controller per method: self-consistency drawing one sample at a time, never capped by tokens. */

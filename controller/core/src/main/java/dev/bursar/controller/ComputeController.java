@@ -58,6 +58,8 @@ public final class ComputeController {
   private final TraceSink sink;
   private final Duration decisionTimeout;
   private final boolean guardDecision;
+  private final boolean recording;
+  private final boolean needFeatures;
   private final LongAdder fallbacks = new LongAdder();
   private final LongAdder sinkFailures = new LongAdder();
 
@@ -75,6 +77,8 @@ public final class ComputeController {
     this.decisionTimeout = b.decisionTimeout;
     // The built-in estimator and fixed policy are pure and instant: no thread needed to guard them.
     this.guardDecision = !(estimator instanceof NoEstimator && policy instanceof FixedPolicy);
+    this.recording = sink != TraceSink.noop();
+    this.needFeatures = recording || !(estimator instanceof NoEstimator);
   }
 
   public static Builder builder() {
@@ -114,10 +118,10 @@ public final class ComputeController {
   /** Decides and runs {@code request}: features, estimate, plan, run, record. */
   public Outcome run(Request request) {
     Budget effective = request.hints().budget() != null ? request.hints().budget() : budget;
-    Features features = Features.of(request);
+    // Features feed the estimator and the trace record; with neither, skip the pass over the prompt.
+    Features features = needFeatures ? Features.of(request) : Features.NONE;
     Decision d = decide(request, features, effective);
-    var ctx = new RunContext(backend, capabilities, request, d.plan, effective, format, ticker,
-        sink != TraceSink.noop());
+    var ctx = new RunContext(backend, capabilities, request, d.plan, effective, format, ticker, recording);
     Outcome out;
     if (d.unsupported != null) {
       out = ctx.failed(d.unsupported, Outcome.Failed.Cause.UNSUPPORTED, false);
@@ -128,43 +132,45 @@ public final class ComputeController {
     return out;
   }
 
+  /** What the estimator and the policy said. */
+  private record Choice(Estimate estimate, Plan plan) {}
+
   /** The decision for one request; {@code unsupported} says why a client's mode hint cannot run. */
   private record Decision(Estimate estimate, Plan plan, @Nullable String fallback, @Nullable String unsupported) {}
 
   private Decision decide(Request request, Features features, Budget effective) {
-    Estimate[] estimate = {Estimate.UNKNOWN};
-    Plan plan;
-    String failure = null;
+    Choice choice;
     try {
-      plan = guardDecision ? guarded(request, features, effective, estimate) : decideNow(request, features, effective, estimate);
+      choice = guardDecision ? guarded(request, features, effective) : decideNow(request, features, effective);
     } catch (RuntimeException e) {
-      plan = null;
-      failure = "the estimator or policy failed: " + e;
+      fallbacks.increment();
+      return new Decision(Estimate.UNKNOWN, fallback.honouring(request.hints()), "the estimator or policy failed: " + e, null);
     }
+    Estimate estimate = choice.estimate();
+    Plan plan = choice.plan();
     Mode.Kind wanted = request.hints().mode();
-    if (plan != null && wanted != null && plan.mode().kind() != wanted) {
-      return new Decision(estimate[0], plan, null, "the policy " + policy.description() + " does not offer mode "
+    if (wanted != null && plan.mode().kind() != wanted) {
+      return new Decision(estimate, plan, null, "the policy " + policy.description() + " does not offer mode "
           + wanted + " (it chose " + plan.describe() + ")");
     }
-    if (plan != null) {
-      String missing = missingSignals(plan);
-      if (missing == null) return new Decision(estimate[0], plan, null, null);
-      // The client asked for this mode: its mistake, said as such. Otherwise the policy's: fall back.
-      if (wanted != null) return new Decision(estimate[0], plan, null, missing);
-      failure = "the policy chose a plan the backend cannot feed: " + missing;
-    }
+    String missing = missingSignals(plan);
+    if (missing == null) return new Decision(estimate, plan, null, null);
+    // The client asked for this mode: its mistake, said as such. Otherwise the policy's: fall back.
+    if (wanted != null) return new Decision(estimate, plan, null, missing);
     fallbacks.increment();
-    return new Decision(estimate[0], fallback.honouring(request.hints()), failure, null);
+    return new Decision(estimate, fallback.honouring(request.hints()),
+        "the policy chose a plan the backend cannot feed: " + missing, null);
   }
 
-  private Plan decideNow(Request request, Features features, Budget effective, Estimate[] estimate) {
-    estimate[0] = Objects.requireNonNull(estimator.estimate(request, features), "the estimator returned null");
-    return Objects.requireNonNull(policy.decide(request, estimate[0], effective, capabilities), "the policy returned null");
+  private Choice decideNow(Request request, Features features, Budget effective) {
+    Estimate estimate = Objects.requireNonNull(estimator.estimate(request, features), "the estimator returned null");
+    Plan plan = Objects.requireNonNull(policy.decide(request, estimate, effective, capabilities), "the policy returned null");
+    return new Choice(estimate, plan);
   }
 
   /** Runs the estimator and the policy on a virtual thread, so one that hangs cannot hold the request. */
-  private Plan guarded(Request request, Features features, Budget effective, Estimate[] estimate) {
-    var task = new FutureTask<>(() -> decideNow(request, features, effective, estimate));
+  private Choice guarded(Request request, Features features, Budget effective) {
+    var task = new FutureTask<>(() -> decideNow(request, features, effective));
     Thread.ofVirtual().name("bursar-decide").start(task);
     try {
       return task.get(decisionTimeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -214,7 +220,7 @@ public final class ComputeController {
   }
 
   private void record(RunRecord r) {
-    if (sink == TraceSink.noop()) return;
+    if (!recording) return;
     try {
       sink.record(r);
     } catch (RuntimeException e) {

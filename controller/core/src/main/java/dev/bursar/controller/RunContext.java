@@ -25,7 +25,6 @@ final class RunContext {
   long outputTokens;
   int samples;
   final List<ExitReason> exits = new ArrayList<>();
-  private final boolean ownAnswers;
   private final Set<Capability> capabilities;
   /** Every sequence generated, for the trace sink; null when nobody listens. */
   private final @Nullable List<RunRecord.Sample> generated;
@@ -42,7 +41,6 @@ final class RunContext {
     this.start = ticker.read();
     this.deadline = budget.deadline() == null ? Long.MAX_VALUE : start + budget.deadline().toNanos();
     this.remaining = budget.outputTokens();
-    this.ownAnswers = capabilities.contains(Capability.OWN_ANSWERS);
     this.generated = recordSamples ? new ArrayList<>() : null;
   }
 
@@ -113,7 +111,7 @@ final class RunContext {
       remaining -= Math.min(g.outputTokens(), maxTokens);
       inputTokens += g.inputTokens();
       if (generated != null) {
-        String answer = wholeSamples || ownAnswers ? answerOf(g).orElse(null) : null;
+        String answer = wholeSamples || can(Capability.OWN_ANSWERS) ? answerOf(g).orElse(null) : null;
         generated.add(new RunRecord.Sample(g.text(), answer, g.inputTokens(),
             Math.min(g.outputTokens(), maxTokens), g.finish()));
       }
@@ -123,7 +121,7 @@ final class RunContext {
 
   /** {@return the answer a generation carries: the backend's own when it gives them (replay), else read from its text} */
   Optional<String> answerOf(Generation g) {
-    if (ownAnswers) return Optional.ofNullable(g.answer()); // null: the source had none, do not guess
+    if (can(Capability.OWN_ANSWERS)) return Optional.ofNullable(g.answer()); // null: the source had none, do not guess
     return answerOf(g.text());
   }
 

@@ -1,6 +1,10 @@
 package dev.bursar.controller;
 
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -110,11 +114,27 @@ public final class StoppingRules {
       if (draws < 100) throw new IllegalArgumentException("draws must be >= 100, was " + draws);
     }
 
+    /** Monte Carlo answers by the top counts: a pure function of them, so it is computed once per counts. */
+    private static final Map<Key, Boolean> DECIDED = new ConcurrentHashMap<>();
+    private static final int MAX_CACHED = 1 << 16;
+
+    private record Key(Dirichlet rule, List<Integer> top) {}
+
     @Override
     public boolean shouldStop(Tally tally) {
       int[] c = tally.sortedCounts();
       if (c.length == 0) return false;
       if (c.length < 3) return betaMajorityProbability(c[0], c.length > 1 ? c[1] : 0) >= threshold;
+      var key = new Key(this, Arrays.stream(c, 0, Math.min(TOP_K, c.length)).boxed().toList());
+      Boolean known = DECIDED.get(key);
+      if (known != null) return known;
+      if (DECIDED.size() >= MAX_CACHED) DECIDED.clear(); // bounded: a long-running sidecar sees unbounded tallies
+      boolean stop = monteCarlo(c);
+      DECIDED.put(key, stop);
+      return stop;
+    }
+
+    private boolean monteCarlo(int[] c) {
       int m = Math.min(TOP_K, c.length);
       // Seeded by the counts so the decision is a pure function of the tally.
       long s = seed;

@@ -32,6 +32,8 @@ public final class ReplayBackend implements Backend {
   private final Map<String, TraceRecord> byKey = new HashMap<>();
   private final Map<String, TraceRecord> byQuestion = new HashMap<>();
   private final Map<String, Integer> cursor = new HashMap<>();
+  // Each question's serving order: a pure function of (order, seed, qid), drawn once, not per call.
+  private final Map<String, int[]> orderOf = new HashMap<>();
   private final SampleOrder order;
   private final long seed;
   private volatile boolean closed;
@@ -75,7 +77,7 @@ public final class ReplayBackend implements Backend {
     if (closed) throw new BackendException(name + ": closed", false);
     TraceRecord r = find(request);
     String key = r.pool() + "#" + r.qid();
-    int[] idx = order.indices(r.samples().size(), seed, r.qid());
+    int[] idx = orderOf.computeIfAbsent(key, k -> order.indices(r.samples().size(), seed, r.qid()));
     int from = cursor.getOrDefault(key, 0);
     int to = Math.min(idx.length, from + request.n());
     cursor.put(key, to);

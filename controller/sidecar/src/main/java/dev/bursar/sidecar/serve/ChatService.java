@@ -88,8 +88,8 @@ final class ChatService {
       throw ApiException.of(io.micronaut.http.HttpStatus.SERVICE_UNAVAILABLE, "overloaded_error", "shutting_down",
           "bursar is shutting down; retry on another instance");
     }
-    Budget budget = p.request().hints().budget() != null ? p.request().hints().budget() : controller.budget();
-    Duration deadline = budget.deadline() == null ? config.deadline() : budget.deadline();
+    // A budget hint only replaces the tokens (prepare keeps the default's deadline).
+    Duration deadline = controller.budget().deadline() == null ? config.deadline() : controller.budget().deadline();
     // The controller honours the deadline itself at every token and answers with what it has; the
     // grace is for a backend that blocks without producing tokens.
     Duration grace = deadline.compareTo(Duration.ofSeconds(2)) < 0 ? deadline : Duration.ofSeconds(2);
