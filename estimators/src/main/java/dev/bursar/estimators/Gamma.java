@@ -49,8 +49,34 @@ public record Gamma(double shape, double scale) {
     double mean = sum / lengths.length;
     double s = Math.log(mean) - sumLog / lengths.length; // >= 0 by Jensen; 0 when all equal
     if (!(s > 1e-12)) throw new IllegalArgumentException("all lengths are equal (" + (long) mean + "): no spread to fit");
+    double k = shapeFor(s);
+    return new Gamma(k, mean / k);
+  }
+
+  /**
+   * {@return the maximum-likelihood shape k when observation {@code i} has its own mean
+   * {@code means[i]} (scale {@code means[i] / k}): a Gamma regression's dispersion} Lengths of 0
+   * count as 1.
+   */
+  public static double shapeGivenMeans(long[] lengths, double[] means) {
+    if (lengths.length != means.length || lengths.length < 2) {
+      throw new IllegalArgumentException("need at least 2 lengths with one mean each");
+    }
+    double s = 0;
+    for (int i = 0; i < lengths.length; i++) {
+      double y = Math.max(1, lengths[i]);
+      if (!(means[i] > 0)) throw new IllegalArgumentException("means must be > 0, was " + means[i] + " at " + i);
+      s += Math.log(means[i]) - Math.log(y) + y / means[i] - 1;
+    }
+    s /= lengths.length;
+    if (!(s > 1e-12)) throw new IllegalArgumentException("the means fit the lengths exactly: no spread to fit");
+    return shapeFor(s);
+  }
+
+  /** Solves {@code log k - digamma(k) = s} by Newton from the closed-form start (Minka). */
+  private static double shapeFor(double s) {
     double k = (3 - s + Math.sqrt((s - 3) * (s - 3) + 24 * s)) / (12 * s);
-    for (int i = 0; i < 20; i++) { // Newton on log k - digamma(k) = s
+    for (int i = 0; i < 20; i++) {
       double f = Math.log(k) - digamma(k) - s;
       double fPrime = 1 / k - trigamma(k);
       double next = k - f / fPrime;
@@ -59,7 +85,7 @@ public record Gamma(double shape, double scale) {
       k = next;
       if (done) break;
     }
-    return new Gamma(k, mean / k);
+    return k;
   }
 
   /** Lanczos approximation (g = 7, n = 9), accurate to ~1e-15 for x &gt; 0. */

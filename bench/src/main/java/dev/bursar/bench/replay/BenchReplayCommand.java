@@ -56,7 +56,7 @@ public final class BenchReplayCommand implements Callable<Integer> {
     List<Pool> loaded = Pool.readAll(pools);
     var results = ReplayBenchmark.run(loaded,
         new ReplayBenchmark.Options(sampleOrder, seeds, splitSeed,
-            p -> TunedStopping.forPool(p, sampleOrder, seeds, splitSeed)), System.err);
+            p -> BursarMethods.forPool(p, sampleOrder, splitSeed, System.err)), System.err);
     String command = "bursar bench replay --pools " + String.join(" ", pools.stream().map(Path::toString).toList())
         + " --out " + out + " --order " + order + (sampleOrder == SampleOrder.RANDOM ? " --seeds " + seeds : "")
         + " --split-seed " + splitSeed;

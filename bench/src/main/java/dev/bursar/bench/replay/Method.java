@@ -1,5 +1,7 @@
 package dev.bursar.bench.replay;
 
+import dev.bursar.controller.Estimator;
+import dev.bursar.controller.Policy;
 import dev.bursar.controller.StoppingRule;
 import dev.bursar.controller.StoppingRules;
 import java.util.ArrayList;
@@ -7,27 +9,43 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A sampling method the replay benchmark scores: a stopping rule with a sample cap, or the
- * hindsight oracle (rule null).
+ * A sampling method the replay benchmark scores: a stopping rule with a sample cap (a fixed plan),
+ * a fitted estimator and policy deciding per question (bursar's families), or the hindsight oracle.
  *
  * @param name label in reports, e.g. {@code SC@8}, {@code AC-Beta 0.95}, {@code ESC w=5}
- * @param family sc, ac-beta, ac-dirichlet, esc, oracle or bursar
- * @param param k for SC, the threshold for Adaptive-Consistency, the window for ESC; null otherwise
- * @param rule the stopping rule; null for the oracle
+ * @param family sc, ac-beta, ac-dirichlet, esc, oracle, bursar or bursar-threshold
+ * @param param k for SC, the threshold for Adaptive-Consistency, the window for ESC, lambda for bursar
+ * @param rule the stopping rule of a fixed plan; null for the oracle and for policies
  * @param maxSamples the sample cap
+ * @param policy the policy deciding per question (with {@code estimator}), or null for a fixed plan
+ * @param estimator the estimator the policy reads, or null
+ * @param chosen whether the tuner chose this point (bursar's operating point)
  */
-public record Method(String name, String family, @Nullable Double param, @Nullable StoppingRule rule, int maxSamples) {
+public record Method(String name, String family, @Nullable Double param, @Nullable StoppingRule rule, int maxSamples,
+    @Nullable Policy policy, @Nullable Estimator estimator, boolean chosen) {
 
-  public boolean isOracle() {
-    return rule == null;
+  public Method(String name, String family, @Nullable Double param, @Nullable StoppingRule rule, int maxSamples) {
+    this(name, family, param, rule, maxSamples, null, null, false);
   }
 
-  /** {@return the baselines of the issue for a pool whose questions have {@code max} samples} */
+  /** {@return a method run by a fitted policy and estimator} */
+  public static Method policy(String name, String family, double param, Policy policy, Estimator estimator, int maxSamples, boolean chosen) {
+    return new Method(name, family, param, null, maxSamples, policy, estimator, chosen);
+  }
+
+  public boolean isOracle() {
+    return rule == null && policy == null;
+  }
+
+  /**
+   * {@return the baselines for a pool whose questions have {@code max} samples, each at every
+   * setting the issue compares against}: SC at every k, Adaptive-Consistency Beta at seven
+   * thresholds and Dirichlet, ESC at five windows, and the oracle.
+   */
   public static List<Method> baselines(int max) {
     List<Method> m = new ArrayList<>();
-    for (int k = 1; k < max; k *= 2) m.add(sc(k));
-    m.add(sc(max));
-    for (double t : new double[] {0.8, 0.9, 0.95, 0.99}) {
+    for (int k = 1; k <= max; k++) m.add(sc(k));
+    for (double t : new double[] {0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99}) {
       m.add(new Method("AC-Beta " + t, "ac-beta", t, StoppingRules.beta(t), max));
     }
     m.add(new Method("AC-Dirichlet 0.95", "ac-dirichlet", 0.95, StoppingRules.dirichlet(0.95, 1), max));

@@ -75,13 +75,30 @@ final class QuestionReplay {
     return prepared;
   }
 
-  /** One controller per method: self-consistency drawing one sample at a time, never capped by tokens. */
+  /**
+   * One controller per method: a fixed plan of self-consistency drawing one sample at a time, or the
+   * method's estimator and policy deciding per question; never capped by tokens. The decision gets
+   * all the time it needs (replay measures quality, not latency), and a fallback is an error.
+   */
   private ComputeController controller(Method m) {
-    return controllers.computeIfAbsent(m, k -> ComputeController.builder().backend(backend)
-        .plan(Plan.selfConsistency(new Mode.SelfConsistency(k.maxSamples(), 1, k.rule(), null, false), Integer.MAX_VALUE))
-        .budget(Budget.ofTokens(Long.MAX_VALUE))
-        .traceSink(r -> last = r)
-        .build());
+    return controllers.computeIfAbsent(m, k -> {
+      var b = ComputeController.builder().backend(backend)
+          .budget(Budget.ofTokens(Long.MAX_VALUE))
+          .decisionTimeout(java.time.Duration.ofMinutes(5))
+          .traceSink(r -> last = r);
+      if (k.policy() != null) {
+        b.policy(k.policy()).fallback(Plan.fast(Integer.MAX_VALUE));
+        if (k.estimator() != null) b.estimator(k.estimator());
+      } else {
+        b.plan(Plan.selfConsistency(new Mode.SelfConsistency(k.maxSamples(), 1, k.rule(), null, false), Integer.MAX_VALUE));
+      }
+      return b.build();
+    });
+  }
+
+  /** {@return the decisions that fell back because the policy or estimator failed, over all methods} */
+  long fallbacks() {
+    return controllers.values().stream().mapToLong(ComputeController::fallbacks).sum();
   }
 
   private static double expectedAccuracy(List<String> leaders, Map<String, Boolean> correctByKey) {

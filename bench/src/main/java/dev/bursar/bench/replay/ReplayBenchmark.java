@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Replays every pool through every {@link Method} on the pool's test half: like Caffeine's
@@ -21,9 +22,10 @@ public final class ReplayBenchmark {
    * @param order stored (deterministic) or random (seeded permutations)
    * @param seeds number of permutations averaged with the random order (ignored for stored)
    * @param splitSeed seed of the tune/test split
-   * @param extraMethods pool-specific methods added after the baselines (e.g. bursar's tuned rule)
+   * @param extraMethods pool-specific methods added after the baselines, fitted on the tune half
+   *     (bursar's families), with what the tuner found; null for none
    */
-  public record Options(SampleOrder order, int seeds, long splitSeed, Function<Pool, List<Method>> extraMethods) {
+  public record Options(SampleOrder order, int seeds, long splitSeed, Function<Pool, BursarMethods.@Nullable Fitted> extraMethods) {
     public Options {
       if (seeds < 1) throw new IllegalArgumentException("seeds must be >= 1, was " + seeds);
     }
@@ -43,11 +45,12 @@ public final class ReplayBenchmark {
       String task = first == null ? "unknown" : first.task();
       if (pool.lengthOnly()) {
         progress.printf("%-40s length-only (no answers to vote on): reported, not replayed%n", pool.name());
-        out.add(new ReplayResults.PoolResult(pool.name(), model, task, true, pool.maxSamples(), qids, null, List.of()));
+        out.add(new ReplayResults.PoolResult(pool.name(), model, task, true, pool.maxSamples(), qids, null, List.of(), null));
         continue;
       }
       List<Method> methods = new ArrayList<>(Method.baselines(pool.maxSamples()));
-      methods.addAll(options.extraMethods().apply(pool));
+      BursarMethods.Fitted fitted = options.extraMethods().apply(pool);
+      if (fitted != null) methods.addAll(fitted.methods());
       // perSeed[m][s] = {accuracy, tokens, samples} means over test questions
       double[][][] perSeed = new double[methods.size()][seeds][3];
       for (int s = 0; s < seeds; s++) {
@@ -62,6 +65,9 @@ public final class ReplayBenchmark {
         }
         progress.printf("%-40s seed %d/%d done (%d test questions, %d methods)%n",
             pool.name(), s + 1, seeds, test.size(), methods.size());
+        if (replay.fallbacks() > 0) {
+          throw new IllegalStateException(pool.name() + ": " + replay.fallbacks() + " decisions fell back: a fitted policy or estimator failed");
+        }
       }
       List<ReplayResults.MethodResult> results = new ArrayList<>();
       for (int m = 0; m < methods.size(); m++) {
@@ -70,10 +76,10 @@ public final class ReplayBenchmark {
         Method meth = methods.get(m);
         results.add(new ReplayResults.MethodResult(meth.name(), meth.family(), meth.param(),
             Stats.mean(v[0]), Stats.mean(v[1]), Stats.mean(v[2]),
-            Stats.ci95(v[0]), Stats.ci95(v[1]), Stats.ci95(v[2])));
+            Stats.ci95(v[0]), Stats.ci95(v[1]), Stats.ci95(v[2]), meth.chosen()));
       }
       out.add(new ReplayResults.PoolResult(pool.name(), model, task, false, pool.maxSamples(), qids,
-          extractorAgreement(pool), results));
+          extractorAgreement(pool), results, fitted == null ? null : fitted.tuning()));
       progress.printf("%-40s done in %.1f s%n", pool.name(), (System.nanoTime() - start) / 1e9);
     }
     return new ReplayResults(options.order().name().toLowerCase(java.util.Locale.ROOT), seeds, options.splitSeed(), out);

@@ -54,9 +54,48 @@ public final class ReplayReport {
         o.put("accuracy_ci95", m.accuracyCi95());
         o.put("tokens_ci95", m.tokensCi95());
         o.put("samples_ci95", m.samplesCi95());
+        if (m.chosen()) o.put("chosen", true);
       }
+      Comparison.of(p).ifPresent(c -> {
+        ObjectNode cn = n.putObject("comparison");
+        cn.put("target_accuracy", c.target());
+        cn.put("sc_at_cap_accuracy", c.scAtCap().accuracy());
+        cn.put("best_baseline", c.bestBaseline().name()).put("best_baseline_tokens", c.bestBaseline().tokens());
+        if (c.bestBursar() == null) cn.putNull("best_bursar"); else cn.put("best_bursar", c.bestBursar().name()).put("best_bursar_tokens", c.bestBursar().tokens());
+        cn.put("oracle_tokens", c.oracle().tokens());
+        cn.put("ratio_to_best_baseline", c.ratioToBaseline());
+        cn.put("ratio_to_oracle", c.ratioToOracle());
+        cn.put("meets_goal", c.meetsGoal());
+        if (c.chosen() != null) {
+          cn.put("chosen_accuracy", c.chosen().accuracy()).put("chosen_tokens", c.chosen().tokens())
+              .put("chosen_minus_sc_at_cap_points", 100 * (c.chosen().accuracy() - c.scAtCap().accuracy()));
+        }
+      });
+      if (p.tuning() != null) n.set("tuning", tuningJson(json, p.tuning()));
     }
     return json.writeValueAsString(root) + "\n";
+  }
+
+  private static ObjectNode tuningJson(ObjectMapper json, dev.bursar.tuner.Tuner.Result t) {
+    ObjectNode n = json.createObjectNode();
+    n.put("questions", t.questions());
+    n.put("measured_by", "3-fold cross-validation by question on the tune half");
+    n.put("chosen_lambda", t.chosen().param());
+    n.put("cv_chosen_accuracy", t.chosen().accuracy()).put("cv_chosen_tokens", t.chosen().tokens());
+    n.put("cv_sc_at_cap_accuracy", t.scAtCap().accuracy()).put("cv_sc_at_cap_tokens", t.scAtCap().tokens());
+    n.put("threshold_chosen", t.thresholdChosen().param());
+    ArrayNode f = n.putArray("cv_frontier");
+    for (var pt : t.frontier()) f.addObject().put("lambda", pt.param()).put("accuracy", pt.accuracy()).put("tokens", pt.tokens()).put("samples", pt.samples());
+    var c = t.calibration();
+    ObjectNode cal = n.putObject("calibration");
+    cal.put("brier", c.brier()).put("brier_vote_share", c.brierVoteShare()).put("states", c.states());
+    ArrayNode bins = cal.putArray("reliability");
+    for (int b = 0; b < c.binCount().length; b++) {
+      if (c.binCount()[b] > 0) bins.addObject().put("confidence", c.binConfidence()[b]).put("accuracy", c.binAccuracy()[b]).put("count", c.binCount()[b]);
+    }
+    n.putObject("length").put("fitted_loglik_per_sample", t.length().fittedLogLik())
+        .put("constant_gamma_loglik_per_sample", t.length().constantLogLik()).put("samples", t.length().samples());
+    return n;
   }
 
   static String markdown(ReplayResults r, String command) {
@@ -74,6 +113,21 @@ public final class ReplayReport {
         + "The oracle stops at the fewest samples after which the running majority equals the all-sample "
         + "majority for good: it needs the future and is an unreachable bound.\n\n");
     sb.append("![accuracy against tokens](accuracy_vs_tokens.svg)\n\n");
+    sb.append("## bursar against the best baseline\n\n");
+    sb.append("Target: SC at the cap minus 0.5 points. Cheapest point reaching it, in mean output tokens per question; "
+        + "the goal is at most 0.5x the cheapest baseline (any setting of SC, Adaptive-Consistency or ESC), or 1.2x the oracle "
+        + "where that is more. bursar is fitted on the tune half only.\n\n");
+    sb.append("| pool | SC@cap | target | cheapest baseline | tokens | cheapest bursar | tokens | ratio | oracle tokens | goal | chosen point (acc, tokens) |\n");
+    sb.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for (var p : r.pools()) {
+      Comparison.of(p).ifPresent(c -> sb.append(String.format(Locale.ROOT, "| %s | %.1f%% | %.1f%% | %s | %.0f | %s | %s | %s | %.0f | %s | %s |%n",
+          p.pool(), 100 * c.scAtCap().accuracy(), 100 * c.target(), c.bestBaseline().name(), c.bestBaseline().tokens(),
+          c.bestBursar() == null ? "none reaches it" : c.bestBursar().name(), c.bestBursar() == null ? "-" : String.format(Locale.ROOT, "%.0f", c.bestBursar().tokens()),
+          c.bestBursar() == null ? "-" : String.format(Locale.ROOT, "%.2fx", c.ratioToBaseline()), c.oracle().tokens(),
+          c.meetsGoal() ? "met" : "not met",
+          c.chosen() == null ? "-" : String.format(Locale.ROOT, "%.1f%%, %.0f", 100 * c.chosen().accuracy(), c.chosen().tokens()))));
+    }
+    sb.append("\n");
     for (var p : r.pools()) {
       sb.append("## ").append(p.pool()).append("\n\n");
       sb.append(String.format(Locale.ROOT, "%s on %s, %d samples per question, %d test questions.",
@@ -93,7 +147,7 @@ public final class ReplayReport {
       sb.append("| method | accuracy | tokens / question | samples / question | tokens vs SC@").append(p.maxSamples()).append(" |\n");
       sb.append("|---|---|---|---|---|\n");
       for (var m : p.methods()) {
-        sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.3f |%n", m.name(),
+        sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.3f |%n", m.chosen() ? "**" + m.name() + "**" : m.name(),
             pm(100 * m.accuracy(), 100 * m.accuracyCi95(), 1), pm(m.tokens(), m.tokensCi95(), 1),
             pm(m.samples(), m.samplesCi95(), 2), m.tokens() / full.tokens()));
       }
@@ -112,14 +166,14 @@ public final class ReplayReport {
     for (var p : r.pools()) {
       if (p.lengthOnly()) continue;
       List<SvgPlot.Series> series = new ArrayList<>();
-      for (String family : List.of("sc", "ac-beta", "ac-dirichlet", "esc", "bursar", "oracle")) {
+      for (String family : List.of("sc", "ac-beta", "ac-dirichlet", "esc", "bursar", "bursar-threshold", "oracle")) {
         List<double[]> pts = new ArrayList<>();
         List<String> labels = new ArrayList<>();
         for (var m : p.methods()) {
           if (!m.family().equals(family)) continue;
           pts.add(new double[] {m.tokens(), 100 * m.accuracy()});
-          labels.add(m.param() == null ? "" : family.equals("sc") || family.equals("esc")
-              ? String.valueOf(m.param().intValue()) : String.valueOf(m.param()));
+          labels.add(m.chosen() ? "chosen" : m.param() == null || family.startsWith("bursar") ? ""
+              : family.equals("sc") || family.equals("esc") ? String.valueOf(m.param().intValue()) : String.valueOf(m.param()));
         }
         if (!pts.isEmpty()) series.add(new SvgPlot.Series(label(family), pts, labels, family.equals("sc")));
       }
@@ -136,6 +190,8 @@ public final class ReplayReport {
       case "ac-dirichlet" -> "Adaptive-Consistency Dirichlet";
       case "esc" -> "ESC (window labelled)";
       case "oracle" -> "oracle (unreachable bound)";
+      case "bursar" -> "bursar compute-optimal (lambda sweep)";
+      case "bursar-threshold" -> "bursar threshold baseline";
       default -> family;
     };
   }

@@ -16,16 +16,18 @@ public record ReplayResults(String order, int seeds, long splitSeed, List<PoolRe
    * @param extractorAgreement fraction of samples with text whose answer, extracted by bursar
    *     from the raw text, normalises to the pool's own answer; null when the pool has no texts
    * @param methods per method, the test-half means
+   * @param tuning what the tuner found on the tune half (cross-validated), or null when nothing was tuned
    */
   public record PoolResult(
       String pool, String model, String task, boolean lengthOnly, int maxSamples, List<Long> testQids,
-      @Nullable Double extractorAgreement, List<MethodResult> methods) {}
+      @Nullable Double extractorAgreement, List<MethodResult> methods, dev.bursar.tuner.Tuner.@Nullable Result tuning) {}
 
   /**
    * Means over test questions, then over seeds; {@code *Ci95} are half-widths of the 95% interval
-   * over seeds (Student t), 0 with one seed or the stored order.
+   * over seeds (Student t), 0 with one seed or the stored order. {@code chosen}: the operating point
+   * the tuner chose on the tune half.
    */
   public record MethodResult(
       String name, String family, @Nullable Double param, double accuracy, double tokens, double samples,
-      double accuracyCi95, double tokensCi95, double samplesCi95) {}
+      double accuracyCi95, double tokensCi95, double samplesCi95, boolean chosen) {}
 }

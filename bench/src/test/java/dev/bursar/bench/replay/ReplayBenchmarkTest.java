@@ -95,7 +95,7 @@ final class ReplayBenchmarkTest {
         "{\"pool\":\"lengths\",\"qid\":0,\"question\":\"[label]\",\"gold\":null,\"samples\":[{\"text\":null,\"answer\":null,\"correct\":true,\"tokens\":5}]}\n");
     var progress = new ByteArrayOutputStream();
     var results = ReplayBenchmark.run(Pool.readAll(List.of(pools)),
-        new ReplayBenchmark.Options(SampleOrder.RANDOM, 3, 0, p -> List.of()), new PrintStream(progress));
+        new ReplayBenchmark.Options(SampleOrder.RANDOM, 3, 0, p -> null), new PrintStream(progress));
     assertThat(progress.toString()).contains("length-only").contains("seed 3/3");
     var fix = results.pools().stream().filter(p -> p.pool().equals("fix")).findFirst().orElseThrow();
     assertThat(fix.testQids()).isNotEmpty().allMatch(q -> Split.isTest(0, q));

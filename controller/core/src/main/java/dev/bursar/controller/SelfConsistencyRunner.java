@@ -58,7 +58,7 @@ final class SelfConsistencyRunner {
         ctx.samples++;
         if (g.finish() == FinishReason.CANCELLED) {
           pruned++;
-          tally.add(null);
+          tally.add(null, 1.0, g.outputTokens());
           keys.add(null);
           weights.add(0.0);
           confs.add(Double.NaN);
@@ -68,7 +68,7 @@ final class SelfConsistencyRunner {
               : Confidence.lowestWindow(g.tokenConfidence(), pruning == null ? 8 : pruning.window());
           if (pruning != null && Double.isNaN(threshold) && !Double.isNaN(conf)) warmup.add(conf);
           double w = mode.weighted() && !Double.isNaN(conf) ? conf : 1.0;
-          tally.add(key, w);
+          tally.add(key, w, g.outputTokens());
           keys.add(key);
           weights.add(w);
           confs.add(conf);
@@ -79,7 +79,7 @@ final class SelfConsistencyRunner {
       if (pruning != null && Double.isNaN(threshold) && warmup.size() >= pruning.warmup()) {
         threshold = Confidence.percentile(warmup.stream().mapToDouble(Double::doubleValue).toArray(),
             100 - pruning.keepPercent());
-        tally = withoutWeakWarmup(keys, weights, confs, threshold);
+        tally = withoutWeakWarmup(tally, keys, weights, confs, threshold);
       }
     }
     if (stop) ctx.exit(new ExitReason.RuleStop(mode.stop().family()));
@@ -89,7 +89,8 @@ final class SelfConsistencyRunner {
     String leader = mode.weighted() ? votes.weightedLeader() : votes.leader();
     if (leader == null) return ctx.abstained("no sample produced an answer", null);
     Generation first = voted.stream().filter(g -> leader.equals(RunContext.voteKey(ctx.answerOf(g)))).findFirst().orElseThrow();
-    double confidence = mode.weighted() ? votes.weightedLeaderShare() : votes.leaderShare();
+    double calibrated = mode.stop().confidence(votes);
+    double confidence = !Double.isNaN(calibrated) ? calibrated : mode.weighted() ? votes.weightedLeaderShare() : votes.leaderShare();
     return ctx.answered(ctx.answerOf(first).orElse(leader), confidence, first.text());
   }
 
@@ -98,12 +99,12 @@ final class SelfConsistencyRunner {
    * is below the new threshold turned into non-votes, as DeepConf excludes them; they still count
    * as drawn samples.
    */
-  private static Tally withoutWeakWarmup(List<@org.jspecify.annotations.Nullable String> keys, List<Double> weights,
+  private static Tally withoutWeakWarmup(Tally drawn, List<@org.jspecify.annotations.Nullable String> keys, List<Double> weights,
       List<Double> confs, double threshold) {
     var t = new Tally();
     for (int i = 0; i < keys.size(); i++) {
       boolean weak = confs.get(i) < threshold; // NaN (unknown) is never weak
-      t.add(weak ? null : keys.get(i), weights.get(i));
+      t.add(weak ? null : keys.get(i), weights.get(i), drawn.outputTokens(i));
     }
     return t;
   }

@@ -23,6 +23,14 @@ public interface StoppingRule {
   /** {@return the rule's parameter for reports (threshold, window), or null} */
   @Nullable Double param();
 
+  /**
+   * {@return the probability that the current leader is right, when the rule has a calibrated
+   * model of it (the answer's reported confidence); NaN otherwise (the vote share is reported)}
+   */
+  default double confidence(Tally tally) {
+    return Double.NaN;
+  }
+
   /** {@return the signals the rule consumes} */
   default Set<Signal> requires() {
     return Set.of(Signal.ANSWERS);

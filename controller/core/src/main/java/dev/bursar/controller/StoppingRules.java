@@ -88,8 +88,8 @@ public final class StoppingRules {
 
   record Beta(double threshold) implements StoppingRule {
     Beta {
-      if (!(threshold > 0.5 && threshold < 1)) {
-        throw new IllegalArgumentException("Beta threshold must be in (0.5, 1), was " + threshold);
+      if (!(threshold >= 0.5 && threshold < 1)) {
+        throw new IllegalArgumentException("Beta threshold must be in [0.5, 1), was " + threshold);
       }
     }
 

@@ -17,6 +17,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Tally {
   private final List<@Nullable String> history = new ArrayList<>();
+  private int[] outputTokens = new int[8];
+  private long totalOutputTokens;
   // Insertion order = first appearance, which the tie rule relies on.
   private final Map<String, int[]> counts = new LinkedHashMap<>();
   private final Map<String, double[]> weights = new LinkedHashMap<>();
@@ -28,6 +30,17 @@ public final class Tally {
 
   /** Adds one sample's vote key with a weight (a confidence or a verifier score). */
   public void add(@Nullable String key, double weight) {
+    add(key, weight, 0);
+  }
+
+  /**
+   * Adds one sample's vote key with a weight and the output tokens it cost, which learned
+   * stopping rules read (a sample much longer than its peers is more often wrong).
+   */
+  public void add(@Nullable String key, double weight, int tokens) {
+    if (history.size() == outputTokens.length) outputTokens = java.util.Arrays.copyOf(outputTokens, 2 * outputTokens.length);
+    outputTokens[history.size()] = tokens;
+    totalOutputTokens += tokens;
     history.add(key);
     if (key == null) return;
     counts.computeIfAbsent(key, k -> new int[1])[0]++;
@@ -37,6 +50,17 @@ public final class Tally {
   /** {@return the number of samples added, voting or not} */
   public int samples() {
     return history.size();
+  }
+
+  /** {@return the output tokens of sample {@code i} (0 when its caller did not say)} */
+  public int outputTokens(int i) {
+    java.util.Objects.checkIndex(i, history.size());
+    return outputTokens[i];
+  }
+
+  /** {@return the output tokens of every sample added} */
+  public long totalOutputTokens() {
+    return totalOutputTokens;
   }
 
   /** {@return the number of samples that voted} */

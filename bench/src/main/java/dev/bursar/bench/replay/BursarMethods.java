@@ -1,0 +1,60 @@
+package dev.bursar.bench.replay;
+
+import dev.bursar.backends.replay.SampleOrder;
+import dev.bursar.policies.PolicyFile;
+import dev.bursar.trace.Pool;
+import dev.bursar.trace.TraceRecord;
+import dev.bursar.tuner.Question;
+import dev.bursar.tuner.Tuner;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * bursar's families for the replay benchmark, fitted on each pool's tune half by the same code as
+ * {@code bursar tune} and then scored on the test half like every baseline: the compute-optimal
+ * policy at every lambda of the tuner's grid, with the point the tuner chose for "SC at the cap minus
+ * 0.5 points", and the threshold baseline at its chosen threshold. The test half never informs a fit.
+ */
+final class BursarMethods {
+  /** Accuracy the chosen point may give up against SC at the cap on the tune half (0.5 points). */
+  static final double TARGET_DROP = 0.005;
+
+  /** What the benchmark adds for one pool: the methods and what the tuner found. */
+  record Fitted(List<Method> methods, Tuner.Result tuning) {}
+
+  private BursarMethods() {}
+
+  static @Nullable Fitted forPool(Pool pool, SampleOrder order, long splitSeed, PrintStream progress) {
+    List<TraceRecord> tune = pool.records().stream().filter(r -> !Split.isTest(splitSeed, r.qid())).toList();
+    List<Question> questions = Tuner.questions(tune);
+    if (questions.size() < Tuner.MIN_QUESTIONS) {
+      progress.printf("%-40s only %d tune-half questions with known correctness: bursar not fitted%n", pool.name(), questions.size());
+      return null;
+    }
+    progress.printf("%-40s tuning on %d tune-half questions%n", pool.name(), questions.size());
+    String command = "bursar bench replay (tune half of " + pool.name() + ", split seed " + splitSeed + ")";
+    Tuner.Result result = Tuner.tune(questions, Tuner.Options.target(TARGET_DROP, order, command), progress);
+    int max = pool.maxSamples();
+    // Replay draws one sample at a time and never cuts a recorded sample.
+    PolicyFile fitted = result.policy().withServing(max, 1, Integer.MAX_VALUE);
+    List<Method> methods = new ArrayList<>();
+    double chosen = result.chosen().param();
+    boolean chosenListed = false;
+    for (int i = 0; i < Tuner.LAMBDAS.length; i++) {
+      double lambda = Tuner.LAMBDAS[i];
+      boolean isChosen = lambda == chosen;
+      chosenListed |= isChosen;
+      String name = isChosen ? String.format(Locale.ROOT, "bursar (chosen, lambda %.2g)", lambda)
+          : String.format(Locale.ROOT, "bursar lambda %.2g", lambda);
+      methods.add(Method.policy(name, "bursar", lambda, fitted.withLambda(lambda).policy(), fitted.estimator(), max, isChosen));
+    }
+    if (!chosenListed) throw new IllegalStateException("the chosen lambda " + chosen + " is not on the grid");
+    PolicyFile threshold = result.thresholdPolicy().withServing(max, 1, Integer.MAX_VALUE);
+    methods.add(Method.policy(String.format(Locale.ROOT, "bursar-threshold (FAST if P(right) >= %.2f)", threshold.threshold()),
+        "bursar-threshold", threshold.threshold(), threshold.policy(), threshold.estimator(), max, false));
+    return new Fitted(methods, result);
+  }
+}

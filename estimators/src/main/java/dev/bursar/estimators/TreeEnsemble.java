@@ -1,0 +1,66 @@
+package dev.bursar.estimators;
+
+import java.util.List;
+
+/**
+ * A fitted sum of regression trees (gradient boosting): {@code base + sum of leaf values}, leaf
+ * values already scaled by the learning rate. Scoring is a few array reads per tree, no allocation.
+ *
+ * @param base the constant the boosting started from
+ * @param trees the trees
+ */
+public record TreeEnsemble(double base, List<Tree> trees) {
+  public TreeEnsemble {
+    if (!Double.isFinite(base)) throw new IllegalArgumentException("base must be finite, was " + base);
+    trees = List.copyOf(trees);
+  }
+
+  public double predict(double[] x) {
+    double s = base;
+    for (Tree t : trees) s += t.predict(x);
+    return s;
+  }
+
+  /** {@return the largest feature index any split reads, -1 for no split} */
+  public int maxFeature() {
+    int m = -1;
+    for (Tree t : trees) for (int f : t.feature) m = Math.max(m, f);
+    return m;
+  }
+
+  /**
+   * One binary tree in flat arrays. Node 0 is the root; node {@code i} is a leaf when
+   * {@code feature[i] < 0} and then {@code value[i]} is its output; otherwise it goes to
+   * {@code left[i]} when {@code x[feature[i]] <= threshold[i]} and to {@code right[i]} else.
+   */
+  public record Tree(int[] feature, double[] threshold, int[] left, int[] right, double[] value) {
+    public Tree {
+      int n = feature.length;
+      if (n == 0 || threshold.length != n || left.length != n || right.length != n || value.length != n) {
+        throw new IllegalArgumentException("a tree needs at least one node and five arrays of the same length");
+      }
+      for (int i = 0; i < n; i++) {
+        if (feature[i] >= 0 && (left[i] <= i || right[i] <= i || left[i] >= n || right[i] >= n)) {
+          throw new IllegalArgumentException("node " + i + " has children outside (" + i + ", " + n + ")");
+        }
+        if (feature[i] < 0 && !Double.isFinite(value[i])) throw new IllegalArgumentException("leaf " + i + " is not finite");
+      }
+      feature = feature.clone();
+      threshold = threshold.clone();
+      left = left.clone();
+      right = right.clone();
+      value = value.clone();
+    }
+
+    public double predict(double[] x) {
+      int i = 0;
+      while (feature[i] >= 0) i = x[feature[i]] <= threshold[i] ? left[i] : right[i];
+      return value[i];
+    }
+
+    /** {@return a single leaf} */
+    public static Tree leaf(double value) {
+      return new Tree(new int[] {-1}, new double[1], new int[1], new int[1], new double[] {value});
+    }
+  }
+}

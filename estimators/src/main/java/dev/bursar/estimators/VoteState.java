@@ -1,0 +1,69 @@
+package dev.bursar.estimators;
+
+import dev.bursar.controller.StoppingRules;
+import dev.bursar.controller.Tally;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The features of self-consistency's state after each sample, which the learned stopping rule
+ * and the calibrated confidence read: the vote (samples, counts of the two leaders, distinct
+ * answers, entropy, agreement of the first and the latest samples, the Beta posterior that the
+ * leader is the majority), the samples still allowed, the lengths of the samples drawn (against
+ * each other and against the query's predicted length) and the query's prior difficulty.
+ * Unknown priors are -1, which a tree splits apart from every real value.
+ */
+public final class VoteState {
+  public static final List<String> NAMES = List.of(
+      "samples", "votes", "top", "second", "distinct", "no_answer", "share", "margin", "remaining",
+      "margin_minus_remaining", "beta_majority", "entropy", "first_two_agree", "leader_run",
+      "prior_p_correct", "length_vs_predicted", "leader_length_vs_mean", "cap");
+
+  private VoteState() {}
+
+  /**
+   * @param tally the samples drawn so far, with their output tokens
+   * @param cap the most samples the plan allows
+   * @param priorPCorrect the estimator's P(one sample is right), NaN when unknown
+   * @param predictedLength the estimator's expected output tokens of one sample, NaN when unknown
+   */
+  public static double[] features(Tally tally, int cap, double priorPCorrect, double predictedLength) {
+    double[] x = new double[NAMES.size()];
+    int n = tally.samples();
+    int votes = tally.votes();
+    int[] counts = tally.sortedCounts();
+    int top = counts.length > 0 ? counts[0] : 0;
+    int second = counts.length > 1 ? counts[1] : 0;
+    String leader = tally.leader();
+    List<String> history = tally.history();
+    double entropy = 0;
+    for (int c : counts) {
+      double p = (double) c / votes;
+      entropy -= p * Math.log(p);
+    }
+    int run = 0;
+    for (int i = history.size() - 1; i >= 0 && leader != null && leader.equals(history.get(i)); i--) run++;
+    double meanTokens = n == 0 ? 0 : (double) tally.totalOutputTokens() / n;
+    double leaderTokens = 0;
+    for (int i = 0; i < n; i++) if (leader != null && leader.equals(history.get(i))) leaderTokens += tally.outputTokens(i);
+    x[0] = n;
+    x[1] = votes;
+    x[2] = top;
+    x[3] = second;
+    x[4] = counts.length;
+    x[5] = n - votes;
+    x[6] = votes == 0 ? 0 : (double) top / votes;
+    x[7] = top - second;
+    x[8] = cap - n;
+    x[9] = (top - second) - (cap - n);
+    x[10] = StoppingRules.betaMajorityProbability(top, second);
+    x[11] = entropy;
+    x[12] = n >= 2 && history.get(0) != null && Objects.equals(history.get(0), history.get(1)) ? 1 : 0;
+    x[13] = run;
+    x[14] = Double.isNaN(priorPCorrect) ? -1 : priorPCorrect;
+    x[15] = Double.isNaN(predictedLength) || predictedLength <= 0 || n == 0 ? -1 : meanTokens / predictedLength;
+    x[16] = top == 0 || meanTokens <= 0 ? -1 : (leaderTokens / top) / meanTokens;
+    x[17] = cap;
+    return x;
+  }
+}

@@ -1,0 +1,62 @@
+package dev.bursar.policies;
+
+import dev.bursar.controller.Budget;
+import dev.bursar.controller.Capability;
+import dev.bursar.controller.Estimate;
+import dev.bursar.controller.Mode;
+import dev.bursar.controller.Plan;
+import dev.bursar.controller.Policy;
+import dev.bursar.controller.Request;
+import dev.bursar.estimators.StopModel;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The compute-optimal policy: the plan that maximises expected accuracy minus {@code lambda} times
+ * expected output tokens. Self-consistency with a per-query {@link LearnedStop} realises it sample by
+ * sample: the first sample is FAST's, and each further one is drawn only while its expected gain
+ * pays for its expected cost, so a question the model finds settled (or hopeless) costs one sample.
+ * A client that names a mode gets that mode's preset; a budget that fits one sample only gets FAST.
+ * Pure and deterministic; {@code lambda} comes from the tuner (a token budget or an accuracy target).
+ *
+ * @param model the fitted stop model
+ * @param lambda accuracy traded per output token
+ * @param cap the most samples per query
+ * @param wave samples drawn in parallel per backend call (1 replays exactly; more trades tokens for latency)
+ * @param tokensPerSample cap on each sample's output tokens
+ */
+public record ComputeOptimalPolicy(StopModel model, double lambda, int cap, int wave, int tokensPerSample) implements Policy {
+  public ComputeOptimalPolicy {
+    Objects.requireNonNull(model, "model");
+    if (!(lambda >= 0) || Double.isInfinite(lambda)) throw new IllegalArgumentException("lambda must be >= 0, was " + lambda);
+    if (cap < 1) throw new IllegalArgumentException("cap must be >= 1, was " + cap);
+    if (wave < 1) throw new IllegalArgumentException("wave must be >= 1, was " + wave);
+    if (tokensPerSample < 1) throw new IllegalArgumentException("tokensPerSample must be >= 1, was " + tokensPerSample);
+  }
+
+  @Override
+  public Plan decide(Request request, Estimate estimate, Budget budget, Set<Capability> capabilities) {
+    Mode.Kind hinted = request.hints().mode();
+    if (hinted != null && hinted != Mode.Kind.SELF_CONSISTENCY) return Policies.presets(fast()).decide(request, estimate, budget, capabilities);
+    int samples = cap;
+    if (request.hints().maxSamples() != null) samples = Math.min(samples, request.hints().maxSamples());
+    int perSample = request.hints().maxTokensPerSample() != null ? request.hints().maxTokensPerSample() : tokensPerSample;
+    // A budget that pays for one sample only leaves nothing to stop early on.
+    if (budget.outputTokens() < 2L * perSample) samples = 1;
+    if (samples == 1 && hinted == null) return fast().honouring(request.hints());
+    var stop = new LearnedStop(model, lambda, samples, estimate.pCorrect(), estimate.expectedLength());
+    return Plan.selfConsistency(new Mode.SelfConsistency(samples, Math.min(wave, samples), stop, null, false), perSample)
+        .honouring(request.hints());
+  }
+
+  private Plan fast() {
+    return Plan.fast(tokensPerSample);
+  }
+
+  @Override
+  public String description() {
+    return String.format(Locale.ROOT, "ComputeOptimal{lambda %.3g per token, SELF_CONSISTENCY(<= %d, learned stop), waves of %d, %d tokens/sample}",
+        lambda, cap, wave, tokensPerSample);
+  }
+}

@@ -1,0 +1,59 @@
+package dev.bursar.policies;
+
+import dev.bursar.controller.StoppingRule;
+import dev.bursar.controller.StoppingRules;
+import dev.bursar.controller.Tally;
+import dev.bursar.estimators.StopModel;
+import dev.bursar.estimators.VoteState;
+
+/**
+ * bursar's learned, prior-informed stopping rule for one query: after each sample, stop when the
+ * expected gain of drawing on (the {@link StopModel}'s prediction from the vote, the lengths and
+ * the query's prior) is at most {@code lambda} times the expected cost of the next sample (the mean
+ * output tokens of the samples so far). Settled questions stop because nothing can be gained,
+ * hopeless ones because more samples never make the vote right. It also stops once the majority at
+ * the cap is decided. Pure: a function of the tally and the fixed prior.
+ *
+ * @param model the fitted gain and confidence models
+ * @param lambda accuracy traded per output token (0: stop only when no gain is expected)
+ * @param cap the most samples the plan allows
+ * @param priorPCorrect the estimator's P(one sample is right) for this query, NaN when unknown
+ * @param predictedLength the estimator's expected tokens of one sample, NaN when unknown
+ */
+public record LearnedStop(StopModel model, double lambda, int cap, double priorPCorrect, double predictedLength)
+    implements StoppingRule {
+
+  public LearnedStop {
+    if (!(lambda >= 0) || Double.isInfinite(lambda)) throw new IllegalArgumentException("lambda must be >= 0, was " + lambda);
+    if (cap < 1) throw new IllegalArgumentException("cap must be >= 1, was " + cap);
+  }
+
+  @Override
+  public boolean shouldStop(Tally tally) {
+    if (tally.samples() >= cap) return true;
+    if (StoppingRules.decided(cap).shouldStop(tally)) return true;
+    double[] x = VoteState.features(tally, cap, priorPCorrect, predictedLength);
+    double nextCost = tally.samples() == 0 ? 0 : (double) tally.totalOutputTokens() / tally.samples();
+    return model.gain(x) <= lambda * nextCost;
+  }
+
+  @Override
+  public double confidence(Tally tally) {
+    return tally.votes() == 0 ? Double.NaN : model.confidence(VoteState.features(tally, cap, priorPCorrect, predictedLength));
+  }
+
+  @Override
+  public int cap(int maxSamples) {
+    return Math.min(cap, maxSamples);
+  }
+
+  @Override
+  public String family() {
+    return "bursar";
+  }
+
+  @Override
+  public Double param() {
+    return lambda;
+  }
+}

@@ -1,0 +1,280 @@
+package dev.bursar.policies;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bursar.controller.Policy;
+import dev.bursar.estimators.FittedEstimator;
+import dev.bursar.estimators.LinearModel;
+import dev.bursar.estimators.StopModel;
+import dev.bursar.estimators.TreeEnsemble;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A fitted policy as the tuner writes it and the library and the sidecar load it: schema version,
+ * the estimator's and the policy's parameters, where they were fitted from and the operating point
+ * measured when they were chosen. Loading validates everything and says what is wrong, so a bad file
+ * is rejected whole (the caller keeps the policy it had).
+ *
+ * @param kind {@code compute-optimal} or {@code threshold}
+ * @param estimator the fitted difficulty and length estimator
+ * @param stopModel the fitted stop model (compute-optimal only)
+ * @param lambda accuracy traded per token (compute-optimal)
+ * @param threshold P(right) at or above which FAST runs (threshold)
+ * @param cap the most samples per query
+ * @param wave samples per backend call
+ * @param tokensPerSample cap on each sample's tokens
+ * @param provenance the command, the data and the time it was fitted from, free-form
+ * @param operatingPoint what the tuner measured for this policy (cross-validated), free-form
+ */
+public record PolicyFile(
+    String kind,
+    FittedEstimator estimator,
+    @Nullable StopModel stopModel,
+    double lambda,
+    double threshold,
+    int cap,
+    int wave,
+    int tokensPerSample,
+    JsonNode provenance,
+    JsonNode operatingPoint) {
+
+  public static final int SCHEMA_VERSION = 1;
+  public static final String COMPUTE_OPTIMAL = "compute-optimal";
+  public static final String THRESHOLD = "threshold";
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  public PolicyFile {
+    Objects.requireNonNull(estimator, "estimator");
+    if (!kind.equals(COMPUTE_OPTIMAL) && !kind.equals(THRESHOLD)) {
+      throw new IllegalArgumentException("kind must be " + COMPUTE_OPTIMAL + " or " + THRESHOLD + ", was " + kind);
+    }
+    if (kind.equals(COMPUTE_OPTIMAL) && stopModel == null) throw new IllegalArgumentException("a compute-optimal policy needs a stopModel");
+    policy(kind, stopModel, lambda, threshold, cap, wave, tokensPerSample); // validates the parameters
+  }
+
+  /** {@return the policy this file describes} */
+  public Policy policy() {
+    return policy(kind, stopModel, lambda, threshold, cap, wave, tokensPerSample);
+  }
+
+  private static Policy policy(String kind, @Nullable StopModel stopModel, double lambda, double threshold, int cap, int wave, int tokens) {
+    return kind.equals(COMPUTE_OPTIMAL)
+        ? new ComputeOptimalPolicy(Objects.requireNonNull(stopModel), lambda, cap, wave, tokens)
+        : new ThresholdPolicy(threshold, cap, wave, tokens);
+  }
+
+  /** {@return a copy with other serving parameters (the same fitted models)} */
+  public PolicyFile withServing(int newCap, int newWave, int newTokensPerSample) {
+    return new PolicyFile(kind, estimator, stopModel, lambda, threshold, newCap, newWave, newTokensPerSample, provenance, operatingPoint);
+  }
+
+  public PolicyFile withLambda(double newLambda) {
+    return new PolicyFile(kind, estimator, stopModel, newLambda, threshold, cap, wave, tokensPerSample, provenance, operatingPoint);
+  }
+
+  /**
+   * Reads and validates a policy file.
+   *
+   * @throws InvalidPolicyFileException saying which field is wrong and why
+   */
+  public static PolicyFile load(Path file) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new InvalidPolicyFileException(file + ": cannot read: " + e.getMessage());
+    }
+    try {
+      return parse(text);
+    } catch (InvalidPolicyFileException e) {
+      throw new InvalidPolicyFileException(file + ": " + e.getMessage());
+    }
+  }
+
+  /** Parses and validates the JSON text of a policy file. */
+  public static PolicyFile parse(String text) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new InvalidPolicyFileException("not JSON: " + e.getOriginalMessage());
+    }
+    if (root == null || !root.isObject()) throw new InvalidPolicyFileException("expected a JSON object");
+    int version = integer(root, "schemaVersion");
+    if (version != SCHEMA_VERSION) {
+      throw new InvalidPolicyFileException("schemaVersion " + version + " is not supported (this bursar reads " + SCHEMA_VERSION
+          + "); refit with ./bursar tune");
+    }
+    try {
+      JsonNode est = object(root, "estimator");
+      var estimator = new FittedEstimator(integer(est, "buckets"), linear(object(est, "difficulty"), "estimator.difficulty"),
+          linear(object(est, "logMeanLength"), "estimator.logMeanLength"), number(est, "lengthShape"));
+      JsonNode pol = object(root, "policy");
+      String kind = text(pol, "kind");
+      StopModel stop = null;
+      if (root.has("stopModel")) {
+        JsonNode sm = object(root, "stopModel");
+        stop = new StopModel(trees(object(sm, "gain"), "stopModel.gain"), trees(object(sm, "leaderCorrect"), "stopModel.leaderCorrect"));
+      }
+      return new PolicyFile(kind, estimator, stop,
+          pol.has("lambda") ? number(pol, "lambda") : 0, pol.has("threshold") ? number(pol, "threshold") : 0,
+          integer(pol, "cap"), integer(pol, "wave"), integer(pol, "tokensPerSample"),
+          root.path("provenance"), root.path("operatingPoint"));
+    } catch (IllegalArgumentException | NullPointerException e) {
+      if (e instanceof InvalidPolicyFileException ipe) throw ipe;
+      throw new InvalidPolicyFileException(e.getMessage());
+    }
+  }
+
+  /** Writes the file atomically (a temporary sibling, then a rename): a reader never sees half of it. */
+  public void write(Path file) throws IOException {
+    Path abs = file.toAbsolutePath();
+    Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
+    Files.writeString(tmp, toJson(), StandardCharsets.UTF_8);
+    Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  public String toJson() {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("schemaVersion", SCHEMA_VERSION);
+    ObjectNode pol = root.putObject("policy");
+    pol.put("kind", kind);
+    if (kind.equals(COMPUTE_OPTIMAL)) pol.put("lambda", lambda);
+    else pol.put("threshold", threshold);
+    pol.put("cap", cap).put("wave", wave).put("tokensPerSample", tokensPerSample);
+    root.set("operatingPoint", operatingPoint.isMissingNode() ? JSON.createObjectNode() : operatingPoint);
+    root.set("provenance", provenance.isMissingNode() ? JSON.createObjectNode() : provenance);
+    ObjectNode est = root.putObject("estimator");
+    est.put("buckets", estimator.buckets());
+    est.set("difficulty", linear(estimator.difficulty()));
+    est.set("logMeanLength", linear(estimator.logMeanLength()));
+    est.put("lengthShape", estimator.lengthShape());
+    if (stopModel != null) {
+      ObjectNode sm = root.putObject("stopModel");
+      sm.set("gain", trees(stopModel.gain()));
+      sm.set("leaderCorrect", trees(stopModel.leaderCorrect()));
+    }
+    try {
+      return JSON.writeValueAsString(root) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static ObjectNode linear(LinearModel m) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("bias", m.bias());
+    ArrayNode w = n.putArray("weights");
+    for (double v : m.weights()) w.add(v);
+    return n;
+  }
+
+  private static LinearModel linear(JsonNode n, String where) {
+    return new LinearModel(doubles(n, "weights", where), number(n, "bias"));
+  }
+
+  private static ObjectNode trees(TreeEnsemble e) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("base", e.base());
+    ArrayNode arr = n.putArray("trees");
+    for (TreeEnsemble.Tree t : e.trees()) {
+      ObjectNode tn = arr.addObject();
+      ArrayNode f = tn.putArray("feature");
+      for (int v : t.feature()) f.add(v);
+      ArrayNode th = tn.putArray("threshold");
+      for (double v : t.threshold()) th.add(v);
+      ArrayNode l = tn.putArray("left");
+      for (int v : t.left()) l.add(v);
+      ArrayNode r = tn.putArray("right");
+      for (int v : t.right()) r.add(v);
+      ArrayNode val = tn.putArray("value");
+      for (double v : t.value()) val.add(v);
+    }
+    return n;
+  }
+
+  private static TreeEnsemble trees(JsonNode n, String where) {
+    JsonNode arr = n.get("trees");
+    if (arr == null || !arr.isArray()) throw new InvalidPolicyFileException(where + ".trees: expected an array");
+    List<TreeEnsemble.Tree> out = new ArrayList<>();
+    for (int i = 0; i < arr.size(); i++) {
+      String w = where + ".trees[" + i + "]";
+      JsonNode t = arr.get(i);
+      try {
+        out.add(new TreeEnsemble.Tree(ints(t, "feature", w), doubles(t, "threshold", w), ints(t, "left", w), ints(t, "right", w),
+            doubles(t, "value", w)));
+      } catch (IllegalArgumentException e) {
+        if (e instanceof InvalidPolicyFileException) throw e;
+        throw new InvalidPolicyFileException(w + ": " + e.getMessage());
+      }
+    }
+    return new TreeEnsemble(number(n, "base"), out);
+  }
+
+  private static JsonNode object(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    if (v == null || !v.isObject()) throw new InvalidPolicyFileException("missing object \"" + field + "\"");
+    return v;
+  }
+
+  private static String text(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    if (v == null || !v.isTextual()) throw new InvalidPolicyFileException("\"" + field + "\" must be a string");
+    return v.asText();
+  }
+
+  private static int integer(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    if (v == null || !v.isIntegralNumber() || !v.canConvertToInt()) throw new InvalidPolicyFileException("\"" + field + "\" must be an integer");
+    return v.intValue();
+  }
+
+  private static double number(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    if (v == null || !v.isNumber() || !Double.isFinite(v.doubleValue())) {
+      throw new InvalidPolicyFileException("\"" + field + "\" must be a finite number");
+    }
+    return v.doubleValue();
+  }
+
+  private static double[] doubles(JsonNode n, String field, String where) {
+    JsonNode v = n.get(field);
+    if (v == null || !v.isArray()) throw new InvalidPolicyFileException(where + "." + field + ": expected an array of numbers");
+    double[] out = new double[v.size()];
+    for (int i = 0; i < out.length; i++) {
+      if (!v.get(i).isNumber()) throw new InvalidPolicyFileException(where + "." + field + "[" + i + "]: not a number");
+      out[i] = v.get(i).doubleValue();
+    }
+    return out;
+  }
+
+  private static int[] ints(JsonNode n, String field, String where) {
+    JsonNode v = n.get(field);
+    if (v == null || !v.isArray()) throw new InvalidPolicyFileException(where + "." + field + ": expected an array of integers");
+    int[] out = new int[v.size()];
+    for (int i = 0; i < out.length; i++) {
+      if (!v.get(i).isIntegralNumber()) throw new InvalidPolicyFileException(where + "." + field + "[" + i + "]: not an integer");
+      out[i] = v.get(i).intValue();
+    }
+    return out;
+  }
+
+  /** A policy file that cannot be used; the message says which field and why. */
+  public static final class InvalidPolicyFileException extends IllegalArgumentException {
+    public InvalidPolicyFileException(String message) {
+      super(message);
+    }
+  }
+}

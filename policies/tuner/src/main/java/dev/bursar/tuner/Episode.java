@@ -1,0 +1,70 @@
+package dev.bursar.tuner;
+
+import dev.bursar.controller.StoppingRule;
+import dev.bursar.controller.StoppingRules;
+import dev.bursar.controller.Tally;
+import dev.bursar.estimators.VoteState;
+import java.util.List;
+
+/**
+ * One question replayed in one draw order, as self-consistency would see it after each sample: the
+ * vote-state features (exactly as {@link dev.bursar.policies.LearnedStop} computes them at run time),
+ * the accuracy of stopping there, the tokens spent and whether the majority at the cap is decided.
+ * Index {@code n-1} describes the state after {@code n} samples.
+ */
+final class Episode {
+  final Question question;
+  final int cap;
+  final double[][] features;
+  final double[] accuracyNow;
+  final long[] tokens;
+  final boolean[] decided;
+  final double[] meanTokens;
+
+  Episode(Question q, int[] order, double priorPCorrect, double predictedLength) {
+    this.question = q;
+    this.cap = order.length;
+    features = new double[cap][];
+    accuracyNow = new double[cap];
+    tokens = new long[cap];
+    decided = new boolean[cap];
+    meanTokens = new double[cap];
+    var tally = new Tally();
+    StoppingRule decidedRule = StoppingRules.decided(cap);
+    long spent = 0;
+    for (int n = 1; n <= cap; n++) {
+      int i = order[n - 1];
+      tally.add(q.keys().get(i), 1.0, q.tokens()[i]);
+      spent += q.tokens()[i];
+      features[n - 1] = VoteState.features(tally, cap, priorPCorrect, predictedLength);
+      accuracyNow[n - 1] = q.accuracyOf(tally.leaders());
+      tokens[n - 1] = spent;
+      decided[n - 1] = decidedRule.shouldStop(tally);
+      meanTokens[n - 1] = (double) spent / n;
+    }
+  }
+
+  double accuracyAtCap() {
+    return accuracyNow[cap - 1];
+  }
+
+  /** {@return the stop index (samples - 1) of a rule run on this order, via the real rule object} */
+  static int stopIndex(Question q, int[] order, StoppingRule rule) {
+    var tally = new Tally();
+    int cap = rule.cap(order.length);
+    for (int n = 1; n <= cap; n++) {
+      int i = order[n - 1];
+      tally.add(q.keys().get(i), 1.0, q.tokens()[i]);
+      if (rule.shouldStop(tally)) return n - 1;
+    }
+    return cap - 1;
+  }
+
+  /** {@return the accuracy of stopping after {@code n} samples of {@code order}, leaders tie-averaged} */
+  static double accuracyAfter(Question q, int[] order, int n) {
+    var tally = new Tally();
+    for (int k = 0; k < n; k++) tally.add(q.keys().get(order[k]));
+    List<String> leaders = tally.leaders();
+    return q.accuracyOf(leaders);
+  }
+}

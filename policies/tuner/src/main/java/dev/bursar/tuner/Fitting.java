@@ -1,0 +1,210 @@
+package dev.bursar.tuner;
+
+import dev.bursar.estimators.FittedEstimator;
+import dev.bursar.estimators.Gamma;
+import dev.bursar.estimators.LinearModel;
+import dev.bursar.estimators.QueryText;
+import dev.bursar.estimators.TreeEnsemble;
+import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import smile.base.cart.InternalNode;
+import smile.base.cart.Loss;
+import smile.base.cart.Node;
+import smile.base.cart.OrdinalNode;
+import smile.base.cart.RegressionNode;
+import smile.classification.LogisticRegression;
+import smile.data.DataFrame;
+import smile.data.formula.Formula;
+import smile.regression.GradientTreeBoost;
+import smile.regression.RegressionTree;
+
+/**
+ * The fits, with Smile where it fits: logistic regression for P(one sample is right) from the query
+ * text, gradient-boosted regression trees for the stop model, and a Gamma regression with log link
+ * (iteratively reweighted least squares, then the shape by maximum likelihood) for output length.
+ * Every fit is exported to the plain-Java scorers of {@code estimators} and checked against Smile's
+ * own predictions before it is returned.
+ */
+final class Fitting {
+  /** Hashed n-gram buckets of the query-text features. */
+  static final int BUCKETS = 64;
+  /** L2 penalty of the difficulty logistic regression. */
+  static final double LOGISTIC_L2 = 1.0;
+  /** Ridge penalty of the length regression (the intercept is not penalised). */
+  static final double LENGTH_RIDGE = 1.0;
+
+  /** Boosting settings: small trees, large leaves, no subsampling (deterministic). */
+  record Boosting(int trees, int maxDepth, int maxNodes, int nodeSize, double shrinkage) {
+    // Shallow trees over large leaves: a pool's rows come from a few hundred questions, each seen in
+    // many draw orders, and deeper trees learn the questions instead of the states (measured on the
+    // replay benchmark's tune halves: 120 trees of depth 5 over leaves of 40 rows stopped worse).
+    static final Boosting DEFAULT = new Boosting(80, 3, 8, 400, 0.1);
+  }
+
+  private Fitting() {}
+
+  /** {@return the difficulty and length estimator fitted on {@code questions}} */
+  static FittedEstimator estimator(List<Question> questions) {
+    int p = QueryText.STATS + BUCKETS;
+    List<double[]> xs = new ArrayList<>();
+    List<Integer> ys = new ArrayList<>();
+    List<double[]> lx = new ArrayList<>();
+    List<Long> ly = new ArrayList<>();
+    for (Question q : questions) {
+      double[] x = QueryText.features(q.prompt(), BUCKETS);
+      for (int i = 0; i < q.size(); i++) {
+        xs.add(x);
+        ys.add(q.correct()[i] ? 1 : 0);
+        lx.add(x);
+        ly.add((long) q.tokens()[i]);
+      }
+    }
+    LinearModel difficulty = logistic(xs.toArray(double[][]::new), ys.stream().mapToInt(Integer::intValue).toArray(), p);
+    double[][] x = lx.toArray(double[][]::new);
+    long[] y = ly.stream().mapToLong(Long::longValue).toArray();
+    LinearModel logMean = gammaRegression(x, y, p);
+    double[] means = new double[y.length];
+    for (int i = 0; i < y.length; i++) means[i] = Math.max(1.0, logMean.exp(x[i]));
+    return new FittedEstimator(BUCKETS, difficulty, logMean, Gamma.shapeGivenMeans(y, means));
+  }
+
+  /** Logistic regression with Smile; a single-class sample gets the constant model of its rate. */
+  static LinearModel logistic(double[][] x, int[] y, int p) {
+    int ones = 0;
+    for (int v : y) ones += v;
+    if (ones == 0 || ones == y.length) {
+      double rate = (ones + 0.5) / (y.length + 1.0);
+      return new LinearModel(new double[p], Math.log(rate / (1 - rate)));
+    }
+    var fit = LogisticRegression.binomial(x, y, new LogisticRegression.Options(LOGISTIC_L2, 1e-5, 500));
+    double[] c = fit.coefficients(); // p weights then the intercept
+    var model = new LinearModel(Arrays.copyOf(c, p), c[p]);
+    for (int i = 0; i < Math.min(200, x.length); i++) {
+      double ours = model.probability(x[i]);
+      double[] post = new double[2];
+      fit.predict(x[i], post);
+      if (Math.abs(ours - post[1]) > 1e-6) {
+        throw new IllegalStateException("logistic export disagrees with Smile at row " + i + ": " + ours + " vs " + post[1]);
+      }
+    }
+    return model;
+  }
+
+  /**
+   * Gamma regression with log link by iteratively reweighted least squares: with a log link the
+   * working weights of a Gamma are all 1, so each step is a ridge regression of the working
+   * response {@code eta + (y - mu) / mu}.
+   */
+  static LinearModel gammaRegression(double[][] x, long[] y, int p) {
+    int n = y.length;
+    double mean = 0;
+    for (long v : y) mean += Math.max(1, v);
+    mean /= n;
+    double[] beta = new double[p + 1]; // intercept last
+    beta[p] = Math.log(mean);
+    for (int iter = 0; iter < 25; iter++) {
+      double[][] a = new double[p + 1][p + 1];
+      double[] b = new double[p + 1];
+      double[] row = new double[p + 1];
+      for (int i = 0; i < n; i++) {
+        System.arraycopy(x[i], 0, row, 0, p);
+        row[p] = 1;
+        double eta = 0;
+        for (int j = 0; j <= p; j++) eta += beta[j] * row[j];
+        eta = Math.clamp(eta, -20, 20);
+        double mu = Math.exp(eta);
+        double z = eta + (Math.max(1, y[i]) - mu) / mu;
+        for (int j = 0; j <= p; j++) {
+          b[j] += row[j] * z;
+          for (int k = 0; k <= j; k++) a[j][k] += row[j] * row[k];
+        }
+      }
+      for (int j = 0; j < p; j++) a[j][j] += LENGTH_RIDGE;
+      for (int j = 0; j <= p; j++) for (int k = j + 1; k <= p; k++) a[j][k] = a[k][j];
+      double[] next = Cholesky.solve(a, b);
+      double change = 0;
+      for (int j = 0; j <= p; j++) change = Math.max(change, Math.abs(next[j] - beta[j]));
+      beta = next;
+      if (change < 1e-7) break;
+    }
+    return new LinearModel(Arrays.copyOf(beta, p), beta[p]);
+  }
+
+  /** {@return gradient-boosted regression trees of {@code y} on {@code x}, exported and checked} */
+  static TreeEnsemble boostedTrees(double[][] x, double[] y, Boosting b) {
+    int p = x[0].length;
+    String[] names = new String[p + 1];
+    double[][] data = new double[x.length][p + 1];
+    for (int j = 0; j < p; j++) names[j] = "x" + j;
+    names[p] = "y";
+    for (int i = 0; i < x.length; i++) {
+      System.arraycopy(x[i], 0, data[i], 0, p);
+      data[i][p] = y[i];
+    }
+    DataFrame df = DataFrame.of(data, names);
+    var options = new GradientTreeBoost.Options(Loss.ls(), b.trees(), b.maxDepth(), b.maxNodes(), b.nodeSize(), b.shrinkage(), 1.0, null, null);
+    GradientTreeBoost gbt = GradientTreeBoost.fit(Formula.lhs("y"), df, options);
+    List<TreeEnsemble.Tree> trees = new ArrayList<>();
+    for (RegressionTree t : gbt.trees()) trees.add(export(t.root(), b.shrinkage()));
+    // Smile keeps its starting constant private: recover it from one prediction.
+    double sum = 0;
+    for (TreeEnsemble.Tree t : trees) sum += t.predict(x[0]);
+    var ensemble = new TreeEnsemble(gbt.predict(df.get(0)) - sum, trees);
+    for (int i = 0; i < x.length; i += Math.max(1, x.length / 500)) {
+      double theirs = gbt.predict(df.get(i));
+      if (Math.abs(ensemble.predict(x[i]) - theirs) > 1e-6) {
+        throw new IllegalStateException("tree export disagrees with Smile at row " + i + ": " + ensemble.predict(x[i]) + " vs " + theirs);
+      }
+    }
+    return ensemble;
+  }
+
+  /** Flattens a Smile tree, pre-order, so every child comes after its parent. */
+  private static TreeEnsemble.Tree export(Node root, double shrinkage) {
+    List<Node> nodes = new ArrayList<>();
+    nodes.add(root);
+    List<int[]> children = new ArrayList<>();
+    for (int i = 0; i < nodes.size(); i++) {
+      if (nodes.get(i) instanceof InternalNode in) {
+        nodes.add(in.trueChild());
+        nodes.add(in.falseChild());
+        children.add(new int[] {nodes.size() - 2, nodes.size() - 1});
+      } else {
+        children.add(new int[] {0, 0});
+      }
+    }
+    int n = nodes.size();
+    int[] feature = new int[n], left = new int[n], right = new int[n];
+    double[] threshold = new double[n], value = new double[n];
+    for (int i = 0; i < n; i++) {
+      switch (nodes.get(i)) {
+        case OrdinalNode o -> {
+          feature[i] = o.feature();
+          threshold[i] = splitValue(o);
+          left[i] = children.get(i)[0];
+          right[i] = children.get(i)[1];
+        }
+        case RegressionNode leaf -> {
+          feature[i] = -1;
+          value[i] = shrinkage * leaf.output();
+        }
+        default -> throw new IllegalStateException("unexpected tree node " + nodes.get(i).getClass().getSimpleName()
+            + ": every feature is numeric, so every split should be ordinal");
+      }
+    }
+    return new TreeEnsemble.Tree(feature, threshold, left, right, value);
+  }
+
+  /** Smile exposes no getter for an ordinal split's value; the export is checked against its predictions. */
+  private static double splitValue(OrdinalNode node) {
+    try {
+      Field f = OrdinalNode.class.getDeclaredField("value");
+      f.setAccessible(true);
+      return f.getDouble(node);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw new IllegalStateException("cannot read a Smile split value (Smile version changed?): " + e, e);
+    }
+  }
+}

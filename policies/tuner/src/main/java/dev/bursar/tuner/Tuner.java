@@ -1,0 +1,315 @@
+package dev.bursar.tuner;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bursar.backends.replay.SampleOrder;
+import dev.bursar.controller.Estimate;
+import dev.bursar.controller.Request;
+import dev.bursar.controller.StoppingRules;
+import dev.bursar.estimators.FittedEstimator;
+import dev.bursar.estimators.Gamma;
+import dev.bursar.estimators.StopModel;
+import dev.bursar.policies.PolicyFile;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Fits bursar's estimators and compute-optimal policy on recorded questions and picks its operating
+ * point, cross-validated by question: each fold's models are fitted on the other folds and scored on
+ * it, so no point is ever measured on the questions it was fitted on. The frontier is the
+ * cross-validated accuracy and tokens of the policy at every {@code lambda} of a fixed grid; the
+ * chosen point is the cheapest one whose accuracy stays within the target of self-consistency at the
+ * cap (or the most accurate within a token budget). The models written out are then fitted on all
+ * questions. The threshold baseline (FAST when P(right) clears a threshold) is tuned the same way.
+ */
+public final class Tuner {
+  /** The lambda grid: 0, then 10^-7 .. 10^-2 in quarter decades (accuracy per output token). */
+  public static final double[] LAMBDAS = lambdas();
+  /** Fewest questions the tuner fits on (two per fold of the default three). */
+  public static final int MIN_QUESTIONS = 6;
+  /** The threshold baseline's grid of P(right) thresholds (above 1: never FAST). */
+  static final double[] THRESHOLDS = thresholds();
+
+  /**
+   * @param order the draw orders simulated (the replay benchmark's)
+   * @param orders draw orders per question (random order only)
+   * @param folds cross-validation folds by question
+   * @param targetDrop accuracy (fraction) the chosen point may give up against SC at the cap; NaN with a budget
+   * @param budgetTokens mean output tokens per query the chosen point may spend; 0 with a target
+   * @param wave samples per backend call in the written policy
+   * @param tokensPerSample cap on each sample's tokens in the written policy
+   * @param command the command line, for the file's provenance
+   */
+  public record Options(SampleOrder order, int orders, int folds, double targetDrop, long budgetTokens, int wave,
+      int tokensPerSample, String command) {
+    public Options {
+      if (orders < 1) throw new IllegalArgumentException("orders must be >= 1, was " + orders);
+      if (folds < 2) throw new IllegalArgumentException("folds must be >= 2, was " + folds);
+      if (Double.isNaN(targetDrop) == (budgetTokens <= 0)) {
+        throw new IllegalArgumentException("give exactly one of a target accuracy drop and a token budget");
+      }
+      if (!Double.isNaN(targetDrop) && !(targetDrop >= 0 && targetDrop < 1)) {
+        throw new IllegalArgumentException("targetDrop must be in [0, 1), was " + targetDrop);
+      }
+    }
+
+    public static Options target(double drop, SampleOrder order, String command) {
+      return new Options(order, order == SampleOrder.STORED ? 1 : 8, 3, drop, 0, 1, 4096, command);
+    }
+
+    int effectiveOrders() {
+      return order == SampleOrder.STORED ? 1 : orders;
+    }
+  }
+
+  /** One operating point, cross-validated: mean accuracy (fraction), output tokens and samples per query. */
+  public record Point(double param, double accuracy, double tokens, double samples) {}
+
+  /** Reliability of the confidence bursar reports (P(leader is right)) on held-out states. */
+  public record Calibration(double brier, double brierVoteShare, int states, double[] binConfidence, double[] binAccuracy, int[] binCount) {}
+
+  /** Held-out mean log-likelihood per sample of the fitted length model and of one constant Gamma. */
+  public record LengthFit(double fittedLogLik, double constantLogLik, int samples) {}
+
+  /** What the tuner found. {@code policy} and {@code thresholdPolicy} are fitted on every question. */
+  public record Result(PolicyFile policy, PolicyFile thresholdPolicy, List<Point> frontier, Point chosen, Point scAtCap,
+      List<Point> thresholdFrontier, Point thresholdChosen, Calibration calibration, LengthFit length, int questions, int cap) {
+
+    /** {@return the frontier points no other point beats on both accuracy and tokens} */
+    public List<Point> pareto() {
+      return Tuner.pareto(frontier);
+    }
+  }
+
+  /** The models fitted on one set of questions. */
+  record Models(FittedEstimator estimator, StopModel stop) {}
+
+  private Tuner() {}
+
+  public static Result tune(List<Question> questions, Options o, PrintStream progress) {
+    if (questions.size() < 2 * o.folds()) {
+      throw new IllegalArgumentException("need at least " + 2 * o.folds() + " questions with known correctness to tune, got " + questions.size());
+    }
+    int cap = questions.stream().mapToInt(Question::size).max().orElseThrow();
+    double[][] acc = new double[LAMBDAS.length][2];
+    double[][] thr = new double[THRESHOLDS.length][3];
+    double[] sc = new double[3];
+    double[] lambdaSamples = new double[LAMBDAS.length];
+    List<double[]> calib = new ArrayList<>(); // {confidence, accuracy, vote share}
+    double fittedLl = 0, constantLl = 0;
+    int llSamples = 0;
+    long episodes = 0;
+    for (int f = 0; f < o.folds(); f++) {
+      long start = System.nanoTime();
+      final int fold = f;
+      List<Question> train = questions.stream().filter(q -> q.fold(o.folds(), 0) != fold).toList();
+      List<Question> test = questions.stream().filter(q -> q.fold(o.folds(), 0) == fold).toList();
+      if (train.isEmpty() || test.isEmpty()) continue;
+      Models m = fit(train, o);
+      Gamma constant = Gamma.fit(train.stream().flatMapToInt(q -> java.util.Arrays.stream(q.tokens())).mapToLong(i -> i).toArray());
+      for (Question q : test) {
+        Estimate e = m.estimator().estimate(Request.of(q.prompt()), dev.bursar.controller.Features.NONE);
+        for (int t : q.tokens()) {
+          fittedLl += new Gamma(e.lengthShape(), e.lengthScale()).logDensity(Math.max(1, t));
+          constantLl += constant.logDensity(Math.max(1, t));
+          llSamples++;
+        }
+        for (int s = 0; s < o.effectiveOrders(); s++) {
+          int[] order = o.order().indices(q.size(), s, q.qid());
+          var ep = new Episode(q, order, e.pCorrect(), e.expectedLength());
+          episodes++;
+          double[] gain = new double[ep.cap];
+          for (int n = 1; n < ep.cap; n++) gain[n - 1] = m.stop().gain(ep.features[n - 1]);
+          for (int li = 0; li < LAMBDAS.length; li++) {
+            int stop = stopIndex(ep, gain, LAMBDAS[li]);
+            acc[li][0] += ep.accuracyNow[stop];
+            acc[li][1] += ep.tokens[stop];
+            lambdaSamples[li] += stop + 1;
+          }
+          sc[0] += ep.accuracyAtCap();
+          sc[1] += ep.tokens[ep.cap - 1];
+          sc[2] += ep.cap;
+          for (int n = 1; n <= ep.cap; n++) {
+            double[] x = ep.features[n - 1];
+            if (x[1] == 0) continue; // no vote yet: no answer to be confident in
+            calib.add(new double[] {m.stop().confidence(x), ep.accuracyNow[n - 1], x[6]});
+          }
+          var ac = StoppingRules.anyOf(StoppingRules.beta(0.95), StoppingRules.decided(ep.cap));
+          int acStop = Episode.stopIndex(q, order, ac);
+          for (int ti = 0; ti < THRESHOLDS.length; ti++) {
+            boolean fast = e.pCorrect() >= THRESHOLDS[ti];
+            thr[ti][0] += fast ? ep.accuracyNow[0] : ep.accuracyNow[acStop];
+            thr[ti][1] += fast ? ep.tokens[0] : ep.tokens[acStop];
+            thr[ti][2] += fast ? 1 : acStop + 1;
+          }
+        }
+      }
+      progress.printf("  fold %d/%d: fitted on %d questions, scored on %d (%.1f s)%n", f + 1, o.folds(), train.size(), test.size(),
+          (System.nanoTime() - start) / 1e9);
+    }
+    List<Point> frontier = new ArrayList<>();
+    for (int li = 0; li < LAMBDAS.length; li++) {
+      frontier.add(new Point(LAMBDAS[li], acc[li][0] / episodes, acc[li][1] / episodes, lambdaSamples[li] / episodes));
+    }
+    Point scPoint = new Point(cap, sc[0] / episodes, sc[1] / episodes, sc[2] / episodes);
+    List<Point> thresholds = new ArrayList<>();
+    for (int ti = 0; ti < THRESHOLDS.length; ti++) {
+      thresholds.add(new Point(THRESHOLDS[ti], thr[ti][0] / episodes, thr[ti][1] / episodes, thr[ti][2] / episodes));
+    }
+    Point chosen = choose(frontier, scPoint, o);
+    Point thresholdChosen = choose(thresholds, scPoint, o);
+    long start = System.nanoTime();
+    Models all = fit(questions, o);
+    progress.printf("  final fit on all %d questions (%.1f s)%n", questions.size(), (System.nanoTime() - start) / 1e9);
+    JsonNode provenance = provenance(questions, o);
+    var policy = new PolicyFile(PolicyFile.COMPUTE_OPTIMAL, all.estimator(), all.stop(), chosen.param(), 0, cap, o.wave(),
+        o.tokensPerSample(), provenance, operatingPoint(chosen, scPoint, frontier, o));
+    var threshold = new PolicyFile(PolicyFile.THRESHOLD, all.estimator(), null, 0, Math.min(1, thresholdChosen.param()), cap, o.wave(),
+        o.tokensPerSample(), provenance, operatingPoint(thresholdChosen, scPoint, thresholds, o));
+    return new Result(policy, threshold, frontier, chosen, scPoint, thresholds, thresholdChosen, calibration(calib),
+        new LengthFit(fittedLl / llSamples, constantLl / llSamples, llSamples), questions.size(), cap);
+  }
+
+  /** {@return the models fitted on {@code train}: the estimator, and the stop model on cross-fitted priors} */
+  static Models fit(List<Question> train, Options o) {
+    FittedEstimator estimator = Fitting.estimator(train);
+    // Priors for the stop model's rows come from an estimator that did not see the row's question,
+    // as at run time; otherwise the stop model learns to trust an overfitted prior.
+    List<Question> a = train.stream().filter(q -> q.fold(2, 7) == 0).toList();
+    List<Question> b = train.stream().filter(q -> q.fold(2, 7) == 1).toList();
+    FittedEstimator onA = a.size() >= 2 && b.size() >= 2 ? Fitting.estimator(a) : estimator;
+    FittedEstimator onB = a.size() >= 2 && b.size() >= 2 ? Fitting.estimator(b) : estimator;
+    List<double[]> xs = new ArrayList<>();
+    List<Double> gains = new ArrayList<>();
+    List<double[]> cx = new ArrayList<>();
+    List<Double> rights = new ArrayList<>();
+    for (Question q : train) {
+      FittedEstimator prior = q.fold(2, 7) == 0 ? onB : onA;
+      Estimate e = prior.estimate(Request.of(q.prompt()), dev.bursar.controller.Features.NONE);
+      for (int s = 0; s < o.effectiveOrders(); s++) {
+        var ep = new Episode(q, o.order().indices(q.size(), s, q.qid()), e.pCorrect(), e.expectedLength());
+        for (int n = 1; n <= ep.cap; n++) {
+          double[] x = ep.features[n - 1];
+          if (n < ep.cap) {
+            xs.add(x);
+            // The expected size of the change still to come, whichever its sign: a mean signed gain lets
+            // gains and losses cancel and stops contested questions too early (measured: -1.6 points
+            // at lambda 0 on a tune half where the absolute gain keeps SC's accuracy).
+            gains.add(Math.abs(ep.accuracyAtCap() - ep.accuracyNow[n - 1]));
+          }
+          if (x[1] > 0) {
+            cx.add(x);
+            rights.add(ep.accuracyNow[n - 1]);
+          }
+        }
+      }
+    }
+    var gain = xs.isEmpty() ? new dev.bursar.estimators.TreeEnsemble(0, List.of())
+        : Fitting.boostedTrees(xs.toArray(double[][]::new), gains.stream().mapToDouble(Double::doubleValue).toArray(), Fitting.Boosting.DEFAULT);
+    var right = cx.isEmpty() ? new dev.bursar.estimators.TreeEnsemble(0.5, List.of())
+        : Fitting.boostedTrees(cx.toArray(double[][]::new), rights.stream().mapToDouble(Double::doubleValue).toArray(), Fitting.Boosting.DEFAULT);
+    return new Models(estimator, new StopModel(gain, right));
+  }
+
+  /** The run-time rule ({@link dev.bursar.policies.LearnedStop}) on a recorded episode: cap, decided, or gain below cost. */
+  static int stopIndex(Episode ep, double[] gain, double lambda) {
+    for (int n = 1; n < ep.cap; n++) {
+      if (ep.decided[n - 1] || gain[n - 1] <= lambda * ep.meanTokens[n - 1]) return n - 1;
+    }
+    return ep.cap - 1;
+  }
+
+  static Point choose(List<Point> points, Point sc, Options o) {
+    if (o.budgetTokens() > 0) {
+      return points.stream().filter(p -> p.tokens() <= o.budgetTokens()).max(Comparator.comparingDouble(Point::accuracy)
+          .thenComparing(Comparator.comparingDouble(Point::tokens).reversed()))
+          .orElseGet(() -> points.stream().min(Comparator.comparingDouble(Point::tokens)).orElseThrow());
+    }
+    double target = sc.accuracy() - o.targetDrop() - 1e-12;
+    return points.stream().filter(p -> p.accuracy() >= target).min(Comparator.comparingDouble(Point::tokens))
+        .orElseGet(() -> points.stream().max(Comparator.comparingDouble(Point::accuracy)).orElseThrow());
+  }
+
+  static List<Point> pareto(List<Point> points) {
+    List<Point> sorted = new ArrayList<>(points);
+    sorted.sort(Comparator.comparingDouble(Point::tokens).thenComparing(Comparator.comparingDouble(Point::accuracy).reversed()));
+    List<Point> out = new ArrayList<>();
+    double best = Double.NEGATIVE_INFINITY;
+    for (Point p : sorted) {
+      if (p.accuracy() > best + 1e-12) {
+        out.add(p);
+        best = p.accuracy();
+      }
+    }
+    return out;
+  }
+
+  private static Calibration calibration(List<double[]> rows) {
+    int bins = 10;
+    double[] conf = new double[bins], right = new double[bins];
+    int[] count = new int[bins];
+    double brier = 0, brierShare = 0;
+    for (double[] r : rows) {
+      brier += (r[0] - r[1]) * (r[0] - r[1]);
+      brierShare += (r[2] - r[1]) * (r[2] - r[1]);
+      int b = Math.min(bins - 1, (int) (r[0] * bins));
+      conf[b] += r[0];
+      right[b] += r[1];
+      count[b]++;
+    }
+    for (int b = 0; b < bins; b++) {
+      if (count[b] > 0) {
+        conf[b] /= count[b];
+        right[b] /= count[b];
+      }
+    }
+    int n = Math.max(1, rows.size());
+    return new Calibration(brier / n, brierShare / n, rows.size(), conf, right, count);
+  }
+
+  private static JsonNode provenance(List<Question> questions, Options o) {
+    ObjectNode p = new ObjectMapper().createObjectNode();
+    p.put("command", o.command());
+    ArrayNode data = p.putArray("data");
+    questions.stream().map(Question::pool).distinct().sorted().forEach(data::add);
+    p.put("questions", questions.size());
+    p.put("order", o.order().name().toLowerCase(java.util.Locale.ROOT));
+    p.put("ordersPerQuestion", o.effectiveOrders());
+    p.put("folds", o.folds());
+    return p;
+  }
+
+  private static JsonNode operatingPoint(Point chosen, Point sc, List<Point> frontier, Options o) {
+    ObjectNode p = new ObjectMapper().createObjectNode();
+    p.put("measuredBy", o.folds() + "-fold cross-validation by question");
+    p.put("param", chosen.param()).put("accuracy", chosen.accuracy()).put("tokens", chosen.tokens()).put("samples", chosen.samples());
+    p.put("scAtCapAccuracy", sc.accuracy()).put("scAtCapTokens", sc.tokens());
+    if (!Double.isNaN(o.targetDrop())) p.put("targetAccuracyDrop", o.targetDrop());
+    if (o.budgetTokens() > 0) p.put("budgetTokens", o.budgetTokens());
+    ArrayNode f = p.putArray("frontier");
+    for (Point pt : pareto(frontier)) f.addObject().put("param", pt.param()).put("accuracy", pt.accuracy()).put("tokens", pt.tokens());
+    return p;
+  }
+
+  private static double[] lambdas() {
+    double[] l = new double[22];
+    for (int i = 1; i < l.length; i++) l[i] = Math.pow(10, -7 + 0.25 * (i - 1));
+    return l;
+  }
+
+  private static double[] thresholds() {
+    double[] t = new double[22];
+    for (int i = 0; i < 21; i++) t[i] = i * 0.05;
+    t[21] = 1.01;
+    return t;
+  }
+
+  /** {@return the questions of {@code records} whose correctness is known} */
+  public static List<Question> questions(List<dev.bursar.trace.TraceRecord> records) {
+    return records.stream().map(Question::of).flatMap(java.util.Optional::stream).toList();
+  }
+}
