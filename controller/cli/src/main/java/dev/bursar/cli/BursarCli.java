@@ -5,6 +5,7 @@ import dev.bursar.backends.djl.cli.TrainModelCommand;
 import dev.bursar.backends.djl.cli.TrainProbeCommand;
 import dev.bursar.bench.BenchCommand;
 import dev.bursar.sidecar.serve.ServeCommand;
+import dev.bursar.tuner.TuneCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -22,6 +23,7 @@ import picocli.CommandLine.Command;
         ServeCommand.class,
         BenchCommand.class,
         AskCommand.class,
+        TuneCommand.class,
         TrainModelCommand.class,
         TrainProbeCommand.class,
         CommandLine.HelpCommand.class

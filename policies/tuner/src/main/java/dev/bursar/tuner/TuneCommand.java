@@ -1,0 +1,127 @@
+package dev.bursar.tuner;
+
+import dev.bursar.backends.replay.SampleOrder;
+import dev.bursar.policies.PolicyFile;
+import dev.bursar.trace.Pool;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code bursar tune}: fits the estimators and the policy on recorded pools or trace logs and writes a policy file. */
+@Command(
+    name = "tune",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Fit bursar's estimators and compute-optimal policy on recorded samples (pools or trace logs with feedback), "
+            + "choose its operating point by cross-validation by question, and write a policy file for "
+            + "`bursar serve --policy FILE` or PolicyFile.load in the library.",
+        "Prints the cross-validated Pareto frontier and writes a plot beside the file (OUT with .svg)."})
+public final class TuneCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--traces", arity = "1..*", paramLabel = "PATH", required = true,
+      description = "Pool files or trace logs (.jsonl), or directories holding them. Only records whose samples say whether they are right are used.")
+  List<Path> traces;
+
+  @Option(names = "--target-accuracy-drop", paramLabel = "PTS",
+      description = "Accuracy points the policy may give up against self-consistency at the cap (default 0.5 unless --budget-tokens).")
+  Double targetDrop;
+
+  @Option(names = "--budget-tokens", paramLabel = "N",
+      description = "Mean output tokens per query the policy may spend: the most accurate point within it.")
+  Long budgetTokens;
+
+  @Option(names = "--out", paramLabel = "FILE", defaultValue = "policy.json", description = "Policy file to write (default: ${DEFAULT-VALUE}).")
+  Path out;
+
+  @Option(names = "--kind", paramLabel = "compute-optimal|threshold", defaultValue = PolicyFile.COMPUTE_OPTIMAL,
+      description = "Which policy to write: the compute-optimal policy, or the one-threshold baseline (default: ${DEFAULT-VALUE}).")
+  String kind;
+
+  @Option(names = "--order", paramLabel = "random|stored", defaultValue = "random",
+      description = "Draw orders simulated: random (8 seeded permutations per question) or the stored order (default: ${DEFAULT-VALUE}).")
+  String order;
+
+  @Option(names = "--wave", paramLabel = "N", defaultValue = "4",
+      description = "Samples the written policy draws in parallel per backend call (default: ${DEFAULT-VALUE}).")
+  int wave;
+
+  @Option(names = "--tokens-per-sample", paramLabel = "N", defaultValue = "1024",
+      description = "Cap on each sample's output tokens in the written policy (default: ${DEFAULT-VALUE}).")
+  int tokensPerSample;
+
+  @Override
+  public Integer call() throws Exception {
+    var cl = spec.commandLine();
+    if (targetDrop != null && budgetTokens != null) throw new CommandLine.ParameterException(cl, "give --target-accuracy-drop or --budget-tokens, not both");
+    if (targetDrop != null && !(targetDrop >= 0 && targetDrop < 100)) throw new CommandLine.ParameterException(cl, "--target-accuracy-drop must be in [0, 100) points, was " + targetDrop);
+    if (budgetTokens != null && budgetTokens < 1) throw new CommandLine.ParameterException(cl, "--budget-tokens must be >= 1, was " + budgetTokens);
+    if (!kind.equals(PolicyFile.COMPUTE_OPTIMAL) && !kind.equals(PolicyFile.THRESHOLD)) {
+      throw new CommandLine.ParameterException(cl, "--kind must be compute-optimal or threshold, was '" + kind + "'");
+    }
+    if (wave < 1 || tokensPerSample < 1) throw new CommandLine.ParameterException(cl, "--wave and --tokens-per-sample must be >= 1");
+    SampleOrder sampleOrder = switch (order.toLowerCase(Locale.ROOT)) {
+      case "random" -> SampleOrder.RANDOM;
+      case "stored" -> SampleOrder.STORED;
+      default -> throw new CommandLine.ParameterException(cl, "--order must be random or stored, was '" + order + "'");
+    };
+    long start = System.nanoTime();
+    System.err.printf("reading %s%n", traces);
+    List<Pool> pools = Pool.readAll(traces);
+    List<Question> questions = new ArrayList<>();
+    int records = 0;
+    for (Pool p : pools) {
+      records += p.records().size();
+      questions.addAll(Tuner.questions(p.records()));
+    }
+    System.err.printf("%d records, %d with known correctness of every sample%n", records, questions.size());
+    if (questions.size() < Tuner.MIN_QUESTIONS) {
+      System.err.printf("error: need at least %d questions whose samples say whether they are right (pools, or trace logs with feedback); got %d%n",
+          Tuner.MIN_QUESTIONS, questions.size());
+      return 2;
+    }
+    String command = String.join(" ", spec.commandLine().getParseResult().originalArgs());
+    double drop = budgetTokens != null ? Double.NaN : (targetDrop == null ? 0.5 : targetDrop) / 100;
+    var options = new Tuner.Options(sampleOrder, sampleOrder == SampleOrder.STORED ? 1 : 8, 3, drop,
+        budgetTokens == null ? 0 : budgetTokens, wave, tokensPerSample, "bursar tune " + command);
+    Tuner.Result r = Tuner.tune(questions, options, System.err);
+    PolicyFile file = kind.equals(PolicyFile.THRESHOLD) ? r.thresholdPolicy() : r.policy();
+    file.write(out);
+    Path plot = out.toAbsolutePath().resolveSibling(out.getFileName().toString().replaceFirst("\\.json$", "") + ".svg");
+    Files.writeString(plot, TunePlot.render(r), StandardCharsets.UTF_8);
+    System.out.print(summary(r, file));
+    System.err.printf("wrote %s and %s in %.1f s%n", out, plot, (System.nanoTime() - start) / 1e9);
+    return 0;
+  }
+
+  static String summary(Tuner.Result r, PolicyFile written) {
+    var sb = new StringBuilder();
+    sb.append(String.format(Locale.ROOT, "Cross-validated (3 folds by question) on %d questions, cap %d samples.%n", r.questions(), r.cap()));
+    sb.append(String.format(Locale.ROOT, "SC@%d: %.2f%% at %.0f tokens per query%n%n", r.cap(), 100 * r.scAtCap().accuracy(), r.scAtCap().tokens()));
+    sb.append("Pareto frontier of the compute-optimal policy:\n");
+    sb.append(String.format(Locale.ROOT, "  %-10s %9s %9s %8s %9s%n", "lambda", "accuracy", "tokens", "samples", "vs SC"));
+    for (var p : r.pareto()) {
+      sb.append(String.format(Locale.ROOT, "  %-10.3g %8.2f%% %9.0f %8.2f %8.2fx%s%n", p.param(), 100 * p.accuracy(), p.tokens(), p.samples(),
+          p.tokens() / r.scAtCap().tokens(), p.equals(r.chosen()) ? "   <- chosen" : ""));
+    }
+    if (!r.pareto().contains(r.chosen())) {
+      sb.append(String.format(Locale.ROOT, "  chosen: lambda %.3g, %.2f%% at %.0f tokens%n", r.chosen().param(), 100 * r.chosen().accuracy(), r.chosen().tokens()));
+    }
+    sb.append(String.format(Locale.ROOT, "%nThreshold baseline at its chosen threshold %.2f: %.2f%% at %.0f tokens%n",
+        r.thresholdChosen().param(), 100 * r.thresholdChosen().accuracy(), r.thresholdChosen().tokens()));
+    var c = r.calibration();
+    sb.append(String.format(Locale.ROOT, "Confidence P(answer right): Brier %.4f on %d held-out states (the vote share scores %.4f)%n",
+        c.brier(), c.states(), c.brierVoteShare()));
+    sb.append(String.format(Locale.ROOT, "Length Gamma: held-out log-likelihood per sample %.3f (fitted) against %.3f (one constant Gamma)%n",
+        r.length().fittedLogLik(), r.length().constantLogLik()));
+    sb.append(String.format(Locale.ROOT, "Wrote a %s policy (%s)%n", written.kind(), written.policy().description()));
+    return sb.toString();
+  }
+}
