@@ -20,8 +20,9 @@ public record StopModel(TreeEnsemble gain, TreeEnsemble leaderCorrect) {
     }
   }
 
+  /** {@return the expected change still to come, at least 0 (boosting's sum can dip below)} */
   public double gain(double[] voteState) {
-    return gain.predict(voteState);
+    return Math.max(0, gain.predict(voteState));
   }
 
   public double confidence(double[] voteState) {

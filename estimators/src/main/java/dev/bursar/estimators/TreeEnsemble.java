@@ -1,6 +1,8 @@
 package dev.bursar.estimators;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A fitted sum of regression trees (gradient boosting): {@code base + sum of leaf values}, leaf
@@ -56,6 +58,23 @@ public record TreeEnsemble(double base, List<Tree> trees) {
       int i = 0;
       while (feature[i] >= 0) i = x[feature[i]] <= threshold[i] ? left[i] : right[i];
       return value[i];
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Tree t && Arrays.equals(feature, t.feature) && Arrays.equals(threshold, t.threshold)
+          && Arrays.equals(left, t.left) && Arrays.equals(right, t.right) && Arrays.equals(value, t.value);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(Arrays.hashCode(feature), Arrays.hashCode(threshold), Arrays.hashCode(left), Arrays.hashCode(right),
+          Arrays.hashCode(value));
+    }
+
+    @Override
+    public String toString() {
+      return "Tree{" + feature.length + " nodes}";
     }
 
     /** {@return a single leaf} */

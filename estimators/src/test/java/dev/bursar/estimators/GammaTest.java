@@ -76,4 +76,24 @@ final class GammaTest {
     assertThat(e.pCorrect()).isNaN();
     assertThat(Estimators.length(new Gamma(2, 30)).description()).isEqualTo("ConstantLength{Gamma(2.00, 30.0)}");
   }
+
+  @Test
+  void shapeGivenMeansRecoversTheShapeWhenEveryObservationHasItsOwnMean() {
+    double k = 3.0;
+    int n = 4000;
+    long[] y = new long[n];
+    double[] means = new double[n];
+    for (int level = 0; level < 20; level++) { // a Gamma regression: each group of lengths has its own mean
+      double mean = 50 + 10 * level;
+      long[] drawn = draw(k, mean / k, n / 20, 1000 + level);
+      for (int j = 0; j < drawn.length; j++) {
+        means[level * (n / 20) + j] = mean;
+        y[level * (n / 20) + j] = drawn[j];
+      }
+    }
+    assertThat(Gamma.shapeGivenMeans(y, means)).isCloseTo(k, within(0.25));
+    // Ignoring the means (one constant Gamma) sees more spread, so a smaller shape.
+    assertThat(Gamma.fit(y).shape()).isLessThan(Gamma.shapeGivenMeans(y, means));
+    assertThatThrownBy(() -> Gamma.shapeGivenMeans(new long[] {1, 2}, new double[] {1})).isInstanceOf(IllegalArgumentException.class);
+  }
 }

@@ -9,13 +9,13 @@ import dev.bursar.estimators.VoteState;
 /**
  * bursar's learned, prior-informed stopping rule for one query: after each sample, stop when the
  * expected gain of drawing on (the {@link StopModel}'s prediction from the vote, the lengths and
- * the query's prior) is at most {@code lambda} times the expected cost of the next sample (the mean
+ * the query's prior) is below {@code lambda} times the expected cost of the next sample (the mean
  * output tokens of the samples so far). Settled questions stop because nothing can be gained,
  * hopeless ones because more samples never make the vote right. It also stops once the majority at
  * the cap is decided. Pure: a function of the tally and the fixed prior.
  *
  * @param model the fitted gain and confidence models
- * @param lambda accuracy traded per output token (0: stop only when no gain is expected)
+ * @param lambda accuracy traded per output token (0: stop only once the majority at the cap is decided)
  * @param cap the most samples the plan allows
  * @param priorPCorrect the estimator's P(one sample is right) for this query, NaN when unknown
  * @param predictedLength the estimator's expected tokens of one sample, NaN when unknown
@@ -34,7 +34,8 @@ public record LearnedStop(StopModel model, double lambda, int cap, double priorP
     if (StoppingRules.decided(cap).shouldStop(tally)) return true;
     double[] x = VoteState.features(tally, cap, priorPCorrect, predictedLength);
     double nextCost = tally.samples() == 0 ? 0 : (double) tally.totalOutputTokens() / tally.samples();
-    return model.gain(x) <= lambda * nextCost;
+    // Strictly below: at lambda 0 only a decided majority stops early, which keeps SC's accuracy.
+    return model.gain(x) < lambda * nextCost;
   }
 
   @Override

@@ -30,10 +30,6 @@ import smile.regression.RegressionTree;
 final class Fitting {
   /** Hashed n-gram buckets of the query-text features. */
   static final int BUCKETS = 64;
-  /** L2 penalty of the difficulty logistic regression. */
-  static final double LOGISTIC_L2 = 1.0;
-  /** Ridge penalty of the length regression (the intercept is not penalised). */
-  static final double LENGTH_RIDGE = 1.0;
 
   /** Boosting settings: small trees, large leaves, no subsampling (deterministic). */
   record Boosting(int trees, int maxDepth, int maxNodes, int nodeSize, double shrinkage) {
@@ -45,40 +41,114 @@ final class Fitting {
 
   private Fitting() {}
 
-  /** {@return the difficulty and length estimator fitted on {@code questions}} */
+  /**
+   * {@return the difficulty and length estimator fitted on {@code questions}} Each model's penalty
+   * is chosen by a 2-fold cross-validation by question among {@link #PENALTIES} and a constant (no
+   * text feature at all): on a small or uninformative pool the text overfits, and the constant wins.
+   */
   static FittedEstimator estimator(List<Question> questions) {
+    List<Question> a = questions.stream().filter(q -> q.fold(2, 11) == 0).toList();
+    List<Question> b = questions.stream().filter(q -> q.fold(2, 11) == 1).toList();
+    double bestDifficulty = Double.NaN, bestLength = Double.NaN;
+    if (a.size() >= 3 && b.size() >= 3) {
+      double bestLoss = Double.POSITIVE_INFINITY, bestLl = Double.NEGATIVE_INFINITY;
+      for (double penalty : PENALTIES) {
+        double loss = logLoss(difficulty(a, penalty), b) + logLoss(difficulty(b, penalty), a);
+        if (loss < bestLoss) {
+          bestLoss = loss;
+          bestDifficulty = penalty;
+        }
+        double ll = lengthLogLik(length(a, penalty), b) + lengthLogLik(length(b, penalty), a);
+        if (ll > bestLl) {
+          bestLl = ll;
+          bestLength = penalty;
+        }
+      }
+    } else {
+      bestDifficulty = PENALTIES[0];
+      bestLength = PENALTIES[0];
+    }
+    LinearModel difficulty = difficulty(questions, bestDifficulty);
+    Length length = length(questions, bestLength);
+    return new FittedEstimator(BUCKETS, difficulty, length.logMean(), length.shape());
+  }
+
+  /** Penalties tried, weakest first; infinity means the constant model. */
+  static final double[] PENALTIES = {1.0, 10.0, Double.POSITIVE_INFINITY};
+
+  private record Length(LinearModel logMean, double shape) {}
+
+  private static LinearModel difficulty(List<Question> questions, double penalty) {
     int p = QueryText.STATS + BUCKETS;
     List<double[]> xs = new ArrayList<>();
     List<Integer> ys = new ArrayList<>();
-    List<double[]> lx = new ArrayList<>();
-    List<Long> ly = new ArrayList<>();
     for (Question q : questions) {
       double[] x = QueryText.features(q.prompt(), BUCKETS);
-      for (int i = 0; i < q.size(); i++) {
+      for (boolean c : q.correct()) {
         xs.add(x);
-        ys.add(q.correct()[i] ? 1 : 0);
-        lx.add(x);
-        ly.add((long) q.tokens()[i]);
+        ys.add(c ? 1 : 0);
       }
     }
-    LinearModel difficulty = logistic(xs.toArray(double[][]::new), ys.stream().mapToInt(Integer::intValue).toArray(), p);
-    double[][] x = lx.toArray(double[][]::new);
-    long[] y = ly.stream().mapToLong(Long::longValue).toArray();
-    LinearModel logMean = gammaRegression(x, y, p);
+    int[] y = ys.stream().mapToInt(Integer::intValue).toArray();
+    if (Double.isInfinite(penalty)) return constantLogistic(y, p);
+    return logistic(xs.toArray(double[][]::new), y, p, penalty);
+  }
+
+  private static Length length(List<Question> questions, double penalty) {
+    int p = QueryText.STATS + BUCKETS;
+    List<double[]> xs = new ArrayList<>();
+    List<Long> ys = new ArrayList<>();
+    for (Question q : questions) {
+      double[] x = QueryText.features(q.prompt(), BUCKETS);
+      for (int t : q.tokens()) {
+        xs.add(x);
+        ys.add((long) t);
+      }
+    }
+    double[][] x = xs.toArray(double[][]::new);
+    long[] y = ys.stream().mapToLong(Long::longValue).toArray();
+    if (Double.isInfinite(penalty)) {
+      Gamma g = Gamma.fit(y);
+      return new Length(new LinearModel(new double[p], Math.log(g.mean())), g.shape());
+    }
+    LinearModel logMean = gammaRegression(x, y, p, penalty);
     double[] means = new double[y.length];
     for (int i = 0; i < y.length; i++) means[i] = Math.max(1.0, logMean.exp(x[i]));
-    return new FittedEstimator(BUCKETS, difficulty, logMean, Gamma.shapeGivenMeans(y, means));
+    return new Length(logMean, Gamma.shapeGivenMeans(y, means));
+  }
+
+  private static double logLoss(LinearModel m, List<Question> questions) {
+    double loss = 0;
+    for (Question q : questions) {
+      double pr = Math.clamp(m.probability(QueryText.features(q.prompt(), BUCKETS)), 1e-6, 1 - 1e-6);
+      for (boolean c : q.correct()) loss -= c ? Math.log(pr) : Math.log(1 - pr);
+    }
+    return loss;
+  }
+
+  private static double lengthLogLik(Length l, List<Question> questions) {
+    double ll = 0;
+    for (Question q : questions) {
+      double mean = Math.max(1.0, l.logMean().exp(QueryText.features(q.prompt(), BUCKETS)));
+      var g = new Gamma(l.shape(), mean / l.shape());
+      for (int t : q.tokens()) ll += g.logDensity(Math.max(1, t));
+    }
+    return ll;
+  }
+
+  private static LinearModel constantLogistic(int[] y, int p) {
+    int ones = 0;
+    for (int v : y) ones += v;
+    double rate = (ones + 0.5) / (y.length + 1.0);
+    return new LinearModel(new double[p], Math.log(rate / (1 - rate)));
   }
 
   /** Logistic regression with Smile; a single-class sample gets the constant model of its rate. */
-  static LinearModel logistic(double[][] x, int[] y, int p) {
+  static LinearModel logistic(double[][] x, int[] y, int p, double l2) {
     int ones = 0;
     for (int v : y) ones += v;
-    if (ones == 0 || ones == y.length) {
-      double rate = (ones + 0.5) / (y.length + 1.0);
-      return new LinearModel(new double[p], Math.log(rate / (1 - rate)));
-    }
-    var fit = LogisticRegression.binomial(x, y, new LogisticRegression.Options(LOGISTIC_L2, 1e-5, 500));
+    if (ones == 0 || ones == y.length) return constantLogistic(y, p);
+    var fit = LogisticRegression.binomial(x, y, new LogisticRegression.Options(l2, 1e-5, 500));
     double[] c = fit.coefficients(); // p weights then the intercept
     var model = new LinearModel(Arrays.copyOf(c, p), c[p]);
     for (int i = 0; i < Math.min(200, x.length); i++) {
@@ -97,7 +167,7 @@ final class Fitting {
    * working weights of a Gamma are all 1, so each step is a ridge regression of the working
    * response {@code eta + (y - mu) / mu}.
    */
-  static LinearModel gammaRegression(double[][] x, long[] y, int p) {
+  static LinearModel gammaRegression(double[][] x, long[] y, int p, double ridge) {
     int n = y.length;
     double mean = 0;
     for (long v : y) mean += Math.max(1, v);
@@ -121,7 +191,7 @@ final class Fitting {
           for (int k = 0; k <= j; k++) a[j][k] += row[j] * row[k];
         }
       }
-      for (int j = 0; j < p; j++) a[j][j] += LENGTH_RIDGE;
+      for (int j = 0; j < p; j++) a[j][j] += ridge;
       for (int j = 0; j <= p; j++) for (int k = j + 1; k <= p; k++) a[j][k] = a[k][j];
       double[] next = Cholesky.solve(a, b);
       double change = 0;

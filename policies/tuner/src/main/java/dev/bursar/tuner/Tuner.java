@@ -218,7 +218,7 @@ public final class Tuner {
   /** The run-time rule ({@link dev.bursar.policies.LearnedStop}) on a recorded episode: cap, decided, or gain below cost. */
   static int stopIndex(Episode ep, double[] gain, double lambda) {
     for (int n = 1; n < ep.cap; n++) {
-      if (ep.decided[n - 1] || gain[n - 1] <= lambda * ep.meanTokens[n - 1]) return n - 1;
+      if (ep.decided[n - 1] || gain[n - 1] < lambda * ep.meanTokens[n - 1]) return n - 1;
     }
     return ep.cap - 1;
   }

@@ -1,0 +1,96 @@
+package dev.bursar.estimators;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.bursar.controller.Features;
+import dev.bursar.controller.Request;
+import dev.bursar.controller.Tally;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+final class ScorersTest {
+
+  @Test
+  void queryTextHasStatisticsThenUnitNormHashedNgrams() {
+    double[] x = QueryText.features("What is 17 + 25 * 3?", 32);
+    assertThat(x).hasSize(QueryText.STATS + 32);
+    assertThat(x[3]).isCloseTo(Math.log1p(3), within(1e-12)); // three numbers
+    assertThat(x[4]).isCloseTo(Math.log1p(2), within(1e-12)); // two operators
+    assertThat(x[6]).isEqualTo(2); // longest number has two digits
+    double norm = 0;
+    for (int i = QueryText.STATS; i < x.length; i++) norm += x[i] * x[i];
+    assertThat(norm).isCloseTo(1.0, within(1e-9));
+    assertThat(QueryText.features("What is 17 + 25 * 3?", 32)).isEqualTo(x); // deterministic
+    double[] empty = QueryText.features("", 8);
+    assertThat(empty[5]).isEqualTo(Math.log1p(1)); // one line
+    empty[5] = 0;
+    assertThat(empty).containsOnly(0.0);
+  }
+
+  @Test
+  void treesWalkLeftWhenTheFeatureIsAtMostTheThreshold() {
+    // x0 <= 1 ? (x1 <= 0 ? 10 : 20) : 30
+    var tree = new TreeEnsemble.Tree(new int[] {0, 1, -1, -1, -1}, new double[] {1, 0, 0, 0, 0},
+        new int[] {1, 3, 0, 0, 0}, new int[] {2, 4, 0, 0, 0}, new double[] {0, 0, 30, 10, 20});
+    var ensemble = new TreeEnsemble(0.5, List.of(tree, TreeEnsemble.Tree.leaf(1)));
+    assertThat(ensemble.predict(new double[] {1, 0})).isEqualTo(11.5);
+    assertThat(ensemble.predict(new double[] {0, 0.1})).isEqualTo(21.5);
+    assertThat(ensemble.predict(new double[] {1.01, -5})).isEqualTo(31.5);
+    assertThat(ensemble.maxFeature()).isEqualTo(1);
+    assertThatThrownBy(() -> new TreeEnsemble.Tree(new int[] {0}, new double[1], new int[] {0}, new int[] {0}, new double[1]))
+        .hasMessageContaining("children outside");
+  }
+
+  @Test
+  void linearModelsCheckTheirInput() {
+    var m = new LinearModel(new double[] {2, -1}, 0.5);
+    assertThat(m.score(new double[] {1, 1})).isEqualTo(1.5);
+    assertThat(m.probability(new double[] {0, 0.5})).isEqualTo(0.5);
+    assertThatThrownBy(() -> m.score(new double[] {1})).hasMessageContaining("expected 2 features");
+    assertThatThrownBy(() -> new LinearModel(new double[] {Double.NaN}, 0)).hasMessageContaining("finite");
+  }
+
+  @Test
+  void voteStateDescribesTheVoteTheLengthsAndThePrior() {
+    var t = new Tally();
+    t.add("a", 1, 100);
+    t.add("a", 1, 120);
+    t.add("b", 1, 300);
+    t.add(null, 1, 80);
+    double[] x = VoteState.features(t, 10, 0.7, 150);
+    assertThat(x).hasSize(VoteState.NAMES.size());
+    assertThat(x[VoteState.NAMES.indexOf("samples")]).isEqualTo(4);
+    assertThat(x[VoteState.NAMES.indexOf("votes")]).isEqualTo(3);
+    assertThat(x[VoteState.NAMES.indexOf("top")]).isEqualTo(2);
+    assertThat(x[VoteState.NAMES.indexOf("second")]).isEqualTo(1);
+    assertThat(x[VoteState.NAMES.indexOf("no_answer")]).isEqualTo(1);
+    assertThat(x[VoteState.NAMES.indexOf("remaining")]).isEqualTo(6);
+    assertThat(x[VoteState.NAMES.indexOf("first_two_agree")]).isEqualTo(1);
+    assertThat(x[VoteState.NAMES.indexOf("leader_run")]).isZero();
+    assertThat(x[VoteState.NAMES.indexOf("prior_p_correct")]).isEqualTo(0.7);
+    assertThat(x[VoteState.NAMES.indexOf("length_vs_predicted")]).isCloseTo(150.0 / 150, within(1e-12));
+    assertThat(x[VoteState.NAMES.indexOf("leader_length_vs_mean")]).isCloseTo(110.0 / 150, within(1e-12));
+    // An unknown prior is -1, apart from every probability.
+    assertThat(VoteState.features(t, 10, Double.NaN, Double.NaN)[VoteState.NAMES.indexOf("prior_p_correct")]).isEqualTo(-1);
+  }
+
+  @Test
+  void fittedEstimatorScoresDifficultyAndAGammaLengthFromTheText() {
+    int p = QueryText.STATS + 4;
+    double[] w = new double[p];
+    w[0] = -0.5; // longer prompts are harder
+    double[] lw = new double[p];
+    lw[0] = 1.0; // and longer to answer
+    var est = new FittedEstimator(4, new LinearModel(w, 2), new LinearModel(lw, 1), 2.0);
+    var shortQ = est.estimate(Request.of("1+1"), Features.NONE);
+    var longQ = est.estimate(Request.of("a much longer question that takes more words to state"), Features.NONE);
+    assertThat(shortQ.pCorrect()).isGreaterThan(longQ.pCorrect());
+    assertThat(longQ.expectedLength()).isGreaterThan(shortQ.expectedLength());
+    assertThat(shortQ.lengthShape()).isEqualTo(2.0);
+    assertThat(shortQ.source()).isEqualTo("fitted{query-text}");
+    assertThatThrownBy(() -> new FittedEstimator(5, new LinearModel(w, 0), new LinearModel(lw, 0), 1))
+        .hasMessageContaining("13 weights");
+  }
+}

@@ -1,0 +1,126 @@
+package dev.bursar.policies;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.bursar.controller.Budget;
+import dev.bursar.controller.Capability;
+import dev.bursar.controller.Estimate;
+import dev.bursar.controller.Mode;
+import dev.bursar.controller.Plan;
+import dev.bursar.controller.Request;
+import dev.bursar.controller.Tally;
+import dev.bursar.estimators.FittedEstimator;
+import dev.bursar.estimators.LinearModel;
+import dev.bursar.estimators.QueryText;
+import dev.bursar.estimators.StopModel;
+import dev.bursar.estimators.TreeEnsemble;
+import dev.bursar.estimators.VoteState;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+final class LearnedPoliciesTest {
+  static final int SAMPLES = VoteState.NAMES.indexOf("samples");
+  static final int SHARE = VoteState.NAMES.indexOf("share");
+
+  /** Gain 0.3 until two samples are drawn, then 0.001; confidence = 0.2 + 0.6 * share. */
+  static StopModel model() {
+    var gain = new TreeEnsemble(0, List.of(new TreeEnsemble.Tree(new int[] {SAMPLES, -1, -1}, new double[] {1.5, 0, 0},
+        new int[] {1, 0, 0}, new int[] {2, 0, 0}, new double[] {0, 0.3, 0.001})));
+    var conf = new TreeEnsemble(0.2, List.of(new TreeEnsemble.Tree(new int[] {SHARE, -1, -1}, new double[] {0.99, 0, 0},
+        new int[] {1, 0, 0}, new int[] {2, 0, 0}, new double[] {0, 0.3, 0.8})));
+    return new StopModel(gain, conf);
+  }
+
+  static FittedEstimator estimator() {
+    int p = QueryText.STATS + 4;
+    return new FittedEstimator(4, new LinearModel(new double[p], 0.5), new LinearModel(new double[p], Math.log(100)), 2);
+  }
+
+  @Test
+  void learnedStopDrawsWhileTheGainPaysForTheNextSample() {
+    var stop = new LearnedStop(model(), 1e-4, 8, 0.6, 100); // stop when gain <= 1e-4 * 100 tokens = 0.01
+    var t = new Tally();
+    t.add("a", 1, 100);
+    assertThat(stop.shouldStop(t)).isFalse(); // gain 0.3
+    t.add("b", 1, 100);
+    assertThat(stop.shouldStop(t)).isTrue(); // gain 0.001
+    assertThat(new LearnedStop(model(), 0, 8, 0.6, 100).shouldStop(t)).isFalse(); // lambda 0 stops only when decided
+    assertThat(stop.confidence(t)).isEqualTo(0.5);
+    t.add("a", 1, 100);
+    assertThat(stop.family()).isEqualTo("bursar");
+    assertThat(stop.cap(5)).isEqualTo(5);
+    assertThatThrownBy(() -> new LearnedStop(model(), -1, 8, 0.5, 1)).hasMessageContaining("lambda");
+  }
+
+  @Test
+  void learnedStopStopsOnceTheMajorityAtTheCapIsDecided() {
+    var stop = new LearnedStop(model(), 0, 3, Double.NaN, Double.NaN);
+    var t = new Tally();
+    t.add("a", 1, 10);
+    t.add("a", 1, 10); // 2-0 with one sample left: decided
+    assertThat(stop.shouldStop(t)).isTrue();
+  }
+
+  @Test
+  void computeOptimalPolicyRunsLearnedSelfConsistencyAndHonoursHints() {
+    var policy = new ComputeOptimalPolicy(model(), 1e-4, 16, 4, 256);
+    var e = new Estimate(0.7, 2, 50, "test");
+    Plan plan = policy.decide(Request.of("q"), e, Budget.DEFAULT, Set.of());
+    var sc = (Mode.SelfConsistency) plan.mode();
+    assertThat(sc.maxSamples()).isEqualTo(16);
+    assertThat(sc.wave()).isEqualTo(4);
+    assertThat(sc.stop()).isEqualTo(new LearnedStop(model(), 1e-4, 16, 0.7, 100));
+    assertThat(plan.maxTokensPerSample()).isEqualTo(256);
+    // A client's cap reaches the rule, so its features see the real remaining samples.
+    var capped = policy.decide(Request.of("q").withHints(new Request.Hints(null, null, 5, null, null, null)), e, Budget.DEFAULT, Set.of());
+    assertThat(((LearnedStop) ((Mode.SelfConsistency) capped.mode()).stop()).cap()).isEqualTo(5);
+    // A mode hint wins; a budget for one sample gets FAST.
+    var fast = policy.decide(Request.of("q").withHints(new Request.Hints(Mode.Kind.FAST, null, null, null, null, null)), e, Budget.DEFAULT, Set.of());
+    assertThat(fast.mode()).isInstanceOf(Mode.Fast.class);
+    assertThat(policy.decide(Request.of("q"), e, Budget.ofTokens(300), Set.of(Capability.LOGPROBS)).mode()).isInstanceOf(Mode.Fast.class);
+    assertThat(policy.description()).contains("ComputeOptimal", "learned stop");
+  }
+
+  @Test
+  void thresholdPolicyRunsFastOnEasyQueriesOnly() {
+    var policy = new ThresholdPolicy(0.8, 8, 4, 128);
+    assertThat(policy.decide(Request.of("q"), new Estimate(0.9, 1, 1, "t"), Budget.DEFAULT, Set.of()).mode()).isInstanceOf(Mode.Fast.class);
+    assertThat(policy.decide(Request.of("q"), new Estimate(0.5, 1, 1, "t"), Budget.DEFAULT, Set.of()).mode()).isInstanceOf(Mode.SelfConsistency.class);
+    assertThat(policy.decide(Request.of("q"), Estimate.UNKNOWN, Budget.DEFAULT, Set.of()).mode()).isInstanceOf(Mode.SelfConsistency.class);
+  }
+
+  @Test
+  void policyFilesRoundTripAndLoadIntoTheSamePolicy(@TempDir Path dir) throws Exception {
+    var file = new PolicyFile(PolicyFile.COMPUTE_OPTIMAL, estimator(), model(), 2e-4, 0, 12, 4, 512,
+        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("command", "test"),
+        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode());
+    Path p = dir.resolve("policy.json");
+    file.write(p);
+    var loaded = PolicyFile.load(p);
+    assertThat(loaded.policy()).isEqualTo(file.policy());
+    assertThat(loaded.estimator()).isEqualTo(file.estimator());
+    assertThat(loaded.provenance().path("command").asText()).isEqualTo("test");
+    assertThat(Files.list(dir)).containsExactly(p); // no temporary file left behind
+  }
+
+  @Test
+  void badPolicyFilesAreRejectedWithWhatIsWrong(@TempDir Path dir) throws Exception {
+    var good = new PolicyFile(PolicyFile.COMPUTE_OPTIMAL, estimator(), model(), 2e-4, 0, 12, 4, 512,
+        com.fasterxml.jackson.databind.node.MissingNode.getInstance(), com.fasterxml.jackson.databind.node.MissingNode.getInstance()).toJson();
+    assertThatThrownBy(() -> PolicyFile.parse("{")).hasMessageContaining("not JSON");
+    assertThatThrownBy(() -> PolicyFile.parse(good.replace("\"schemaVersion\" : 1", "\"schemaVersion\" : 9")))
+        .hasMessageContaining("schemaVersion 9 is not supported").hasMessageContaining("bursar tune");
+    assertThatThrownBy(() -> PolicyFile.parse(good.replace("\"lengthShape\"", "\"shape\""))).hasMessageContaining("lengthShape");
+    assertThatThrownBy(() -> PolicyFile.parse(good.replace("\"kind\" : \"compute-optimal\"", "\"kind\" : \"magic\"")))
+        .hasMessageContaining("kind must be compute-optimal or threshold");
+    assertThatThrownBy(() -> PolicyFile.parse(good.replace("\"cap\" : 12", "\"cap\" : 0"))).hasMessageContaining("cap");
+    assertThatThrownBy(() -> PolicyFile.parse(good.replace("\"left\" : [ 1, 0, 0 ]", "\"left\" : [ 7, 0, 0 ]")))
+        .hasMessageContaining("stopModel.gain.trees[0]").hasMessageContaining("children outside");
+    assertThatThrownBy(() -> PolicyFile.load(dir.resolve("missing.json"))).hasMessageContaining("cannot read");
+  }
+}

@@ -1,0 +1,60 @@
+package dev.bursar.tuner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.bursar.controller.Features;
+import dev.bursar.controller.Request;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+final class FittingTest {
+
+  @Test
+  void boostedTreesAreExportedExactlyAndLearnTheTarget() {
+    var rnd = new Random(3);
+    int n = 3000;
+    double[][] x = new double[n][3];
+    double[] y = new double[n];
+    for (int i = 0; i < n; i++) {
+      x[i][0] = rnd.nextInt(10);
+      x[i][1] = rnd.nextDouble();
+      x[i][2] = rnd.nextGaussian();
+      y[i] = (x[i][0] > 4 ? 1 : 0) + 0.5 * x[i][1] + 0.05 * rnd.nextGaussian();
+    }
+    // boostedTrees checks its export against Smile's own predictions and throws on any disagreement.
+    var trees = Fitting.boostedTrees(x, y, new Fitting.Boosting(60, 3, 8, 20, 0.1));
+    assertThat(trees.predict(new double[] {8, 0.5, 0})).isCloseTo(1.25, within(0.1));
+    assertThat(trees.predict(new double[] {1, 0.5, 0})).isCloseTo(0.25, within(0.1));
+  }
+
+  @Test
+  void gammaRegressionRecoversALogLinearMean() {
+    var rnd = new Random(5);
+    int n = 6000, p = 2;
+    double[][] x = new double[n][p];
+    long[] y = new long[n];
+    for (int i = 0; i < n; i++) {
+      x[i][0] = rnd.nextDouble();
+      x[i][1] = rnd.nextDouble();
+      double mean = Math.exp(4 + 1.0 * x[i][0] - 0.5 * x[i][1]);
+      // Exponential draws (Gamma with k = 1) around the mean.
+      y[i] = Math.max(1, Math.round(-mean * Math.log(1 - rnd.nextDouble())));
+    }
+    var m = Fitting.gammaRegression(x, y, p, 1.0);
+    assertThat(m.bias()).isCloseTo(4, within(0.1));
+    assertThat(m.weights()[0]).isCloseTo(1.0, within(0.12));
+    assertThat(m.weights()[1]).isCloseTo(-0.5, within(0.12));
+  }
+
+  @Test
+  void theEstimatorLearnsWhichQuestionsAreHardAndLong() {
+    var questions = Tuner.questions(Synthetic.pool("syn", 90, 8, 1));
+    var est = Fitting.estimator(questions);
+    var easy = est.estimate(Request.of("add 1000 and 3"), Features.NONE);
+    var hard = est.estimate(Request.of("prove that the sequence 1000 converges and find its limit after many careful steps"), Features.NONE);
+    assertThat(easy.pCorrect()).isGreaterThan(0.75);
+    assertThat(hard.pCorrect()).isLessThan(0.5);
+    assertThat(hard.expectedLength()).isGreaterThan(2 * easy.expectedLength());
+  }
+}

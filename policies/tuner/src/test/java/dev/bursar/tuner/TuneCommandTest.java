@@ -1,0 +1,65 @@
+package dev.bursar.tuner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bursar.policies.PolicyFile;
+import dev.bursar.trace.TraceCodec;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+final class TuneCommandTest {
+
+  private static int run(ByteArrayOutputStream err, String... args) {
+    var cl = new CommandLine(new TuneCommand());
+    cl.setParameterExceptionHandler((ex, a) -> {
+      err.writeBytes(ex.getMessage().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return 2;
+    });
+    PrintStream oldErr = System.err, oldOut = System.out;
+    try {
+      System.setErr(new PrintStream(err, true));
+      System.setOut(new PrintStream(new ByteArrayOutputStream(), true));
+      return cl.execute(args);
+    } finally {
+      System.setErr(oldErr);
+      System.setOut(oldOut);
+    }
+  }
+
+  @Test
+  void tunesAPoolIntoAPolicyFileAndAPlot(@TempDir Path dir) throws Exception {
+    Path pool = dir.resolve("syn.jsonl");
+    Files.writeString(pool, Synthetic.pool("syn", 60, 6, 11).stream().map(TraceCodec::encode).collect(Collectors.joining("\n")) + "\n");
+    Path out = dir.resolve("policy.json");
+    var err = new ByteArrayOutputStream();
+    assertThat(run(err, "--traces", pool.toString(), "--out", out.toString(), "--order", "stored", "--wave", "2")).isZero();
+    var file = PolicyFile.load(out);
+    assertThat(file.kind()).isEqualTo(PolicyFile.COMPUTE_OPTIMAL);
+    assertThat(file.wave()).isEqualTo(2);
+    assertThat(file.cap()).isEqualTo(6);
+    assertThat(file.provenance().path("command").asText()).contains("bursar tune", "--traces");
+    assertThat(Files.readString(dir.resolve("policy.svg"))).startsWith("<svg").contains("Reliability");
+    assertThat(err.toString()).contains("fold 3/3", "final fit");
+
+    Path threshold = dir.resolve("threshold.json");
+    assertThat(run(new ByteArrayOutputStream(), "--traces", pool.toString(), "--out", threshold.toString(), "--order", "stored",
+        "--kind", "threshold", "--budget-tokens", "100")).isZero();
+    assertThat(PolicyFile.load(threshold).kind()).isEqualTo(PolicyFile.THRESHOLD);
+  }
+
+  @Test
+  void badFlagsSayWhatIsWrong(@TempDir Path dir) {
+    var err = new ByteArrayOutputStream();
+    assertThat(run(err, "--traces", dir.toString(), "--target-accuracy-drop", "1", "--budget-tokens", "5")).isEqualTo(2);
+    assertThat(err.toString()).contains("not both");
+    err.reset();
+    assertThat(run(err, "--traces", dir.toString(), "--kind", "best")).isEqualTo(2);
+    assertThat(err.toString()).contains("--kind must be compute-optimal or threshold");
+  }
+}

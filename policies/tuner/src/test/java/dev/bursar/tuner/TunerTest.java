@@ -1,0 +1,113 @@
+package dev.bursar.tuner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.bursar.backends.replay.ReplayBackend;
+import dev.bursar.backends.replay.SampleOrder;
+import dev.bursar.controller.Budget;
+import dev.bursar.controller.ComputeController;
+import dev.bursar.controller.Features;
+import dev.bursar.controller.Outcome;
+import dev.bursar.controller.Plan;
+import dev.bursar.controller.Request;
+import dev.bursar.controller.RunRecord;
+import dev.bursar.controller.Tally;
+import dev.bursar.policies.PolicyFile;
+import dev.bursar.trace.Pool;
+import dev.bursar.trace.TraceRecord;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+final class TunerTest {
+  static List<TraceRecord> records;
+  static Tuner.Result result;
+
+  @BeforeAll
+  static void tune() {
+    records = Synthetic.pool("syn", 90, 10, 7);
+    var options = new Tuner.Options(SampleOrder.RANDOM, 3, 3, 0.005, 0, 1, Integer.MAX_VALUE, "test");
+    result = Tuner.tune(Tuner.questions(records), options, new PrintStream(new ByteArrayOutputStream()));
+  }
+
+  @Test
+  void theFrontierTradesAccuracyForTokensAndTheChosenPointMeetsTheTarget() {
+    assertThat(result.frontier()).hasSize(Tuner.LAMBDAS.length);
+    var sc = result.scAtCap();
+    assertThat(result.chosen().accuracy()).isGreaterThanOrEqualTo(sc.accuracy() - 0.005 - 1e-9);
+    // Easy questions settle after a sample or two: far fewer tokens than SC at the cap.
+    assertThat(result.chosen().tokens()).isLessThan(0.7 * sc.tokens());
+    var cheapest = result.frontier().getLast(); // the largest lambda
+    assertThat(cheapest.samples()).isLessThan(result.frontier().getFirst().samples());
+    assertThat(result.pareto()).isNotEmpty().isSortedAccordingTo(java.util.Comparator.comparingDouble(Tuner.Point::tokens));
+    // The reported confidence is calibrated better than the vote share, and lengths beat one Gamma.
+    assertThat(result.calibration().brier()).isLessThan(result.calibration().brierVoteShare());
+    assertThat(result.length().fittedLogLik()).isGreaterThan(result.length().constantLogLik());
+    assertThat(result.policy().operatingPoint().path("accuracy").asDouble()).isEqualTo(result.chosen().accuracy());
+  }
+
+  @Test
+  void aBudgetPicksTheMostAccuratePointWithinIt() {
+    var options = new Tuner.Options(SampleOrder.STORED, 1, 3, Double.NaN, 120, 1, 512, "test");
+    var r = Tuner.tune(Tuner.questions(records), options, new PrintStream(new ByteArrayOutputStream()));
+    assertThat(r.chosen().tokens()).isLessThanOrEqualTo(120);
+    for (var p : r.frontier()) if (p.tokens() <= 120) assertThat(p.accuracy()).isLessThanOrEqualTo(r.chosen().accuracy());
+  }
+
+  /** The tuner's simulation must be what the controller does: same stops, same tokens, same answers. */
+  @Test
+  void theSimulatedPolicyIsExactlyWhatTheControllerRunsOnTheReplayBackend() {
+    PolicyFile file = result.policy().withServing(10, 1, Integer.MAX_VALUE);
+    var pool = new Pool("syn", Path.of("syn.jsonl"), records);
+    for (int seed = 0; seed < 2; seed++) {
+      var backend = new ReplayBackend(List.of(pool), SampleOrder.RANDOM, seed);
+      RunRecord[] last = new RunRecord[1];
+      var controller = ComputeController.builder().backend(backend).estimator(file.estimator()).policy(file.policy())
+          .fallback(Plan.fast(Integer.MAX_VALUE)).budget(Budget.ofTokens(Long.MAX_VALUE))
+          .decisionTimeout(java.time.Duration.ofMinutes(1)).traceSink(r -> last[0] = r).build();
+      for (TraceRecord r : records.subList(0, 30)) {
+        Question q = Question.of(r).orElseThrow();
+        backend.reset();
+        var request = Request.of(q.prompt()).withMetadata(Map.of("qid", Long.toString(r.qid())));
+        Outcome out = controller.run(request);
+        var e = file.estimator().estimate(request, Features.NONE);
+        int[] order = SampleOrder.RANDOM.indices(q.size(), seed, q.qid());
+        var ep = new Episode(q, order, e.pCorrect(), e.expectedLength());
+        double[] gain = new double[ep.cap];
+        for (int n = 1; n < ep.cap; n++) gain[n - 1] = file.stopModel().gain(ep.features[n - 1]);
+        int stop = Tuner.stopIndex(ep, gain, file.lambda());
+        assertThat(out.spend().samples()).as("samples of qid %d", r.qid()).isEqualTo(stop + 1);
+        assertThat(out.spend().outputTokens()).isEqualTo(ep.tokens[stop]);
+        var tally = new Tally();
+        for (var s : last[0].samples()) tally.add(dev.bursar.controller.Answers.normalize(s.answer()));
+        assertThat(q.accuracyOf(tally.leaders())).isEqualTo(ep.accuracyNow[stop]);
+        if (out instanceof Outcome.Answered a) assertThat(a.confidence()).isBetween(0.0, 1.0);
+      }
+      assertThat(controller.fallbacks()).isZero();
+    }
+  }
+
+  @Test
+  void tooFewQuestionsIsAClearError() {
+    var options = Tuner.Options.target(0.005, SampleOrder.STORED, "test");
+    assertThatThrownBy(() -> Tuner.tune(Tuner.questions(records.subList(0, 3)), options, System.err))
+        .hasMessageContaining("need at least 6 questions");
+    assertThatThrownBy(() -> new Tuner.Options(SampleOrder.STORED, 1, 3, 0.005, 100, 1, 1, "x")).hasMessageContaining("exactly one");
+  }
+
+  @Test
+  void questionsWithUnknownCorrectnessAreLeftOut() {
+    var r = records.getFirst();
+    var unknown = new TraceRecord(r.schemaVersion(), r.pool(), 999, r.question(), null, r.model(), r.task(),
+        List.of(new TraceRecord.Sample("x", "1", null, 3, null, null, null)), null, Map.of(), null);
+    assertThat(Tuner.questions(List.of(r, unknown))).hasSize(1);
+    assertThat(Question.of(r).orElseThrow().sampleAccuracy()).isCloseTo(
+        r.samples().stream().filter(s -> s.correct()).count() / (double) r.samples().size(), within(1e-12));
+  }
+}
