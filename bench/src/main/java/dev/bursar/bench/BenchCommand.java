@@ -9,8 +9,9 @@ import picocli.CommandLine.Command;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = "Run a benchmark: accuracy against compute on recorded pools (replay) or on the embedded model.",
-    subcommands = {BenchReplayCommand.class, BenchLiveCommand.class, BenchThroughputCommand.class})
+    description = "Run a benchmark: accuracy against compute on recorded pools (replay) or on the embedded model, throughput, or the cost of a decision.",
+    subcommands = {BenchReplayCommand.class, BenchLiveCommand.class, BenchThroughputCommand.class,
+        dev.bursar.bench.decision.BenchDecisionCommand.class})
 public final class BenchCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

@@ -1,0 +1,82 @@
+package dev.bursar.bench.decision;
+
+import dev.bursar.controller.Budget;
+import dev.bursar.controller.Capability;
+import dev.bursar.controller.Estimate;
+import dev.bursar.controller.Features;
+import dev.bursar.controller.Plan;
+import dev.bursar.controller.Request;
+import dev.bursar.controller.StoppingRule;
+import dev.bursar.controller.Tally;
+import dev.bursar.estimators.QueryText;
+import dev.bursar.estimators.VoteState;
+import dev.bursar.policies.PolicyFile;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * What one decision costs on the request path, against feature extraction alone: the query's text
+ * features; the whole decision (features, the fitted estimator, the compute-optimal policy); and one
+ * check of the learned stopping rule after a sample (vote-state features and both tree ensembles).
+ * Sample time, so the report has percentiles.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class DecisionBenchmark {
+  @Param("policy.json")
+  public String policyFile;
+
+  @Param("What is the date one week from today in MM/DD/YYYY? Today is 03/12/2002.")
+  public String prompt;
+
+  private PolicyFile file;
+  private Request request;
+  private Tally tally;
+  private StoppingRule stop;
+  private static final Set<Capability> CAPABILITIES = Set.of(Capability.CANCELLATION);
+  private static final Budget BUDGET = Budget.ofTokens(1 << 20);
+
+  @Setup
+  public void setUp() {
+    file = PolicyFile.load(Path.of(policyFile));
+    request = Request.of(prompt);
+    Estimate e = file.estimator().estimate(request, Features.NONE);
+    Plan plan = file.policy().decide(request, e, BUDGET, CAPABILITIES);
+    stop = ((dev.bursar.controller.Mode.SelfConsistency) plan.mode()).stop();
+    tally = new Tally();
+    tally.add("03/19/2002", 1, 61);
+    tally.add("03/19/2002", 1, 58);
+    tally.add("03/18/2002", 1, 73);
+  }
+
+  @Benchmark
+  public double[] queryFeatures() {
+    return QueryText.features(request.prompt(), file.estimator().buckets());
+  }
+
+  @Benchmark
+  public Plan decision() {
+    Estimate e = file.estimator().estimate(request, Features.NONE);
+    return file.policy().decide(request, e, BUDGET, CAPABILITIES);
+  }
+
+  @Benchmark
+  public boolean stopCheck() {
+    return stop.shouldStop(tally);
+  }
+
+  @Benchmark
+  public double[] voteStateFeatures() {
+    return VoteState.features(tally, file.cap(), 0.7, 60);
+  }
+}
