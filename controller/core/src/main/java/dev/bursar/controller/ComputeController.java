@@ -121,7 +121,7 @@ public final class ComputeController {
     // Features feed the estimator and the trace record; with neither, skip the pass over the prompt.
     Features features = needFeatures ? Features.of(request) : Features.NONE;
     Decision d = decide(request, features, effective);
-    var ctx = new RunContext(backend, capabilities, request, d.plan, effective, format, ticker, recording);
+    var ctx = new RunContext(backend, capabilities, request, d.plan, effective, format, ticker, recording, d.estimate.pCorrect());
     Outcome out;
     if (d.unsupported != null) {
       out = ctx.failed(d.unsupported, Outcome.Failed.Cause.UNSUPPORTED, false);

@@ -50,7 +50,7 @@ final class FastRunner {
     if (reserve > 0 && cut && !ctx.format.thinkingClosed(text)) return force(ctx, text, reserve);
     if (cut) ctx.exit(ExitReason.Limit.LENGTH);
     var recorded = ctx.answerOf(g);
-    return recorded.isPresent() ? ctx.answered(recorded.get(), 1.0, text) : ctx.abstained("the sample has no answer", null);
+    return recorded.isPresent() ? ctx.answered(recorded.get(), ctx.priorConfidence, text) : ctx.abstained("the sample has no answer", null);
   }
 
   /** Appends the answer marker to a cut chain and reads the answer it forces. */
@@ -61,7 +61,7 @@ final class FastRunner {
     String forced = thinking + ctx.format.forceSuffix();
     Generation a = ctx.call(ctx.prompt + forced, 1, n, Sampling.GREEDY, ctx.format.answerEnd(), 0, TokenListener.NONE)
         .getFirst();
-    return finish(ctx, forced + a.text(), 1.0);
+    return finish(ctx, forced + a.text(), ctx.priorConfidence);
   }
 
   private static Outcome stepwise(RunContext ctx, ThinkingExit.ProbeConvergence probe, int reserve) {
@@ -87,13 +87,13 @@ final class FastRunner {
       if (ctx.format.thinkingClosed(thinking) || step.finish() == FinishReason.EOS || step.text().isEmpty()) {
         // The chain reached its own answer (or ended): read it to the end of the answer line.
         if (thinking.contains(ctx.format.answerMarker()) || step.finish() == FinishReason.EOS) {
-          return finish(ctx, thinking, 1.0);
+          return finish(ctx, thinking, ctx.priorConfidence);
         }
         int n = ctx.allowance(1, Math.max(1, probe.probeTokens()));
         if (n < 1) return ctx.abstained("budget ran out before the answer", null);
         Generation rest = ctx.call(ctx.prompt + thinking, 1, n, Sampling.GREEDY, ctx.format.answerEnd(), 0,
             TokenListener.NONE).getFirst();
-        return finish(ctx, thinking + rest.text(), 1.0);
+        return finish(ctx, thinking + rest.text(), ctx.priorConfidence);
       }
       steps++;
       if (steps % probe.everySteps() != 0) continue;
@@ -106,7 +106,7 @@ final class FastRunner {
       if (converged(probes, probe.k())) {
         ctx.exit(ExitReason.Early.PROBE_CONVERGED);
         String answer = probes.getLast();
-        return ctx.answered(answer, 1.0, thinking + ctx.format.forceSuffix() + answer);
+        return ctx.answered(answer, ctx.priorConfidence, thinking + ctx.format.forceSuffix() + answer);
       }
     }
   }

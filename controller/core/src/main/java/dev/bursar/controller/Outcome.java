@@ -32,7 +32,9 @@ public sealed interface Outcome {
 
   /**
    * @param answer the answer as the model wrote it
-   * @param confidence the share of the vote (voted modes), the verifier's score (search), 1 for FAST
+   * @param confidence P(the answer is right) where bursar has a calibrated model of it (a fitted
+   *     stop model for voted modes, the fitted estimator's P(one sample is right) for FAST); otherwise
+   *     the share of the vote (voted modes), the verifier's score (search), and NaN (unknown) for FAST
    * @param text the full text of the sample that gave the answer
    */
   record Answered(String answer, double confidence, String text, Plan plan, Spend spend, List<ExitReason> exits)

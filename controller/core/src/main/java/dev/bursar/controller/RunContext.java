@@ -29,8 +29,12 @@ final class RunContext {
   /** Every sequence generated, for the trace sink; null when nobody listens. */
   private final @Nullable List<RunRecord.Sample> generated;
 
+  /** The estimator's P(one sample is right) for this query, NaN when unknown: FAST's confidence. */
+  final double priorConfidence;
+
   RunContext(Backend backend, Set<Capability> capabilities, Request request, Plan plan, Budget budget,
-      ReasoningFormat format, Ticker ticker, boolean recordSamples) {
+      ReasoningFormat format, Ticker ticker, boolean recordSamples, double priorConfidence) {
+    this.priorConfidence = priorConfidence;
     this.backend = backend;
     this.capabilities = capabilities;
     this.request = request;
