@@ -48,8 +48,13 @@ public final class BenchLiveCommand implements Callable<Integer> {
   int forcedBudget;
 
   @Option(names = "--methods", paramLabel = "FAMILY", split = ",",
-      description = "Only these method families (fast, sc, ac-beta, deepconf, deep-search-confidence, deep-search-prm, dvts-prm, fast-probe, fast-forcing, fast-capped).")
+      description = "Only these method families (fast, sc, ac-beta, deepconf, deep-search-confidence, deep-search-prm, dvts-prm, fast-probe, fast-forcing, fast-capped, bursar, bursar-threshold).")
   @Nullable List<String> families;
+
+  @Option(names = "--fit-per-bucket", paramLabel = "N", defaultValue = "40",
+      description = "Training problems per bucket on which bursar's estimators and policy are fitted for this model "
+          + "(a separate seed; 0: skip bursar's families) (default: ${DEFAULT-VALUE}).")
+  int fitPerBucket;
 
   @Override
   public Integer call() throws Exception {
@@ -57,13 +62,24 @@ public final class BenchLiveCommand implements Callable<Integer> {
     var builder = DjlBackend.builder();
     if (modelDir != null) builder.modelDirectory(modelDir); else builder.embeddedModel();
     LinearProbe probe = loadProbe();
-    List<LiveMethod> methods = LiveMethod.all(probe, forcedBudget).stream()
-        .filter(m -> families == null || families.contains(m.family())).toList();
-    if (methods.isEmpty()) throw new IllegalArgumentException("--methods " + families + " selects no method");
+    List<LiveMethod> methods = new ArrayList<>(LiveMethod.all(probe, forcedBudget).stream()
+        .filter(m -> families == null || families.contains(m.family())).toList());
+    boolean fit = fitPerBucket > 0 && (families == null || families.contains("bursar") || families.contains("bursar-threshold"));
+    if (methods.isEmpty() && !fit) throw new IllegalArgumentException("--methods " + families + " selects no method");
+    if (fitPerBucket < 0) throw new IllegalArgumentException("--fit-per-bucket must be >= 0, was " + fitPerBucket);
     ProblemSet set = ProblemSet.fixed(seed, perBucket);
     List<Problem> problems = set.problems();
     long start = System.nanoTime();
     try (DjlBackend backend = builder.build()) {
+      if (fit) {
+        // Training problems from another seed: the fit never sees a measured problem.
+        var measured = new java.util.HashSet<String>();
+        for (Problem p : problems) measured.add(p.expression());
+        List<Problem> training = ProblemSet.fixed(seed + 1, fitPerBucket).problems().stream()
+            .filter(p -> !measured.contains(p.expression())).toList();
+        var fitted = LivePolicyFit.fit(backend, training, out, System.err);
+        methods.addAll(fitted.methods().stream().filter(m -> families == null || families.contains(m.family())).toList());
+      }
       System.err.printf("bench live: %d problems x %d methods on %s%s%n", problems.size(), methods.size(), backend.name(),
           probe == null ? " (no PRM probe found: DEEP_SEARCH with the probe is skipped)" : "");
       var results = LiveBenchmark.run(backend, problems, methods, System.err);

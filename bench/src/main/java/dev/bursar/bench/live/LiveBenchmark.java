@@ -31,14 +31,24 @@ final class LiveBenchmark {
   static Map<LiveMethod, List<Row>> run(Backend backend, List<Problem> problems, List<LiveMethod> methods, PrintStream progress) {
     Map<LiveMethod, List<Row>> out = new LinkedHashMap<>();
     for (LiveMethod m : methods) {
-      var controller = ComputeController.builder().backend(backend).plan(m.plan()).budget(m.budget()).build();
+      var b = ComputeController.builder().backend(backend).budget(m.budget());
+      if (m.policy() == null) {
+        b.plan(m.plan());
+      } else {
+        b.policy(m.policy()).fallback(m.plan()).decisionTimeout(java.time.Duration.ofSeconds(10));
+        if (m.estimator() != null) b.estimator(m.estimator());
+      }
+      var controller = b.build();
       List<Row> rows = new ArrayList<>();
       long start = System.nanoTime();
       int right = 0;
       for (int i = 0; i < problems.size(); i++) {
         Problem p = problems.get(i);
-        // Each problem gets its own sampling seed, as a client's seed hint.
-        Outcome o = controller.run(Request.of(p.prompt()).withHints(Request.Hints.NONE.withSeed(1_000L + i)));
+        // Each problem gets its own sampling seed, as a client's seed hint; a policy's samples get the
+        // temperature the fixed plans sample at (and its fitting pool was drawn at).
+        var hints = Request.Hints.NONE.withSeed(1_000L + i);
+        if (m.policy() != null) hints = hints.withTemperature(LiveMethod.SAMPLING.temperature());
+        Outcome o = controller.run(Request.of(p.prompt()).withHints(hints));
         boolean ok = o instanceof Outcome.Answered a
             && String.valueOf(Answers.normalize(a.answer())).equals(Answers.normalize(Long.toString(p.answer())));
         if (ok) right++;

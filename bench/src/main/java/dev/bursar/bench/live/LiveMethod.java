@@ -19,10 +19,18 @@ import org.jspecify.annotations.Nullable;
  * @param name label in reports
  * @param family fast, sc, ac-beta, deepconf, deep-search, fast-probe, fast-forcing
  * @param param the family's parameter (k, threshold, beam width, budget), or null
- * @param plan the plan; its sampling seed is replaced per problem
+ * @param plan the plan (for a policy: its fallback); its sampling seed is replaced per problem
  * @param budget the request budget
+ * @param policy a fitted policy deciding per problem (bursar's families), or null for the fixed plan
+ * @param estimator the estimator the policy reads, or null
  */
-record LiveMethod(String name, String family, @Nullable Double param, Plan plan, Budget budget) {
+record LiveMethod(String name, String family, @Nullable Double param, Plan plan, Budget budget,
+    dev.bursar.controller.@Nullable Policy policy, dev.bursar.controller.@Nullable Estimator estimator) {
+
+  LiveMethod(String name, String family, @Nullable Double param, Plan plan, Budget budget) {
+    this(name, family, param, plan, budget, null, null);
+  }
+
   static final int MAX_TOKENS = 160;
   static final Sampling SAMPLING = new Sampling(0.8, 1.0, 0, 0);
   static final Budget ROOMY = Budget.ofTokens(16_384);

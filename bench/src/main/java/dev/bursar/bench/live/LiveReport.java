@@ -79,11 +79,32 @@ final class LiveReport {
       }
       sb.append('\n');
     }
+    if (cells.stream().anyMatch(c -> c.family().equals("bursar"))) {
+      sb.append("\n## bursar's fitted policy against SC@16, Adaptive-Consistency and greedy\n\n");
+      sb.append("Fitted on SC@16 samples of separate training problems by the tuner (the same code as `bursar tune`); "
+          + "goal: SC@16's accuracy for at most 25% of its tokens.\n\n");
+      sb.append("| bucket | bursar acc / tokens | SC@16 acc / tokens | AC-Beta acc / tokens | greedy acc / tokens | bursar tokens / SC@16 | accuracy vs SC@16 (pts) |\n");
+      sb.append("|---|---|---|---|---|---|---|\n");
+      for (String b : buckets) {
+        var row = grouped.get(b);
+        var bursar = row.stream().filter(c -> c.family().equals("bursar")).findFirst();
+        var sc16 = row.stream().filter(c -> c.family().equals("sc") && c.param() != null && c.param().intValue() == 16).findFirst();
+        var ac = row.stream().filter(c -> c.family().equals("ac-beta")).findFirst();
+        var greedy = row.stream().filter(c -> c.family().equals("fast")).findFirst();
+        if (bursar.isEmpty() || sc16.isEmpty()) continue;
+        sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %.2f | %+.1f |%n", b, cell(bursar), cell(sc16), cell(ac), cell(greedy),
+            bursar.get().tokens() / sc16.get().tokens(), 100 * (bursar.get().accuracy() - sc16.get().accuracy())));
+      }
+    }
     sb.append("\n## Exits (all buckets)\n\n| method | samples / problem | exits |\n|---|---|---|\n");
     for (var c : grouped.get("all")) {
       sb.append(String.format(Locale.ROOT, "| %s | %.2f | %s |%n", c.method(), c.samples(), c.exits()));
     }
     return sb.toString();
+  }
+
+  private static String cell(java.util.Optional<LiveBenchmark.Cell> c) {
+    return c.map(x -> String.format(Locale.ROOT, "%.1f%% / %.0f", 100 * x.accuracy(), x.tokens())).orElse("-");
   }
 
   static String plot(List<LiveBenchmark.Cell> cells, String model) {
@@ -113,6 +134,8 @@ final class LiveReport {
       case "deep-search-confidence" -> "DEEP_SEARCH, step confidence";
       case "deep-search-prm", "dvts-prm" -> "DEEP_SEARCH / DVTS, PRM probe";
       case "fast-probe" -> "FAST + probe convergence";
+      case "bursar" -> "bursar compute-optimal (fitted)";
+      case "bursar-threshold" -> "bursar threshold baseline (fitted)";
       default -> "FAST under a tight budget (forcing / none)";
     };
   }

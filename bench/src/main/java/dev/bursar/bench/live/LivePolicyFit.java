@@ -1,0 +1,83 @@
+package dev.bursar.bench.live;
+
+import dev.bursar.arithmetic.Problem;
+import dev.bursar.backends.replay.SampleOrder;
+import dev.bursar.controller.Answers;
+import dev.bursar.controller.Backend;
+import dev.bursar.controller.ComputeController;
+import dev.bursar.controller.Mode;
+import dev.bursar.controller.Plan;
+import dev.bursar.controller.Request;
+import dev.bursar.controller.RunRecord;
+import dev.bursar.controller.StoppingRules;
+import dev.bursar.policies.PolicyFile;
+import dev.bursar.trace.TraceCodec;
+import dev.bursar.trace.TraceRecord;
+import dev.bursar.tuner.Tuner;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Fits bursar's estimators and policy for the live benchmark on the model being measured, so they
+ * follow the weights: SC@16 samples on a separate seeded set of training problems become a pool
+ * (each sample marked right or wrong by the task's exact checker), the tuner fits on it exactly as
+ * {@code bursar tune} does, and the fitted policies join the methods. The pool and the policy file
+ * are written beside the report, so {@code bursar tune --traces DIR/tune-pool.jsonl} refits by hand.
+ */
+final class LivePolicyFit {
+  static final int CAP = 16;
+
+  record Fitted(List<LiveMethod> methods, Tuner.Result tuning) {}
+
+  private LivePolicyFit() {}
+
+  static Fitted fit(Backend backend, List<Problem> training, Path out, PrintStream progress) throws IOException {
+    RunRecord[] last = new RunRecord[1];
+    var plan = Plan.selfConsistency(new Mode.SelfConsistency(CAP, CAP, StoppingRules.never(), null, false), LiveMethod.MAX_TOKENS)
+        .withSampling(LiveMethod.SAMPLING);
+    var controller = ComputeController.builder().backend(backend).plan(plan).budget(LiveMethod.ROOMY).traceSink(r -> last[0] = r).build();
+    List<TraceRecord> records = new ArrayList<>();
+    long start = System.nanoTime();
+    for (int i = 0; i < training.size(); i++) {
+      Problem p = training.get(i);
+      controller.run(Request.of(p.prompt()).withHints(Request.Hints.NONE.withSeed(500_000L + i)));
+      String gold = Answers.normalize(Long.toString(p.answer()));
+      List<TraceRecord.Sample> samples = new ArrayList<>();
+      for (RunRecord.Sample s : last[0].samples()) {
+        String key = Answers.normalize(s.answer());
+        samples.add(new TraceRecord.Sample(s.text(), s.answer(), key != null && key.equals(gold), s.outputTokens(), null, null,
+            s.finish().name().toLowerCase(Locale.ROOT)));
+      }
+      records.add(new TraceRecord(TraceRecord.SCHEMA_VERSION, "embedded-live-tune", i, p.prompt(), Long.toString(p.answer()),
+          backend.name(), "arithmetic", samples, plan.describe(), Map.of(), null));
+      if ((i + 1) % 50 == 0 || i + 1 == training.size()) {
+        progress.printf("  fitting pool: %d/%d training problems sampled at SC@%d (%.1f s)%n", i + 1, training.size(), CAP,
+            (System.nanoTime() - start) / 1e9);
+      }
+    }
+    Files.createDirectories(out);
+    var lines = new StringBuilder();
+    for (TraceRecord r : records) lines.append(TraceCodec.encode(r)).append('\n');
+    Files.writeString(out.resolve("tune-pool.jsonl"), lines, StandardCharsets.UTF_8);
+    var result = Tuner.tune(Tuner.questions(records), Tuner.Options.target(0.005, SampleOrder.RANDOM,
+        "bursar bench live (SC@" + CAP + " on " + training.size() + " training problems)"), progress);
+    // One sample at a time, as the tuner simulated; each sample capped as the fixed plans are.
+    PolicyFile policy = result.policy().withServing(CAP, 1, LiveMethod.MAX_TOKENS);
+    policy.write(out.resolve("policy.json"));
+    PolicyFile threshold = result.thresholdPolicy().withServing(CAP, 1, LiveMethod.MAX_TOKENS);
+    var fallback = Plan.fast(LiveMethod.MAX_TOKENS);
+    List<LiveMethod> methods = List.of(
+        new LiveMethod(String.format(Locale.ROOT, "bursar compute-optimal (fitted, lambda %.2g)", policy.lambda()), "bursar",
+            policy.lambda(), fallback, LiveMethod.ROOMY, policy.policy(), policy.estimator()),
+        new LiveMethod(String.format(Locale.ROOT, "bursar threshold baseline (FAST if P(right) >= %.2f)", threshold.threshold()),
+            "bursar-threshold", threshold.threshold(), fallback, LiveMethod.ROOMY, threshold.policy(), threshold.estimator()));
+    return new Fitted(methods, result);
+  }
+}
