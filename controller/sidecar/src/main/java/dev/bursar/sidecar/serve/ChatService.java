@@ -235,7 +235,8 @@ final class ChatService {
       case Outcome.Answered a -> {
         content = a.answer();
         yield new BursarInfo("answered", a.mode(), a.plan().describe(), a.spend().samples(), a.spend().inputTokens(),
-            a.spend().outputTokens(), a.exitLabels(), a.confidence(), a.text(), a.spend().elapsed().toMillis(), null, null);
+            a.spend().outputTokens(), a.exitLabels(), Double.isNaN(a.confidence()) ? null : a.confidence(), a.text(),
+            a.spend().elapsed().toMillis(), null, null);
       }
       case Outcome.Abstained a -> {
         content = "";

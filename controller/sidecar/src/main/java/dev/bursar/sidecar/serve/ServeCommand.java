@@ -51,6 +51,10 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Append one trace record per request to FILE (JSON lines in the sample pools' format: features, plan, every sample, the outcome).")
   @Nullable Path traceLog;
 
+  @Option(names = "--policy", paramLabel = "FILE",
+      description = "A policy file written by `bursar tune`: its fitted estimator and policy decide every request (default: the presets with self-consistency over 8 samples).")
+  @Nullable Path policy;
+
   @Override
   public Integer call() throws InterruptedException {
     if (port < 0 || port > 65_535) throw new IllegalArgumentException("--port must be 0..65535, was " + port);
@@ -60,6 +64,7 @@ public final class ServeCommand implements Callable<Integer> {
     if (modelDir != null) props.put("bursar.sidecar.model-dir", modelDir.toAbsolutePath().toString());
     if (maxConcurrent != null) props.put("bursar.sidecar.max-concurrent", maxConcurrent);
     if (traceLog != null) props.put("bursar.sidecar.trace-log", traceLog.toAbsolutePath().toString());
+    if (policy != null) props.put("bursar.sidecar.policy", policy.toAbsolutePath().toString());
     System.err.println("bursar: loading the model" + (modelDir == null ? " (embedded)" : " from " + modelDir) + "...");
     ApplicationContext context;
     try {

@@ -18,6 +18,8 @@ import org.jspecify.annotations.Nullable;
  * @param retryAfter what a 503 tells the client to wait
  * @param traceLog a file to append one trace record per request to (JSON lines, readable by the
  *     replay backend and {@code bench replay}); unset: no trace log
+ * @param policy a policy file written by {@code bursar tune} (its estimator and policy decide every
+ *     request); unset: the presets with the default plan
  */
 @ConfigurationProperties("bursar.sidecar")
 public record SidecarConfig(
@@ -27,7 +29,8 @@ public record SidecarConfig(
     @Bindable(defaultValue = "16384") long maxBudgetTokens,
     @Bindable(defaultValue = "20s") Duration deadline,
     @Bindable(defaultValue = "1s") Duration retryAfter,
-    @Nullable String traceLog) {
+    @Nullable String traceLog,
+    @Nullable String policy) {
 
   public SidecarConfig {
     if (maxConcurrent < 1) {

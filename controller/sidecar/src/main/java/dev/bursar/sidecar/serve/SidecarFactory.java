@@ -9,6 +9,7 @@ import dev.bursar.controller.Budget;
 import dev.bursar.controller.ComputeController;
 import dev.bursar.controller.Plan;
 import dev.bursar.policies.Policies;
+import dev.bursar.policies.PolicyFile;
 import dev.bursar.trace.TraceLog;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
@@ -61,14 +62,15 @@ final class SidecarFactory {
 
   @Singleton
   ComputeController computeController(Backend backend, SidecarConfig config, SidecarTraceSink sink) {
-    return ComputeController.builder()
+    var builder = ComputeController.builder()
         .traceSink(sink.sink())
         .backend(backend)
-        .policy(Policies.presets(DEFAULT_PLAN))
-        .fallback(DEFAULT_PLAN)
         .budget(Budget.ofTokens(config.budgetTokens()).withDeadline(config.deadline()))
-        .openTelemetry(GlobalOpenTelemetry.get())
-        .build();
+        .openTelemetry(GlobalOpenTelemetry.get());
+    if (config.policy() == null) return builder.policy(Policies.presets(DEFAULT_PLAN)).fallback(DEFAULT_PLAN).build();
+    // A fitted policy: validated whole at start-up, so a bad file stops the sidecar before it serves.
+    PolicyFile fitted = PolicyFile.load(Path.of(config.policy()));
+    return builder.estimator(fitted.estimator()).policy(fitted.policy()).fallback(DEFAULT_PLAN).build();
   }
 
   /** Holds the trace log (if any) so Micronaut closes it on shutdown. */

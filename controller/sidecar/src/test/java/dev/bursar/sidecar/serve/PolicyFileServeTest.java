@@ -1,0 +1,86 @@
+package dev.bursar.sidecar.serve;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.MissingNode;
+import dev.bursar.controller.Backend;
+import dev.bursar.controller.ComputeController;
+import dev.bursar.estimators.FittedEstimator;
+import dev.bursar.estimators.LinearModel;
+import dev.bursar.estimators.QueryText;
+import dev.bursar.estimators.StopModel;
+import dev.bursar.estimators.TreeEnsemble;
+import dev.bursar.policies.PolicyFile;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** {@code serve --policy FILE}: the fitted estimator and policy decide every request; a bad file stops the start. */
+@MicronautTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+final class PolicyFileServeTest implements TestPropertyProvider {
+  @Inject @Client("/") HttpClient http;
+  @Inject JsonMapper json;
+  @Inject ComputeController controller;
+
+  @io.micronaut.test.annotation.MockBean(Backend.class)
+  Backend backend() {
+    return ScriptedModel.backend();
+  }
+
+  /** A small fitted policy: more samples look worth it until two agree; confidence 0.9. */
+  static PolicyFile policy() {
+    int p = QueryText.STATS + 4;
+    var estimator = new FittedEstimator(4, new LinearModel(new double[p], 1), new LinearModel(new double[p], Math.log(60)), 2);
+    int top = dev.bursar.estimators.VoteState.NAMES.indexOf("top");
+    var gain = new TreeEnsemble(0, List.of(new TreeEnsemble.Tree(new int[] {top, -1, -1}, new double[] {1.5, 0, 0},
+        new int[] {1, 0, 0}, new int[] {2, 0, 0}, new double[] {0, 0.5, 0})));
+    return new PolicyFile(PolicyFile.COMPUTE_OPTIMAL, estimator, new StopModel(gain, new TreeEnsemble(0.9, List.of())), 1e-4, 0,
+        8, 2, 160, MissingNode.getInstance(), MissingNode.getInstance());
+  }
+
+  @Override
+  public Map<String, String> getProperties() {
+    try {
+      Path file = Files.createTempDirectory("bursar-policy").resolve("policy.json");
+      policy().write(file);
+      return Map.of("bursar.sidecar.policy", file.toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void theFittedPolicyDecidesAndItsConfidenceIsReported() {
+    assertThat(controller.policy().description()).startsWith("ComputeOptimal{");
+    var r = new SidecarClient(http, json).ask("What is 17+25*3?");
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.text("choices.0.message.content")).isEqualTo("92");
+    assertThat(r.text("bursar.plan")).startsWith("SELF_CONSISTENCY(8, bursar");
+    assertThat(r.number("bursar.samples")).isEqualTo(2); // two agreeing samples: nothing left to gain
+    assertThat(r.node("bursar.confidence").getDoubleValue()).isEqualTo(0.9);
+  }
+
+  @Test
+  void aBadPolicyFileIsRefusedAtStartWithWhatIsWrong() throws IOException {
+    Path bad = Files.createTempFile("bursar-policy", ".json");
+    Files.writeString(bad, policy().toJson().replace("\"schemaVersion\" : 1", "\"schemaVersion\" : 7"));
+    var config = new SidecarConfig(null, 4, 2048, 16384, Duration.ofSeconds(20), Duration.ofSeconds(1), null, bad.toString());
+    assertThatThrownBy(() -> new SidecarFactory().computeController(ScriptedModel.backend(), config, new SidecarFactory.SidecarTraceSink(null)))
+        .isInstanceOf(PolicyFile.InvalidPolicyFileException.class)
+        .hasMessageContaining(bad.toString()).hasMessageContaining("schemaVersion 7 is not supported");
+  }
+}
