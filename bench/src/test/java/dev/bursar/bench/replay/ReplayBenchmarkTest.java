@@ -108,4 +108,32 @@ final class ReplayBenchmarkTest {
     assertThat(Files.readString(dir.resolve("out/accuracy_vs_tokens.svg"))).startsWith("<svg").contains("polyline");
     assertThat(Files.readString(dir.resolve("out/report.md"))).contains("| SC@4 |");
   }
+
+  @Test
+  void bursarIsFittedOnTheTuneHalfAndItsChosenPointIsMarked() throws Exception {
+    var rnd = new java.util.Random(4);
+    List<TraceRecord> records = new ArrayList<>();
+    for (int q = 0; q < 80; q++) {
+      boolean hard = q % 3 == 0;
+      String[] answers = new String[8];
+      for (int i = 0; i < 8; i++) answers[i] = rnd.nextDouble() < (hard ? 0.4 : 0.9) ? "7" : String.valueOf(rnd.nextInt(3));
+      records.add(question(q, "7", answers));
+    }
+    var pool = new Pool("fixture", Path.of("fixture.jsonl"), records);
+    var results = ReplayBenchmark.run(List.of(pool), new ReplayBenchmark.Options(SampleOrder.RANDOM, 2, 0,
+        p -> BursarMethods.forPool(p, SampleOrder.RANDOM, 0, new PrintStream(new ByteArrayOutputStream()))),
+        new PrintStream(new ByteArrayOutputStream()));
+    var fixture = results.pools().getFirst();
+    assertThat(fixture.methods().stream().filter(ReplayResults.MethodResult::chosen)).hasSize(1);
+    assertThat(fixture.methods()).extracting(ReplayResults.MethodResult::family).contains("bursar", "bursar-threshold");
+    assertThat(fixture.tuning()).isNotNull();
+    // The tuner saw only the tune half: as many questions as the test half leaves out.
+    assertThat(fixture.tuning().questions()).isEqualTo(80 - fixture.testQids().size());
+    var comparison = Comparison.of(fixture).orElseThrow();
+    assertThat(comparison.bestBaseline().family()).isIn(Comparison.BASELINES);
+    ReplayReport.write(results, dir.resolve("tuned"), "test");
+    String summary = Files.readString(dir.resolve("tuned/summary.json"));
+    assertThat(summary).contains("\"chosen\" : true", "\"comparison\"", "\"cv_frontier\"", "\"reliability\"");
+    assertThat(Files.readString(dir.resolve("tuned/report.md"))).contains("bursar against the best baseline");
+  }
 }
