@@ -10,29 +10,34 @@ import java.util.List;
  * One question replayed in one draw order, as self-consistency would see it after each sample: the
  * vote-state features (exactly as {@link dev.bursar.policies.LearnedStop} computes them at run time),
  * the accuracy of stopping there, the tokens spent and whether the majority at the cap is decided.
- * Index {@code n-1} describes the state after {@code n} samples.
+ * Index {@code n-1} describes the state after {@code n} samples. A question recorded with fewer
+ * samples than the policy's cap ends early, as the replay backend does when it runs out.
  */
 final class Episode {
   final Question question;
+  /** The policy's cap, which the features and the decided rule see. */
   final int cap;
+  /** Samples this episode can draw: the order's length, at most the cap. */
+  final int steps;
   final double[][] features;
   final double[] accuracyNow;
   final long[] tokens;
   final boolean[] decided;
   final double[] meanTokens;
 
-  Episode(Question q, int[] order, double priorPCorrect, double predictedLength) {
+  Episode(Question q, int[] order, int cap, double priorPCorrect, double predictedLength) {
     this.question = q;
-    this.cap = order.length;
-    features = new double[cap][];
-    accuracyNow = new double[cap];
-    tokens = new long[cap];
-    decided = new boolean[cap];
-    meanTokens = new double[cap];
+    this.cap = cap;
+    this.steps = Math.min(cap, order.length);
+    features = new double[steps][];
+    accuracyNow = new double[steps];
+    tokens = new long[steps];
+    decided = new boolean[steps];
+    meanTokens = new double[steps];
     var tally = new Tally();
     StoppingRule decidedRule = StoppingRules.decided(cap);
     long spent = 0;
-    for (int n = 1; n <= cap; n++) {
+    for (int n = 1; n <= steps; n++) {
       int i = order[n - 1];
       tally.add(q.keys().get(i), 1.0, q.tokens()[i]);
       spent += q.tokens()[i];
@@ -44,8 +49,9 @@ final class Episode {
     }
   }
 
+  /** {@return the accuracy after every sample the episode can draw: self-consistency at the cap} */
   double accuracyAtCap() {
-    return accuracyNow[cap - 1];
+    return accuracyNow[steps - 1];
   }
 
   /** {@return the stop index (samples - 1) of a rule run on this order, via the real rule object} */

@@ -29,6 +29,8 @@ import java.util.List;
 public final class Tuner {
   /** The lambda grid: 0, then 10^-7 .. 10^-2 in quarter decades (accuracy per output token). */
   public static final double[] LAMBDAS = lambdas();
+  /** Most rows (states) the stop model is fitted on, over all draw orders. */
+  static final long MAX_ROWS = 100_000;
   /** Fewest questions the tuner fits on (two per fold of the default three). */
   public static final int MIN_QUESTIONS = 6;
   /** The threshold baseline's grid of P(right) thresholds (above 1: never FAST). */
@@ -61,8 +63,13 @@ public final class Tuner {
       return new Options(order, order == SampleOrder.STORED ? 1 : 8, 3, drop, 0, 1, 4096, command);
     }
 
-    int effectiveOrders() {
-      return order == SampleOrder.STORED ? 1 : orders;
+    /**
+     * {@return draw orders per question: the stored order once, else {@code orders}, fewer on a pool
+     * so large that the stop model's rows would pass {@link #MAX_ROWS} (its fit time grows with them)}
+     */
+    int effectiveOrders(int questions, int cap) {
+      if (order == SampleOrder.STORED) return 1;
+      return (int) Math.max(1, Math.min(orders, MAX_ROWS / Math.max(1L, (long) questions * cap)));
     }
   }
 
@@ -95,6 +102,7 @@ public final class Tuner {
       throw new IllegalArgumentException("need at least " + 2 * o.folds() + " questions with known correctness to tune, got " + questions.size());
     }
     int cap = questions.stream().mapToInt(Question::size).max().orElseThrow();
+    int orders = o.effectiveOrders(questions.size(), cap);
     double[][] acc = new double[LAMBDAS.length][2];
     double[][] thr = new double[THRESHOLDS.length][3];
     double[] sc = new double[3];
@@ -109,7 +117,7 @@ public final class Tuner {
       List<Question> train = questions.stream().filter(q -> q.fold(o.folds(), 0) != fold).toList();
       List<Question> test = questions.stream().filter(q -> q.fold(o.folds(), 0) == fold).toList();
       if (train.isEmpty() || test.isEmpty()) continue;
-      Models m = fit(train, o);
+      Models m = fit(train, o, cap, orders);
       Gamma constant = Gamma.fit(train.stream().flatMapToInt(q -> java.util.Arrays.stream(q.tokens())).mapToLong(i -> i).toArray());
       for (Question q : test) {
         Estimate e = m.estimator().estimate(Request.of(q.prompt()), dev.bursar.controller.Features.NONE);
@@ -118,12 +126,12 @@ public final class Tuner {
           constantLl += constant.logDensity(Math.max(1, t));
           llSamples++;
         }
-        for (int s = 0; s < o.effectiveOrders(); s++) {
+        for (int s = 0; s < orders; s++) {
           int[] order = o.order().indices(q.size(), s, q.qid());
-          var ep = new Episode(q, order, e.pCorrect(), e.expectedLength());
+          var ep = new Episode(q, order, cap, e.pCorrect(), e.expectedLength());
           episodes++;
-          double[] gain = new double[ep.cap];
-          for (int n = 1; n < ep.cap; n++) gain[n - 1] = m.stop().gain(ep.features[n - 1]);
+          double[] gain = new double[ep.steps];
+          for (int n = 1; n < ep.steps; n++) gain[n - 1] = m.stop().gain(ep.features[n - 1]);
           for (int li = 0; li < LAMBDAS.length; li++) {
             int stop = stopIndex(ep, gain, LAMBDAS[li]);
             acc[li][0] += ep.accuracyNow[stop];
@@ -131,14 +139,14 @@ public final class Tuner {
             lambdaSamples[li] += stop + 1;
           }
           sc[0] += ep.accuracyAtCap();
-          sc[1] += ep.tokens[ep.cap - 1];
-          sc[2] += ep.cap;
-          for (int n = 1; n <= ep.cap; n++) {
+          sc[1] += ep.tokens[ep.steps - 1];
+          sc[2] += ep.steps;
+          for (int n = 1; n <= ep.steps; n++) {
             double[] x = ep.features[n - 1];
             if (x[1] == 0) continue; // no vote yet: no answer to be confident in
             calib.add(new double[] {m.stop().confidence(x), ep.accuracyNow[n - 1], x[6]});
           }
-          var ac = StoppingRules.anyOf(StoppingRules.beta(0.95), StoppingRules.decided(ep.cap));
+          var ac = StoppingRules.anyOf(StoppingRules.beta(0.95), StoppingRules.decided(cap));
           int acStop = Episode.stopIndex(q, order, ac);
           for (int ti = 0; ti < THRESHOLDS.length; ti++) {
             boolean fast = e.pCorrect() >= THRESHOLDS[ti];
@@ -163,9 +171,9 @@ public final class Tuner {
     Point chosen = choose(frontier, scPoint, o);
     Point thresholdChosen = choose(thresholds, scPoint, o);
     long start = System.nanoTime();
-    Models all = fit(questions, o);
+    Models all = fit(questions, o, cap, orders);
     progress.printf("  final fit on all %d questions (%.1f s)%n", questions.size(), (System.nanoTime() - start) / 1e9);
-    JsonNode provenance = provenance(questions, o);
+    JsonNode provenance = provenance(questions, o, orders);
     var policy = new PolicyFile(PolicyFile.COMPUTE_OPTIMAL, all.estimator(), all.stop(), chosen.param(), 0, cap, o.wave(),
         o.tokensPerSample(), provenance, operatingPoint(chosen, scPoint, frontier, o));
     var threshold = new PolicyFile(PolicyFile.THRESHOLD, all.estimator(), null, 0, Math.min(1, thresholdChosen.param()), cap, o.wave(),
@@ -175,7 +183,7 @@ public final class Tuner {
   }
 
   /** {@return the models fitted on {@code train}: the estimator, and the stop model on cross-fitted priors} */
-  static Models fit(List<Question> train, Options o) {
+  static Models fit(List<Question> train, Options o, int cap, int orders) {
     FittedEstimator estimator = Fitting.estimator(train);
     // Priors for the stop model's rows come from an estimator that did not see the row's question,
     // as at run time; otherwise the stop model learns to trust an overfitted prior.
@@ -190,11 +198,11 @@ public final class Tuner {
     for (Question q : train) {
       FittedEstimator prior = q.fold(2, 7) == 0 ? onB : onA;
       Estimate e = prior.estimate(Request.of(q.prompt()), dev.bursar.controller.Features.NONE);
-      for (int s = 0; s < o.effectiveOrders(); s++) {
-        var ep = new Episode(q, o.order().indices(q.size(), s, q.qid()), e.pCorrect(), e.expectedLength());
-        for (int n = 1; n <= ep.cap; n++) {
+      for (int s = 0; s < orders; s++) {
+        var ep = new Episode(q, o.order().indices(q.size(), s, q.qid()), cap, e.pCorrect(), e.expectedLength());
+        for (int n = 1; n <= ep.steps; n++) {
           double[] x = ep.features[n - 1];
-          if (n < ep.cap) {
+          if (n < ep.steps) {
             xs.add(x);
             // The expected size of the change still to come, whichever its sign: a mean signed gain lets
             // gains and losses cancel and stops contested questions too early (measured: -1.6 points
@@ -217,10 +225,10 @@ public final class Tuner {
 
   /** The run-time rule ({@link dev.bursar.policies.LearnedStop}) on a recorded episode: cap, decided, or gain below cost. */
   static int stopIndex(Episode ep, double[] gain, double lambda) {
-    for (int n = 1; n < ep.cap; n++) {
+    for (int n = 1; n < ep.steps; n++) {
       if (ep.decided[n - 1] || gain[n - 1] < lambda * ep.meanTokens[n - 1]) return n - 1;
     }
-    return ep.cap - 1;
+    return ep.steps - 1;
   }
 
   static Point choose(List<Point> points, Point sc, Options o) {
@@ -271,14 +279,14 @@ public final class Tuner {
     return new Calibration(brier / n, brierShare / n, rows.size(), conf, right, count);
   }
 
-  private static JsonNode provenance(List<Question> questions, Options o) {
+  private static JsonNode provenance(List<Question> questions, Options o, int orders) {
     ObjectNode p = new ObjectMapper().createObjectNode();
     p.put("command", o.command());
     ArrayNode data = p.putArray("data");
     questions.stream().map(Question::pool).distinct().sorted().forEach(data::add);
     p.put("questions", questions.size());
     p.put("order", o.order().name().toLowerCase(java.util.Locale.ROOT));
-    p.put("ordersPerQuestion", o.effectiveOrders());
+    p.put("ordersPerQuestion", orders);
     p.put("folds", o.folds());
     return p;
   }

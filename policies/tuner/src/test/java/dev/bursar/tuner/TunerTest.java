@@ -63,7 +63,23 @@ final class TunerTest {
   /** The tuner's simulation must be what the controller does: same stops, same tokens, same answers. */
   @Test
   void theSimulatedPolicyIsExactlyWhatTheControllerRunsOnTheReplayBackend() {
-    PolicyFile file = result.policy().withServing(10, 1, Integer.MAX_VALUE);
+    assertSimulationMatchesTheController(records, result, 10);
+  }
+
+  /** Questions recorded with fewer samples than the cap end early in both, as the replay backend runs out. */
+  @Test
+  void raggedPoolsSimulateAsTheControllerRunsThem() {
+    List<TraceRecord> ragged = records.stream().map(r -> r.qid() % 4 != 0 ? r
+        : new TraceRecord(r.schemaVersion(), r.pool(), r.qid(), r.question(), r.gold(), r.model(), r.task(),
+            r.samples().subList(0, 6), null, Map.of(), null)).toList();
+    var options = new Tuner.Options(SampleOrder.RANDOM, 2, 3, 0.005, 0, 1, Integer.MAX_VALUE, "test");
+    var r = Tuner.tune(Tuner.questions(ragged), options, new PrintStream(new ByteArrayOutputStream()));
+    assertThat(r.cap()).isEqualTo(10);
+    assertSimulationMatchesTheController(ragged, r, 10);
+  }
+
+  private static void assertSimulationMatchesTheController(List<TraceRecord> records, Tuner.Result result, int cap) {
+    PolicyFile file = result.policy().withServing(cap, 1, Integer.MAX_VALUE);
     var pool = new Pool("syn", Path.of("syn.jsonl"), records);
     for (int seed = 0; seed < 2; seed++) {
       var backend = new ReplayBackend(List.of(pool), SampleOrder.RANDOM, seed);
@@ -78,9 +94,9 @@ final class TunerTest {
         Outcome out = controller.run(request);
         var e = file.estimator().estimate(request, Features.NONE);
         int[] order = SampleOrder.RANDOM.indices(q.size(), seed, q.qid());
-        var ep = new Episode(q, order, e.pCorrect(), e.expectedLength());
-        double[] gain = new double[ep.cap];
-        for (int n = 1; n < ep.cap; n++) gain[n - 1] = file.stopModel().gain(ep.features[n - 1]);
+        var ep = new Episode(q, order, cap, e.pCorrect(), e.expectedLength());
+        double[] gain = new double[ep.steps];
+        for (int n = 1; n < ep.steps; n++) gain[n - 1] = file.stopModel().gain(ep.features[n - 1]);
         int stop = Tuner.stopIndex(ep, gain, file.lambda());
         assertThat(out.spend().samples()).as("samples of qid %d", r.qid()).isEqualTo(stop + 1);
         assertThat(out.spend().outputTokens()).isEqualTo(ep.tokens[stop]);
