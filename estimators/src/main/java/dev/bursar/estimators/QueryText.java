@@ -1,5 +1,6 @@
 package dev.bursar.estimators;
 
+import dev.bursar.controller.Features;
 import java.util.Locale;
 
 /**
@@ -18,31 +19,16 @@ public final class QueryText {
   public static double[] features(String text, int buckets) {
     if (buckets < 0) throw new IllegalArgumentException("buckets must be >= 0, was " + buckets);
     double[] x = new double[STATS + buckets];
-    int digits = 0, operators = 0, numbers = 0, lines = 1, maxRun = 0, run = 0, words = 0;
-    boolean inWord = false;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (Character.isDigit(c)) {
-        digits++;
-        if (run++ == 0) numbers++;
-        maxRun = Math.max(maxRun, run);
-      } else {
-        run = 0;
-      }
-      if ("+-*/^=%".indexOf(c) >= 0) operators++;
-      if (c == '\n') lines++;
-      boolean letterOrDigit = Character.isLetterOrDigit(c);
-      if (letterOrDigit && !inWord) words++;
-      inWord = letterOrDigit;
-    }
-    x[0] = Math.log1p(text.length());
-    x[1] = Math.log1p(words);
-    x[2] = Math.log1p(digits);
-    x[3] = Math.log1p(numbers);
-    x[4] = Math.log1p(operators);
-    x[5] = Math.log1p(lines);
-    x[6] = maxRun;
-    x[7] = text.isEmpty() ? 0 : (double) digits / text.length();
+    // The controller's own text statistics, in log scale.
+    Features f = Features.ofText(text);
+    x[0] = Math.log1p(f.get("prompt.chars"));
+    x[1] = Math.log1p(f.get("prompt.words"));
+    x[2] = Math.log1p(f.get("prompt.digits"));
+    x[3] = Math.log1p(f.get("prompt.numbers"));
+    x[4] = Math.log1p(f.get("prompt.operators"));
+    x[5] = Math.log1p(f.get("prompt.lines"));
+    x[6] = f.get("prompt.max_number_digits");
+    x[7] = text.isEmpty() ? 0 : f.get("prompt.digits") / text.length();
     if (buckets > 0) hashNgrams(text.toLowerCase(Locale.ROOT), buckets, x);
     return x;
   }

@@ -26,7 +26,11 @@ public record Features(Map<String, Double> values) {
 
   /** {@return the text features of {@code request}'s prompt} */
   public static Features of(Request request) {
-    String p = request.prompt();
+    return ofText(request.prompt());
+  }
+
+  /** {@return the text features of {@code p}} */
+  public static Features ofText(String p) {
     int digits = 0, operators = 0, numbers = 0, lines = 1, maxRun = 0, run = 0, words = 0;
     boolean inWord = false;
     for (int i = 0; i < p.length(); i++) {
