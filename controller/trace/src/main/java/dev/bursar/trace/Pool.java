@@ -69,6 +69,37 @@ public record Pool(String name, Path file, List<TraceRecord> records) {
   }
 
   /**
+   * Reads pools and trace logs tolerantly ({@link TraceLog#readRecords}): every {@code .jsonl} file
+   * among {@code paths}, and in directories also rotated logs ({@code FILE.jsonl.1} ...). A line a
+   * crash tore is skipped and reported on {@code warnings}; everything else is read.
+   */
+  public static List<Pool> readLogs(List<Path> paths, java.io.PrintStream warnings) {
+    List<Path> files = new ArrayList<>();
+    for (Path p : paths) {
+      if (Files.isDirectory(p)) {
+        try (Stream<Path> s = Files.list(p)) {
+          s.filter(f -> f.getFileName().toString().matches(".*\\.jsonl(\\.\\d+)?")).sorted().forEach(files::add);
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot list " + p + ": " + e.getMessage(), e);
+        }
+      } else if (Files.isRegularFile(p)) {
+        files.add(p);
+      } else {
+        throw new IllegalArgumentException("no such pool, trace log or directory: " + p);
+      }
+    }
+    if (files.isEmpty()) throw new IllegalArgumentException("no .jsonl pools or trace logs found in " + paths);
+    List<Pool> out = new ArrayList<>();
+    for (Path f : files) {
+      var contents = TraceLog.readRecords(f);
+      for (String t : contents.tornLines()) warnings.printf("warning: %s: skipped a torn %s%n", f, t);
+      String name = f.getFileName().toString().replaceFirst("\\.jsonl(\\.\\d+)?$", "");
+      out.add(new Pool(name, f, contents.records()));
+    }
+    return out;
+  }
+
+  /**
    * Reads every {@code .jsonl} file among {@code paths} (files, or directories scanned one level
    * deep), sorted by name.
    */

@@ -6,40 +6,95 @@ import dev.bursar.controller.TraceSink;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.io.Writer;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
+import java.util.SplittableRandom;
 
 /**
  * A {@link TraceSink} that appends every request's {@link RunRecord} to a file as one
- * {@link TraceRecord} JSON line, the format {@link Pool#read} and the replay backend read. Each
- * record is written with one call and flushed, so a reader sees whole lines; question ids continue
- * after the records already in the file.
+ * {@link TraceRecord} JSON line, the format {@link Pool#read} and the replay backend read.
+ *
+ * <p>Crash safety: each record is one {@code write} of a whole line through an append-only channel,
+ * so a crash (even {@code kill -9}) can leave at most a torn last line, which
+ * {@link #readRecords} reports and skips; a log reopened after such a crash starts on a fresh line.
+ * Rotation: when the file would pass {@link Options#maxBytes}, it is renamed to {@code FILE.1}
+ * (older ones shift to {@code .2} ... {@code .keep}) and a new file begins; question ids keep
+ * counting. Privacy: with {@link Options#hashPrompts} a record keeps a SHA-256 of the prompt instead
+ * of its text, and no sample text (answers and token counts stay, so it can still be replayed and
+ * tuned on). Sampling: {@link Options#sampleRate} keeps that fraction of requests (seeded).
  *
  * <p>Thread-safe. A write that fails throws, which the controller counts and ignores: the request's
  * answer never depends on the log.
  */
 public final class TraceLog implements TraceSink, Closeable {
+
+  /**
+   * @param maxBytes rotate before the file passes this size (0: never rotate)
+   * @param keep rotated files kept ({@code FILE.1} .. {@code FILE.keep}); older ones are deleted
+   * @param sampleRate fraction of requests recorded, in (0, 1]
+   * @param hashPrompts record a SHA-256 of the prompt instead of its text, and no sample texts
+   * @param seed seed of the sampling
+   */
+  public record Options(long maxBytes, int keep, double sampleRate, boolean hashPrompts, long seed) {
+    public static final Options DEFAULT = new Options(0, 5, 1.0, false, 0);
+
+    public Options {
+      if (maxBytes < 0) throw new IllegalArgumentException("maxBytes must be >= 0, was " + maxBytes);
+      if (keep < 1) throw new IllegalArgumentException("keep must be >= 1, was " + keep);
+      if (!(sampleRate > 0 && sampleRate <= 1)) throw new IllegalArgumentException("sampleRate must be in (0, 1], was " + sampleRate);
+    }
+  }
+
   private final Path file;
   private final String pool;
   private final String model;
-  private final Writer out;
+  private final Options options;
+  private final SplittableRandom sampler;
+  private FileChannel out;
+  private long size;
   private long nextQid;
 
-  private TraceLog(Path file, String model) throws IOException {
-    this.file = file;
+  private TraceLog(Path file, String model, Options options) throws IOException {
+    this.file = file.toAbsolutePath();
     String name = file.getFileName().toString();
     this.pool = name.endsWith(".jsonl") ? name.substring(0, name.length() - 6) : name;
     this.model = model;
-    if (file.getParent() != null) Files.createDirectories(file.getParent());
-    try (var lines = Files.exists(file) ? Files.lines(file, StandardCharsets.UTF_8) : java.util.stream.Stream.<String>empty()) {
-      this.nextQid = lines.filter(l -> !l.isBlank()).count();
+    this.options = options;
+    this.sampler = new SplittableRandom(options.seed());
+    if (this.file.getParent() != null) Files.createDirectories(this.file.getParent());
+    this.nextQid = Files.exists(this.file) ? readRecords(this.file).nextQid() : 0;
+    openChannel();
+  }
+
+  private void openChannel() throws IOException {
+    out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+    size = out.size();
+    // A crash may have torn the last line: start the next record on a line of its own.
+    if (size > 0 && !endsWithNewline()) writeFully("\n".getBytes(StandardCharsets.UTF_8));
+  }
+
+  private boolean endsWithNewline() throws IOException {
+    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+      ByteBuffer last = ByteBuffer.allocate(1);
+      in.read(last, in.size() - 1);
+      return last.get(0) == '\n';
     }
-    this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+  }
+
+  /** {@return a log appending to {@code file} with the default options (no rotation, every request, texts kept)} */
+  public static TraceLog open(Path file, String model) {
+    return open(file, model, Options.DEFAULT);
   }
 
   /**
@@ -49,9 +104,9 @@ public final class TraceLog implements TraceSink, Closeable {
    * @param model the model every record names (the backend's name)
    * @throws UncheckedIOException when the file cannot be opened for appending, saying which
    */
-  public static TraceLog open(Path file, String model) {
+  public static TraceLog open(Path file, String model, Options options) {
     try {
-      return new TraceLog(file, model);
+      return new TraceLog(file, model, Objects.requireNonNull(options, "options"));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the trace log " + file.toAbsolutePath() + " for appending: " + e.getMessage(), e);
     }
@@ -64,22 +119,44 @@ public final class TraceLog implements TraceSink, Closeable {
 
   @Override
   public void record(RunRecord r) {
-    String line;
     synchronized (this) {
-      line = TraceCodec.encode(toTrace(r, nextQid++)) + "\n";
+      if (options.sampleRate() < 1 && sampler.nextDouble() >= options.sampleRate()) return;
+      byte[] line = (TraceCodec.encode(toTrace(r, nextQid++)) + "\n").getBytes(StandardCharsets.UTF_8);
       try {
-        out.write(line);
-        out.flush();
+        if (options.maxBytes() > 0 && size > 0 && size + line.length > options.maxBytes()) rotate();
+        writeFully(line);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot append to the trace log " + file + ": " + e.getMessage(), e);
       }
     }
   }
 
+  private void writeFully(byte[] bytes) throws IOException {
+    ByteBuffer buf = ByteBuffer.wrap(bytes);
+    while (buf.hasRemaining()) size += out.write(buf);
+  }
+
+  /** Shifts FILE.(k) to FILE.(k+1), FILE to FILE.1, and starts a new FILE. */
+  private void rotate() throws IOException {
+    out.close();
+    Files.deleteIfExists(rotated(options.keep()));
+    for (int k = options.keep() - 1; k >= 1; k--) {
+      if (Files.exists(rotated(k))) Files.move(rotated(k), rotated(k + 1), StandardCopyOption.REPLACE_EXISTING);
+    }
+    Files.move(file, rotated(1), StandardCopyOption.REPLACE_EXISTING);
+    openChannel();
+  }
+
+  /** {@return the k-th rotated file, {@code FILE.k}} */
+  public Path rotated(int k) {
+    return file.resolveSibling(file.getFileName() + "." + k);
+  }
+
   /** {@return {@code r} as a trace record: samples with their answers, tokens and finish; the plan; the outcome} */
   TraceRecord toTrace(RunRecord r, long qid) {
+    boolean hash = options.hashPrompts();
     List<TraceRecord.Sample> samples = r.samples().stream()
-        .map(s -> new TraceRecord.Sample(s.text(), s.answer(), null, s.outputTokens(), null, null,
+        .map(s -> new TraceRecord.Sample(hash ? null : s.text(), s.answer(), null, s.outputTokens(), null, null,
             s.finish().name().toLowerCase(Locale.ROOT)))
         .toList();
     Outcome o = r.outcome();
@@ -92,12 +169,61 @@ public final class TraceLog implements TraceSink, Closeable {
     var summary = new TraceRecord.OutcomeSummary(kind, answer, o.mode(), o.spend().inputTokens(), o.spend().outputTokens(),
         o.exitLabels(), o.spend().elapsed().toMillis());
     String task = r.request().metadata().getOrDefault("task", "unknown");
-    return new TraceRecord(TraceRecord.SCHEMA_VERSION, pool, qid, r.request().prompt(), null, model, task, samples,
+    String question = hash ? "sha256:" + sha256(r.request().prompt()) : r.request().prompt();
+    return new TraceRecord(TraceRecord.SCHEMA_VERSION, pool, qid, question, null, model, task, samples,
         r.plan().describe(), r.features().values(), summary);
+  }
+
+  static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
   }
 
   @Override
   public synchronized void close() throws IOException {
     out.close();
+  }
+
+  /**
+   * What a tolerant read of a trace log found: the whole records, and the lines a crash tore.
+   *
+   * @param records every whole record, in file order
+   * @param tornLines "line N: text" of each line that does not parse (a write cut short by a crash:
+   *     at the end of the file, or just before a reopen started a fresh line), skipped
+   */
+  public record LogContents(List<TraceRecord> records, List<String> tornLines) {
+    /** {@return the question id after the largest one seen (0 for an empty log)} */
+    public long nextQid() {
+      return records.stream().mapToLong(TraceRecord::qid).max().orElse(-1) + 1;
+    }
+  }
+
+  /**
+   * Reads a trace log, tolerating crashes: a line that does not parse is reported in
+   * {@link LogContents#tornLines} and skipped instead of failing the whole read, so one torn write
+   * never costs the records around it.
+   */
+  public static LogContents readRecords(Path file) {
+    List<TraceRecord> records = new java.util.ArrayList<>();
+    List<String> torn = new java.util.ArrayList<>();
+    try (var in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      String line;
+      long n = 0;
+      while ((line = in.readLine()) != null) {
+        n++;
+        if (line.isBlank()) continue;
+        try {
+          records.add(TraceCodec.decode(line));
+        } catch (TraceCodec.BadRecord e) {
+          torn.add("line " + n + ": " + (line.length() > 80 ? line.substring(0, 80) + "..." : line));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+    return new LogContents(records, torn);
   }
 }

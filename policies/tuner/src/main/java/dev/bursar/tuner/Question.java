@@ -20,21 +20,27 @@ import org.jspecify.annotations.Nullable;
 public record Question(String pool, long qid, String prompt, List<@Nullable String> keys, int[] tokens, boolean[] correct,
     Map<String, Boolean> correctByKey) {
 
-  /** {@return the question, or empty when a sample's correctness is unknown or it has no samples} */
+  /**
+   * {@return the question, or empty when it has no samples or a sample's correctness is unknown}
+   * A sample without its own verdict is judged against the record's gold answer when there is one
+   * (a trace log with feedback): right when the two are equal as votes.
+   */
   public static Optional<Question> of(TraceRecord r) {
     if (r.samples().isEmpty()) return Optional.empty();
+    String gold = Answers.normalize(r.gold());
     List<@Nullable String> keys = new ArrayList<>();
     int[] tokens = new int[r.samples().size()];
     boolean[] correct = new boolean[tokens.length];
     Map<String, Boolean> byKey = new HashMap<>();
     for (int i = 0; i < tokens.length; i++) {
       TraceRecord.Sample s = r.samples().get(i);
-      if (s.correct() == null) return Optional.empty();
       String key = Answers.normalize(s.answer());
+      Boolean right = s.correct() != null ? s.correct() : gold == null ? null : key != null && key.equals(gold);
+      if (right == null) return Optional.empty();
       keys.add(key);
       tokens[i] = s.tokens();
-      correct[i] = s.correct();
-      if (key != null) byKey.putIfAbsent(key, s.correct());
+      correct[i] = right;
+      if (key != null) byKey.putIfAbsent(key, right);
     }
     return Optional.of(new Question(r.pool(), r.qid(), promptOf(r), keys, tokens, correct, byKey));
   }

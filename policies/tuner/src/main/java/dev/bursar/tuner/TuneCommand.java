@@ -27,7 +27,8 @@ public final class TuneCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--traces", arity = "1..*", paramLabel = "PATH", required = true,
-      description = "Pool files or trace logs (.jsonl), or directories holding them. Only records whose samples say whether they are right are used.")
+      description = "Pool files or trace logs (.jsonl, with rotated .jsonl.N), or directories holding them. Records whose samples say whether "
+          + "they are right, or that carry a gold answer (feedback), are used; a line a crash tore is skipped with a warning.")
   List<Path> traces;
 
   @Option(names = "--target-accuracy-drop", paramLabel = "PTS",
@@ -74,10 +75,14 @@ public final class TuneCommand implements Callable<Integer> {
     };
     long start = System.nanoTime();
     System.err.printf("reading %s%n", traces);
-    List<Pool> pools = Pool.readAll(traces);
+    List<Pool> pools = Pool.readLogs(traces, System.err);
     List<Question> questions = new ArrayList<>();
     int records = 0;
     for (Pool p : pools) {
+      if (p.lengthOnly()) {
+        System.err.printf("%s: length-only (no answers to vote on), left out%n", p.name());
+        continue;
+      }
       records += p.records().size();
       questions.addAll(Tuner.questions(p.records()));
     }

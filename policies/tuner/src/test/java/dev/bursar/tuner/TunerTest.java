@@ -123,6 +123,11 @@ final class TunerTest {
     var unknown = new TraceRecord(r.schemaVersion(), r.pool(), 999, r.question(), null, r.model(), r.task(),
         List.of(new TraceRecord.Sample("x", "1", null, 3, null, null, null)), null, Map.of(), null);
     assertThat(Tuner.questions(List.of(r, unknown))).hasSize(1);
+    // A trace log record with feedback: no per-sample verdicts, a gold answer; samples are judged against it.
+    var withGold = new TraceRecord(r.schemaVersion(), "log", 5, "Q", "42.0", r.model(), r.task(),
+        List.of(new TraceRecord.Sample("x", "42", null, 3, null, null, null), new TraceRecord.Sample("y", "7", null, 4, null, null, null),
+            new TraceRecord.Sample("z", null, null, 2, null, null, null)), null, Map.of(), null);
+    assertThat(Question.of(withGold).orElseThrow().correct()).containsExactly(true, false, false);
     assertThat(Question.of(r).orElseThrow().sampleAccuracy()).isCloseTo(
         r.samples().stream().filter(s -> s.correct()).count() / (double) r.samples().size(), within(1e-12));
   }
