@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
         BenchCommand.class,
         AskCommand.class,
         TuneCommand.class,
+        dev.bursar.bench.report.ReportCommand.class,
         TrainModelCommand.class,
         TrainProbeCommand.class,
         CommandLine.HelpCommand.class

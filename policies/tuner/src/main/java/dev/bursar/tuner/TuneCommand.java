@@ -92,10 +92,10 @@ public final class TuneCommand implements Callable<Integer> {
           Tuner.MIN_QUESTIONS, questions.size());
       return 2;
     }
-    String command = String.join(" ", spec.commandLine().getParseResult().originalArgs());
+    String command = commandLine(spec);
     double drop = budgetTokens != null ? Double.NaN : (targetDrop == null ? 0.5 : targetDrop) / 100;
     var options = new Tuner.Options(sampleOrder, sampleOrder == SampleOrder.STORED ? 1 : 8, 3, drop,
-        budgetTokens == null ? 0 : budgetTokens, wave, tokensPerSample, "bursar tune " + command);
+        budgetTokens == null ? 0 : budgetTokens, wave, tokensPerSample, command);
     Tuner.Result r = Tuner.tune(questions, options, System.err);
     PolicyFile file = kind.equals(PolicyFile.THRESHOLD) ? r.thresholdPolicy() : r.policy();
     file.write(out);
@@ -104,6 +104,13 @@ public final class TuneCommand implements Callable<Integer> {
     System.out.print(summary(r, file));
     System.err.printf("wrote %s and %s in %.1f s%n", out, plot, (System.nanoTime() - start) / 1e9);
     return 0;
+  }
+
+  /** {@return "bursar NAME ARGS..." as typed, whether parsed from the top-level command or this one} */
+  public static String commandLine(CommandLine.Model.CommandSpec spec) {
+    List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+    if (!args.isEmpty() && args.getFirst().equals(spec.name())) args.removeFirst();
+    return "bursar " + spec.name() + (args.isEmpty() ? "" : " " + String.join(" ", args));
   }
 
   static String summary(Tuner.Result r, PolicyFile written) {
