@@ -1,10 +1,8 @@
 package dev.bursar.controller;
 
-import dev.bursar.controller.telemetry.BursarAttributes;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.HashSet;
@@ -54,7 +52,7 @@ public final class ComputeController {
   private final Budget budget;
   private final ReasoningFormat format;
   private final Ticker ticker;
-  private final Tracer tracer;
+  private final Telemetry telemetry;
   private final TraceSink sink;
   private final Duration decisionTimeout;
   private final boolean guardDecision;
@@ -72,7 +70,7 @@ public final class ComputeController {
     this.budget = b.budget;
     this.format = b.format;
     this.ticker = b.ticker;
-    this.tracer = b.openTelemetry.getTracer("dev.bursar.controller");
+    this.telemetry = new Telemetry(b.openTelemetry, new Telemetry.Options(b.prices, b.baselineSamples, b.costAttributes, b.captureText, b.provider));
     this.sink = b.sink;
     this.decisionTimeout = b.decisionTimeout;
     // The built-in estimator and fixed policy are pure and instant: no thread needed to guard them.
@@ -117,18 +115,23 @@ public final class ComputeController {
 
   /** Decides and runs {@code request}: features, estimate, plan, run, record. */
   public Outcome run(Request request) {
+    long start = ticker.read();
     Budget effective = request.hints().budget() != null ? request.hints().budget() : budget;
-    // Features feed the estimator and the trace record; with neither, skip the pass over the prompt.
-    Features features = needFeatures ? Features.of(request) : Features.NONE;
-    Decision d = decide(request, features, effective);
-    var ctx = new RunContext(backend, capabilities, request, d.plan, effective, format, ticker, recording, d.estimate.pCorrect());
+    Span span = telemetry.startRequest(request, backend.name());
+    Context parent = Context.current().with(span);
+    Features features;
+    Decision d;
     Outcome out;
-    if (d.unsupported != null) {
-      out = ctx.failed(d.unsupported, Outcome.Failed.Cause.UNSUPPORTED, false);
-    } else {
-      out = execute(ctx, d.plan);
+    try (var scope = parent.makeCurrent()) {
+      // Features feed the estimator and the trace record; with neither, skip the pass over the prompt.
+      features = needFeatures ? Features.of(request) : Features.NONE;
+      d = decide(request, features, effective, parent);
+      var ctx = new RunContext(backend, capabilities, request, d.plan, effective, format, ticker, recording, d.estimate.pCorrect(),
+          telemetry);
+      out = d.unsupported != null ? ctx.failed(d.unsupported, Outcome.Failed.Cause.UNSUPPORTED, false) : execute(ctx, d.plan);
+      telemetry.endRequest(span, backend.name(), d.plan, d.estimate, d.fallback != null, out, ticker.read() - start);
+      record(new RunRecord(request, features, d.estimate, policy.description(), d.plan, d.fallback, ctx.generated(), out));
     }
-    record(new RunRecord(request, features, d.estimate, policy.description(), d.plan, d.fallback, ctx.generated(), out));
     return out;
   }
 
@@ -138,10 +141,10 @@ public final class ComputeController {
   /** The decision for one request; {@code unsupported} says why a client's mode hint cannot run. */
   private record Decision(Estimate estimate, Plan plan, @Nullable String fallback, @Nullable String unsupported) {}
 
-  private Decision decide(Request request, Features features, Budget effective) {
+  private Decision decide(Request request, Features features, Budget effective, Context parent) {
     Choice choice;
     try {
-      choice = guardDecision ? guarded(request, features, effective) : decideNow(request, features, effective);
+      choice = guardDecision ? guarded(request, features, effective, parent) : decideNow(request, features, effective, parent);
     } catch (RuntimeException e) {
       fallbacks.increment();
       return new Decision(Estimate.UNKNOWN, fallback.honouring(request.hints()), "the estimator or policy failed: " + e, null);
@@ -162,15 +165,17 @@ public final class ComputeController {
         "the policy chose a plan the backend cannot feed: " + missing, null);
   }
 
-  private Choice decideNow(Request request, Features features, Budget effective) {
-    Estimate estimate = Objects.requireNonNull(estimator.estimate(request, features), "the estimator returned null");
-    Plan plan = Objects.requireNonNull(policy.decide(request, estimate, effective, capabilities), "the policy returned null");
+  private Choice decideNow(Request request, Features features, Budget effective, Context parent) {
+    Estimate estimate = Objects.requireNonNull(telemetry.inChild(parent, "bursar.estimate", () -> estimator.estimate(request, features)),
+        "the estimator returned null");
+    Plan plan = Objects.requireNonNull(telemetry.inChild(parent, "bursar.decide", () -> policy.decide(request, estimate, effective, capabilities)),
+        "the policy returned null");
     return new Choice(estimate, plan);
   }
 
   /** Runs the estimator and the policy on a virtual thread, so one that hangs cannot hold the request. */
-  private Choice guarded(Request request, Features features, Budget effective) {
-    var task = new FutureTask<>(() -> decideNow(request, features, effective));
+  private Choice guarded(Request request, Features features, Budget effective, Context parent) {
+    var task = new FutureTask<>(() -> decideNow(request, features, effective, parent));
     Thread.ofVirtual().name("bursar-decide").start(task);
     try {
       return task.get(decisionTimeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -187,36 +192,17 @@ public final class ComputeController {
   }
 
   private Outcome execute(RunContext ctx, Plan plan) {
-    Span span = tracer.spanBuilder("bursar.run")
-        .setAttribute(BursarAttributes.GEN_AI_REQUEST_MODEL, backend.name())
-        .setAttribute(BursarAttributes.MODE, plan.mode().name())
-        .setAttribute(BursarAttributes.DECISION, plan.describe())
-        .startSpan();
-    Outcome out;
-    try (var scope = span.makeCurrent()) {
-      out = switch (plan.mode()) {
+    try {
+      return switch (plan.mode()) {
         case Mode.Fast f -> FastRunner.run(ctx);
         case Mode.SelfConsistency sc -> SelfConsistencyRunner.run(ctx, sc);
         case Mode.DeepSearch ds -> DeepSearchRunner.run(ctx, ds);
       };
     } catch (BackendException e) {
-      out = ctx.failed(backend.name() + ": " + e.getMessage(), Outcome.Failed.Cause.BACKEND, e.retryable());
+      return ctx.failed(backend.name() + ": " + e.getMessage(), Outcome.Failed.Cause.BACKEND, e.retryable());
     } catch (RuntimeException e) {
-      out = ctx.failed(backend.name() + " failed: " + e, Outcome.Failed.Cause.BACKEND, false);
+      return ctx.failed(backend.name() + " failed: " + e, Outcome.Failed.Cause.BACKEND, false);
     }
-    Spend spend = out.spend();
-    span.setAttribute(BursarAttributes.SAMPLES, (long) spend.samples());
-    span.setAttribute(BursarAttributes.GEN_AI_USAGE_INPUT_TOKENS, spend.inputTokens());
-    span.setAttribute(BursarAttributes.GEN_AI_USAGE_OUTPUT_TOKENS, spend.outputTokens());
-    span.setAttribute(BursarAttributes.EXIT_REASON, String.join(",", out.exitLabels()));
-    switch (out) {
-      case Outcome.Answered a -> span.setAttribute(BursarAttributes.OUTCOME, "answered")
-          .setAttribute(BursarAttributes.CONFIDENCE, a.confidence());
-      case Outcome.Abstained a -> span.setAttribute(BursarAttributes.OUTCOME, "abstained");
-      case Outcome.Failed f -> span.setAttribute(BursarAttributes.OUTCOME, "failed").setStatus(StatusCode.ERROR, f.error());
-    }
-    span.end();
-    return out;
   }
 
   private void record(RunRecord r) {
@@ -255,6 +241,11 @@ public final class ComputeController {
     private ReasoningFormat format = ReasoningFormat.THINK_TAGS;
     private Ticker ticker = Ticker.system();
     private OpenTelemetry openTelemetry = OpenTelemetry.noop();
+    private Prices prices = Prices.NONE;
+    private int baselineSamples;
+    private boolean costAttributes;
+    private boolean captureText;
+    private String provider = "bursar";
     private TraceSink sink = TraceSink.noop();
     private Duration decisionTimeout = Duration.ofMillis(100);
     private final Set<String> set = new HashSet<>();
@@ -314,6 +305,37 @@ public final class ComputeController {
     public Builder ticker(Ticker t) {
       once("ticker");
       this.ticker = Objects.requireNonNull(t, "ticker");
+      return this;
+    }
+
+    /** Prices per model for {@code bursar.cost} and the cost metric (default: nothing priced). */
+    public Builder prices(Prices p) {
+      this.prices = Objects.requireNonNull(p, "prices");
+      return this;
+    }
+
+    /** The baseline plan's samples per request, for {@code bursar.tokens.saved} (default 0: not reported). */
+    public Builder baselineSamples(int n) {
+      if (n < 0) throw new IllegalArgumentException("baselineSamples must be >= 0, was " + n);
+      this.baselineSamples = n;
+      return this;
+    }
+
+    /** Whether spans carry the proposed {@code gen_ai.usage.cost.*} attributes (not yet stable; default off). */
+    public Builder costAttributes(boolean on) {
+      this.costAttributes = on;
+      return this;
+    }
+
+    /** Whether prompts and answers may go on spans (default off: telemetry carries no text). */
+    public Builder captureText(boolean on) {
+      this.captureText = on;
+      return this;
+    }
+
+    /** {@code gen_ai.provider.name} on spans and metrics (default {@code bursar}). */
+    public Builder provider(String name) {
+      this.provider = Objects.requireNonNull(name, "provider");
       return this;
     }
 

@@ -99,8 +99,7 @@ final class FastRunner {
       if (steps % probe.everySteps() != 0) continue;
       int pn = ctx.allowance(1, probe.probeTokens());
       if (pn < 1) continue;
-      Generation p = ctx.call(ctx.prompt + thinking + ctx.format.forceSuffix(), 1, pn, Sampling.GREEDY,
-          ctx.format.answerEnd(), 0, TokenListener.NONE).getFirst();
+      Generation p = ctx.probe(ctx.prompt + thinking + ctx.format.forceSuffix(), pn, ctx.format.answerEnd()).getFirst();
       String probeText = p.text().strip();
       probes.add(HESITATION.matcher(probeText).find() ? "" : probeText);
       if (converged(probes, probe.k())) {

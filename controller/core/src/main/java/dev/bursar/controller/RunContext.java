@@ -32,9 +32,12 @@ final class RunContext {
   /** The estimator's P(one sample is right) for this query, NaN when unknown: FAST's confidence. */
   final double priorConfidence;
 
+  final Telemetry telemetry;
+
   RunContext(Backend backend, Set<Capability> capabilities, Request request, Plan plan, Budget budget,
-      ReasoningFormat format, Ticker ticker, boolean recordSamples, double priorConfidence) {
+      ReasoningFormat format, Ticker ticker, boolean recordSamples, double priorConfidence, Telemetry telemetry) {
     this.priorConfidence = priorConfidence;
+    this.telemetry = telemetry;
     this.backend = backend;
     this.capabilities = capabilities;
     this.request = request;
@@ -82,7 +85,12 @@ final class RunContext {
    * {@link #call}, and the trace record keeps each sample's answer.
    */
   List<Generation> sample(int n, int maxTokens, Sampling sampling, int topLogprobs, TokenListener listener) {
-    return call(prompt, n, maxTokens, sampling, List.of(), topLogprobs, listener, true);
+    return call(prompt, n, maxTokens, sampling, List.of(), topLogprobs, listener, true, "bursar.sample");
+  }
+
+  /** A probe: the answer forced at a step boundary to see whether the chain has converged (its own span). */
+  List<Generation> probe(String fullPrompt, int maxTokens, List<String> stop) {
+    return call(fullPrompt, 1, maxTokens, Sampling.GREEDY, stop, 0, TokenListener.NONE, false, "bursar.probe");
   }
 
   /**
@@ -92,11 +100,11 @@ final class RunContext {
    */
   List<Generation> call(String fullPrompt, int n, int maxTokens, Sampling sampling, List<String> stop, int topLogprobs,
       TokenListener listener) {
-    return call(fullPrompt, n, maxTokens, sampling, stop, topLogprobs, listener, false);
+    return call(fullPrompt, n, maxTokens, sampling, stop, topLogprobs, listener, false, "bursar.step");
   }
 
   private List<Generation> call(String fullPrompt, int n, int maxTokens, Sampling sampling, List<String> stop,
-      int topLogprobs, TokenListener listener, boolean wholeSamples) {
+      int topLogprobs, TokenListener listener, boolean wholeSamples, String spanName) {
     if ((long) n * maxTokens > remaining) {
       throw new IllegalStateException("internal: call of " + n + "x" + maxTokens + " exceeds remaining " + remaining);
     }
@@ -108,7 +116,15 @@ final class RunContext {
       }
       return listener.onToken(seq, ev);
     };
-    List<Generation> out = backend.generate(req, guarded);
+    var span = telemetry.child(io.opentelemetry.context.Context.current(), spanName);
+    List<Generation> out;
+    try {
+      out = backend.generate(req, guarded);
+    } catch (RuntimeException e) {
+      telemetry.failCall(span, e);
+      throw e;
+    }
+    telemetry.endCall(span, n, out);
     for (Generation g : out) {
       // A backend that overran its cap is charged only the cap: the budget is what we promised the caller.
       outputTokens += Math.min(g.outputTokens(), maxTokens);

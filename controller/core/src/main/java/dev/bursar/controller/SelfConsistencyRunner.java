@@ -86,7 +86,9 @@ final class SelfConsistencyRunner {
     else if (tally.samples() >= cap) ctx.exit(ExitReason.Limit.MAX_SAMPLES);
     if (pruned > 0) ctx.exit(new ExitReason.Pruned(pruned));
     final Tally votes = tally;
+    var voteSpan = ctx.telemetry.child(io.opentelemetry.context.Context.current(), "bursar.vote");
     String leader = mode.weighted() ? votes.weightedLeader() : votes.leader();
+    ctx.telemetry.endVote(voteSpan, votes.votes(), leader != null);
     if (leader == null) return ctx.abstained("no sample produced an answer", null);
     Generation first = voted.stream().filter(g -> leader.equals(RunContext.voteKey(ctx.answerOf(g)))).findFirst().orElseThrow();
     double calibrated = mode.stop().confidence(votes);
