@@ -138,8 +138,26 @@ public final class ComputeController {
   /** What the estimator and the policy said. */
   private record Choice(Estimate estimate, Plan plan) {}
 
-  /** The decision for one request; {@code unsupported} says why a client's mode hint cannot run. */
-  private record Decision(Estimate estimate, Plan plan, @Nullable String fallback, @Nullable String unsupported) {}
+  /**
+   * What the controller decided for one request, before anything is generated.
+   *
+   * @param estimate what the estimator predicted (difficulty, length)
+   * @param plan the plan that would run
+   * @param fallback why the fallback plan replaced the policy's, or null
+   * @param unsupported why a client's mode hint cannot run on this backend, or null
+   */
+  public record Decision(Estimate estimate, Plan plan, @Nullable String fallback, @Nullable String unsupported) {}
+
+  /**
+   * {@return the decision alone: features, estimate and plan, without generating} For clients
+   * that drive their own engine ({@code POST /v1/bursar/decide}). Never throws for a failing
+   * estimator or policy: that is a fallback, as in {@link #run}.
+   */
+  public Decision decide(Request request) {
+    Budget effective = request.hints().budget() != null ? request.hints().budget() : budget;
+    Features features = needFeatures ? Features.of(request) : Features.NONE;
+    return decide(request, features, effective, Context.current());
+  }
 
   private Decision decide(Request request, Features features, Budget effective, Context parent) {
     Choice choice;

@@ -9,11 +9,10 @@ import dev.bursar.controller.Budget;
 import dev.bursar.controller.ComputeController;
 import dev.bursar.controller.Plan;
 import dev.bursar.policies.Policies;
-import dev.bursar.policies.PolicyFile;
 import dev.bursar.trace.TraceLog;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
-import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
 import jakarta.inject.Singleton;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,16 +60,22 @@ final class SidecarFactory {
   }
 
   @Singleton
-  ComputeController computeController(Backend backend, SidecarConfig config, SidecarTraceSink sink) {
+  ComputeController computeController(Backend backend, SidecarConfig config, SidecarTraceSink sink, OpenTelemetry otel,
+      TelemetryConfig telemetry, PolicyHolder policies) {
     var builder = ComputeController.builder()
         .traceSink(sink.sink())
         .backend(backend)
         .budget(Budget.ofTokens(config.budgetTokens()).withDeadline(config.deadline()))
-        .openTelemetry(GlobalOpenTelemetry.get());
-    if (config.policy() == null) return builder.policy(Policies.presets(DEFAULT_PLAN)).fallback(DEFAULT_PLAN).build();
-    // A fitted policy: validated whole at start-up, so a bad file stops the sidecar before it serves.
-    PolicyFile fitted = PolicyFile.load(Path.of(config.policy()));
-    return builder.estimator(fitted.estimator()).policy(fitted.policy()).fallback(DEFAULT_PLAN).build();
+        .openTelemetry(otel)
+        .prices(telemetry.prices())
+        .baselineSamples(telemetry.baselineSamples())
+        .costAttributes(telemetry.costAttributes())
+        .captureText(telemetry.captureText())
+        .fallback(DEFAULT_PLAN);
+    // A fitted policy (--policy FILE) is validated at start and swapped when the file changes.
+    return policies.policy()
+        .map(p -> builder.estimator(p.estimator()).policy(p.policy()).build())
+        .orElseGet(() -> builder.policy(Policies.presets(DEFAULT_PLAN)).build());
   }
 
   /** Holds the trace log (if any) so Micronaut closes it on shutdown. */

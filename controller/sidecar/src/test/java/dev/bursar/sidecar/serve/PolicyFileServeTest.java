@@ -52,10 +52,13 @@ final class PolicyFileServeTest implements TestPropertyProvider {
         8, 2, 160, MissingNode.getInstance(), MissingNode.getInstance());
   }
 
+  Path file;
+  @Inject PolicyHolder holder;
+
   @Override
   public Map<String, String> getProperties() {
     try {
-      Path file = Files.createTempDirectory("bursar-policy").resolve("policy.json");
+      file = Files.createTempDirectory("bursar-policy").resolve("policy.json");
       policy().write(file);
       return Map.of("bursar.sidecar.policy", file.toString());
     } catch (IOException e) {
@@ -79,8 +82,56 @@ final class PolicyFileServeTest implements TestPropertyProvider {
     Path bad = Files.createTempFile("bursar-policy", ".json");
     Files.writeString(bad, policy().toJson().replace("\"schemaVersion\" : 1", "\"schemaVersion\" : 7"));
     var config = new SidecarConfig(null, 4, 2048, 16384, Duration.ofSeconds(20), Duration.ofSeconds(1), null, bad.toString());
-    assertThatThrownBy(() -> new SidecarFactory().computeController(ScriptedModel.backend(), config, new SidecarFactory.SidecarTraceSink(null)))
+    assertThatThrownBy(() -> new PolicyHolder(config, io.opentelemetry.api.OpenTelemetry.noop()))
         .isInstanceOf(PolicyFile.InvalidPolicyFileException.class)
         .hasMessageContaining(bad.toString()).hasMessageContaining("schemaVersion 7 is not supported");
+  }
+
+  /** A changed valid file is swapped in without a restart; a changed invalid one is rejected and the old one stays. */
+  @Test
+  void theWatchedFileIsReloadedWhenValidAndRejectedWhenNot() throws Exception {
+    var client = new SidecarClient(http, json);
+    String before = controller.policy().description();
+    var threshold = new PolicyFile(PolicyFile.THRESHOLD, policy().estimator(), null, 0, 0.5, 4, 2, 160,
+        MissingNode.getInstance(), MissingNode.getInstance());
+    threshold.write(file);
+    Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+    holder.check();
+    assertThat(controller.policy().description()).startsWith("Threshold{").isNotEqualTo(before);
+    // P(right) = sigmoid(1) = 0.73 >= 0.5: the new policy answers with FAST.
+    assertThat(client.ask("What is 17+25*3?").text("bursar.mode")).isEqualTo("FAST");
+
+    Files.writeString(file, "{\"schemaVersion\": 1, \"policy\": {\"kind\": \"compute-optimal\"}}");
+    Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 10_000));
+    holder.check();
+    assertThat(controller.policy().description()).startsWith("Threshold{"); // the bad file did not replace the good one
+    assertThat(client.ask("What is 17+25*3?").status()).isEqualTo(200);
+    policy().write(file); // leave the original for the other tests
+    Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 15_000));
+    holder.check();
+    assertThat(controller.policy().description()).isEqualTo(before);
+  }
+
+  @Test
+  void decideReturnsThePlanAndTheEstimateWithoutGenerating() throws Exception {
+    var blocking = http.toBlocking();
+    String body = "{\"messages\":[{\"role\":\"user\",\"content\":\"What is 17+25*3?\"}],\"bursar\":{\"max_samples\":4}}";
+    var reply = blocking.exchange(io.micronaut.http.HttpRequest.POST("/v1/bursar/decide", body)
+        .contentType(io.micronaut.http.MediaType.APPLICATION_JSON_TYPE), String.class);
+    var node = json.readValue(reply.body(), io.micronaut.json.tree.JsonNode.class);
+    assertThat(node.get("mode").getStringValue()).isEqualTo("SELF_CONSISTENCY");
+    assertThat(node.get("max_samples").getIntValue()).isEqualTo(4);
+    assertThat(node.get("max_tokens_per_sample").getIntValue()).isEqualTo(160);
+    assertThat(node.get("budget_tokens").getLongValue()).isEqualTo(2048);
+    var estimate = node.get("estimate");
+    assertThat(estimate.get("p_correct").getDoubleValue()).isCloseTo(1 / (1 + Math.exp(-1)), org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(estimate.get("expected_output_tokens").getDoubleValue()).isCloseTo(60, org.assertj.core.api.Assertions.within(1e-6));
+    assertThat(estimate.get("source").getStringValue()).isEqualTo("fitted{query-text}");
+
+    var bad = org.assertj.core.api.Assertions.catchThrowableOfType(io.micronaut.http.client.exceptions.HttpClientResponseException.class,
+        () -> blocking.exchange(io.micronaut.http.HttpRequest.POST("/v1/bursar/decide", "{\"messages\": 3}")
+            .contentType(io.micronaut.http.MediaType.APPLICATION_JSON_TYPE), String.class));
+    assertThat(bad.getStatus().getCode()).isEqualTo(400);
+    assertThat(bad.getResponse().getBody(String.class).orElse("")).contains("give \\\"messages\\\" with a user message");
   }
 }
