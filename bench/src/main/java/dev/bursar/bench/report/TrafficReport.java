@@ -61,10 +61,14 @@ record TrafficReport(List<ModeRow> modes, Totals totals, int baselineSamples, do
       bIn += promptTokens * baselineSamples;
       cumulative.add(new double[] {n, out, bOut});
       String gold = Answers.normalize(r.gold());
-      if (gold != null) {
+      String given = Answers.normalize(o.answer());
+      // Feedback said "wrong" without the right answer: the samples of the answer given are marked wrong.
+      boolean markedWrong = gold == null && given != null && r.samples().stream()
+          .anyMatch(s -> Boolean.FALSE.equals(s.correct()) && given.equals(Answers.normalize(s.answer())));
+      if (gold != null || markedWrong) {
         judged++;
         m[4]++;
-        if (gold.equals(Answers.normalize(o.answer()))) {
+        if (gold != null && gold.equals(given)) {
           right++;
           m[5]++;
         }

@@ -94,7 +94,7 @@ public record Pool(String name, Path file, List<TraceRecord> records) {
       var contents = TraceLog.readRecords(f);
       for (String t : contents.tornLines()) warnings.printf("warning: %s: skipped a torn %s%n", f, t);
       String name = f.getFileName().toString().replaceFirst("\\.jsonl(\\.\\d+)?$", "");
-      out.add(new Pool(name, f, contents.records()));
+      out.add(new Pool(name, f, Feedback.apply(contents.records(), TraceLog.feedbackFile(f), warnings)));
     }
     return out;
   }

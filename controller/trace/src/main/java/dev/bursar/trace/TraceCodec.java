@@ -77,7 +77,8 @@ public final class TraceCodec {
         samples,
         optString(root, "plan", ""),
         features,
-        outcome(root.get("outcome")));
+        outcome(root.get("outcome")),
+        optString(root, "request_id", ""));
   }
 
   /** {@return the record as one JSON line, without a trailing newline} */
@@ -102,6 +103,7 @@ public final class TraceCodec {
       if (s.finish() != null) n.put("finish", s.finish());
     }
     if (r.plan() != null) o.put("plan", r.plan());
+    if (r.requestId() != null) o.put("request_id", r.requestId());
     if (!r.features().isEmpty()) {
       ObjectNode f = o.putObject("features");
       r.features().forEach(f::put);

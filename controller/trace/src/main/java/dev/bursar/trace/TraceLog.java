@@ -56,6 +56,9 @@ public final class TraceLog implements TraceSink, Closeable {
     }
   }
 
+  /** The request metadata key whose value the record keeps as its request id (feedback refers to it). */
+  public static final String REQUEST_ID = "request_id";
+
   private final Path file;
   private final String pool;
   private final String model;
@@ -147,6 +150,31 @@ public final class TraceLog implements TraceSink, Closeable {
     openChannel();
   }
 
+  /**
+   * Appends feedback on a request to the log's feedback file ({@link #feedbackFile}): a gold answer,
+   * a right/wrong verdict on the answer given, or both. Readers ({@link Pool#readLogs}) attach it to
+   * the record with that request id.
+   */
+  public synchronized void feedback(String requestId, @org.jspecify.annotations.Nullable String gold,
+      @org.jspecify.annotations.Nullable Boolean correct) {
+    if (gold == null && correct == null) throw new IllegalArgumentException("feedback needs a gold answer or a verdict");
+    var node = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    node.put("request_id", requestId);
+    if (gold != null) node.put("gold", gold);
+    if (correct != null) node.put("correct", correct);
+    try {
+      Files.writeString(feedbackFile(file), node + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot append to " + feedbackFile(file) + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** {@return where feedback on the log {@code log} goes: {@code NAME.feedback} beside {@code NAME.jsonl}} */
+  public static Path feedbackFile(Path log) {
+    String name = log.getFileName().toString().replaceFirst("\\.jsonl(\\.\\d+)?$", "");
+    return log.resolveSibling(name + ".feedback");
+  }
+
   /** {@return the k-th rotated file, {@code FILE.k}} */
   public Path rotated(int k) {
     return file.resolveSibling(file.getFileName() + "." + k);
@@ -171,7 +199,7 @@ public final class TraceLog implements TraceSink, Closeable {
     String task = r.request().metadata().getOrDefault("task", "unknown");
     String question = hash ? "sha256:" + sha256(r.request().prompt()) : r.request().prompt();
     return new TraceRecord(TraceRecord.SCHEMA_VERSION, pool, qid, question, null, model, task, samples,
-        r.plan().describe(), r.features().values(), summary);
+        r.plan().describe(), r.features().values(), summary, r.request().metadata().get(REQUEST_ID));
   }
 
   static String sha256(String text) {

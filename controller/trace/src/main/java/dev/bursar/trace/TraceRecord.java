@@ -21,6 +21,8 @@ import org.jspecify.annotations.Nullable;
  * @param plan the plan that ran (its description), or null for recorded pools
  * @param features the query features the estimators saw, or empty
  * @param outcome what the controller answered, or null for recorded pools
+ * @param requestId the id the sidecar answered the request with ({@code chatcmpl-...}), which
+ *     feedback refers to; null for recorded pools
  */
 public record TraceRecord(
     int schemaVersion,
@@ -33,9 +35,26 @@ public record TraceRecord(
     List<Sample> samples,
     @Nullable String plan,
     Map<String, Double> features,
-    @Nullable OutcomeSummary outcome) {
+    @Nullable OutcomeSummary outcome,
+    @Nullable String requestId) {
 
   public static final int SCHEMA_VERSION = 1;
+
+  /** A record without a request id (recorded pools, replay). */
+  public TraceRecord(int schemaVersion, String pool, long qid, String question, @Nullable String gold, String model, String task,
+      List<Sample> samples, @Nullable String plan, Map<String, Double> features, @Nullable OutcomeSummary outcome) {
+    this(schemaVersion, pool, qid, question, gold, model, task, samples, plan, features, outcome, null);
+  }
+
+  /** {@return this record with a gold answer (feedback)} */
+  public TraceRecord withGold(@Nullable String newGold) {
+    return new TraceRecord(schemaVersion, pool, qid, question, newGold, model, task, samples, plan, features, outcome, requestId);
+  }
+
+  /** {@return this record with other samples (feedback judged some)} */
+  public TraceRecord withSamples(List<Sample> newSamples) {
+    return new TraceRecord(schemaVersion, pool, qid, question, gold, model, task, newSamples, plan, features, outcome, requestId);
+  }
 
   public TraceRecord {
     samples = List.copyOf(samples);
@@ -69,6 +88,10 @@ public record TraceRecord(
       @Nullable String finish) {
     public Sample {
       if (tokens < 0) throw new IllegalArgumentException("tokens must be >= 0, was " + tokens);
+    }
+
+    public Sample withCorrect(@Nullable Boolean c) {
+      return new Sample(text, answer, c, tokens, meanLogprob, score, finish);
     }
   }
 

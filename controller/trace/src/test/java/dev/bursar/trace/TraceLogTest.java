@@ -138,4 +138,26 @@ final class TraceLogTest {
       assertThat(contents.tornLines().getFirst()).startsWith("line " + lines + ":"); // only ever the last
     }
   }
+
+  @Test
+  void feedbackAttachesGoldOrAVerdictToTheRecordWithThatRequestId() throws Exception {
+    Path file = dir.resolve("fb/day.jsonl");
+    try (var log = TraceLog.open(file, "fake")) {
+      var c = controller(log);
+      for (String id : List.of("chatcmpl-a", "chatcmpl-b", "chatcmpl-c", "chatcmpl-d")) {
+        c.run(Request.of("Q:1+2\n").withMetadata(Map.of(TraceLog.REQUEST_ID, id)));
+      }
+      log.feedback("chatcmpl-a", "3", null);
+      log.feedback("chatcmpl-b", null, true);
+      log.feedback("chatcmpl-c", null, false);
+    }
+    assertThat(TraceLog.feedbackFile(file)).exists().hasFileName("day.feedback");
+    List<TraceRecord> records = Pool.readLogs(List.of(file.getParent()), System.err).getFirst().records();
+    assertThat(records).extracting(TraceRecord::requestId).containsExactly("chatcmpl-a", "chatcmpl-b", "chatcmpl-c", "chatcmpl-d");
+    assertThat(records.get(0).gold()).isEqualTo("3");
+    assertThat(records.get(1).gold()).isEqualTo("3"); // "right": the answer given is the gold
+    assertThat(records.get(2).gold()).isNull(); // "wrong": its voters are marked wrong, the right answer unknown
+    assertThat(records.get(2).samples()).filteredOn(s -> "3".equals(s.answer())).allSatisfy(s -> assertThat(s.correct()).isFalse());
+    assertThat(records.get(3).gold()).isNull();
+  }
 }
