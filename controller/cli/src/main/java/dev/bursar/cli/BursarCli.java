@@ -4,6 +4,7 @@ import dev.bursar.backends.djl.cli.AskCommand;
 import dev.bursar.backends.djl.cli.TrainModelCommand;
 import dev.bursar.backends.djl.cli.TrainProbeCommand;
 import dev.bursar.bench.BenchCommand;
+import dev.bursar.sidecar.bench.BenchSidecarCommand;
 import dev.bursar.sidecar.serve.ServeCommand;
 import dev.bursar.tuner.TuneCommand;
 import picocli.CommandLine;
@@ -39,6 +40,8 @@ public final class BursarCli implements Runnable {
 
   public static void main(String[] args) {
     var cli = new CommandLine(new BursarCli());
+    // bench sidecar starts the sidecar, so it lives with the sidecar (bench stays free of Micronaut).
+    cli.getSubcommands().get("bench").addSubcommand("sidecar", new BenchSidecarCommand());
     // A bad flag prints what was wrong plus the usage; an exception in a command prints its message, not a stack.
     cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       cmd.getErr().println("error: " + ex.getMessage());

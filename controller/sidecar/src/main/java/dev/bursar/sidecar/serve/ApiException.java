@@ -18,7 +18,8 @@ final class ApiException extends RuntimeException {
 
   private ApiException(HttpStatus status, String type, @Nullable String param, @Nullable String code, String message,
       @Nullable Integer retryAfterSeconds) {
-    super(message, null, false, false);
+    // Capped: a message never echoes a whole question back.
+    super(message.length() > 600 ? message.substring(0, 600) + "..." : message, null, false, false);
     this.status = status;
     this.type = type;
     this.param = param;
@@ -35,6 +36,17 @@ final class ApiException extends RuntimeException {
   static ApiException overloaded(String message, int retryAfterSeconds) {
     return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "overloaded_error", null, "at_capacity", message,
         retryAfterSeconds);
+  }
+
+  /** 429 with {@code Retry-After}: the queue is full. */
+  static ApiException tooMany(String message, int retryAfterSeconds) {
+    return new ApiException(HttpStatus.TOO_MANY_REQUESTS, "rate_limit_error", null, "at_capacity", message,
+        retryAfterSeconds);
+  }
+
+  /** 404 {@code model_not_found}. */
+  static ApiException unknownModel(String message) {
+    return new ApiException(HttpStatus.NOT_FOUND, "invalid_request_error", "model", "model_not_found", message, null);
   }
 
   /** 502: the backend failed. */

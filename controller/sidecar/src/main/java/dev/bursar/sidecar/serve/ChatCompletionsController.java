@@ -1,78 +1,116 @@
 package dev.bursar.sidecar.serve;
 
+import dev.bursar.backends.openai.UpstreamClient;
+import dev.bursar.controller.BackendException;
 import dev.bursar.controller.ComputeController;
-import dev.bursar.sidecar.serve.OpenAiApi.ChatRequest;
 import dev.bursar.sidecar.serve.OpenAiApi.ModelInfo;
 import dev.bursar.sidecar.serve.OpenAiApi.ModelList;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
-import io.micronaut.serde.ObjectMapper;
-import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import io.micronaut.http.server.netty.NettyHttpRequest;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
 
 /**
- * The OpenAI-compatible endpoints: {@code POST /v1/chat/completions} (non-streaming) and
- * {@code GET /v1/models}. The body is decoded here rather than by the framework so that malformed
- * JSON gets the OpenAI error shape and a message that says where it broke.
+ * The OpenAI-compatible endpoints: {@code POST /v1/chat/completions}, {@code POST /v1/completions}
+ * (both also streamed) and {@code GET /v1/models}. Bodies are decoded by the service rather than
+ * by the framework, so that malformed JSON gets the OpenAI error shape and a message that says
+ * where it broke. A response is a publisher: when the client goes, Micronaut cancels it, and the
+ * request stops and frees its slot.
  */
 @Controller("/v1")
 final class ChatCompletionsController {
   private final ChatService chat;
   private final ComputeController controller;
-  private final ObjectMapper json;
+  private final @Nullable Passthrough upstream;
+  private final boolean authOn;
   private final long started = System.currentTimeMillis() / 1000;
 
-  ChatCompletionsController(ChatService chat, ComputeController controller, ObjectMapper json) {
+  ChatCompletionsController(ChatService chat, ComputeController controller, UpstreamHolder upstream, BearerAuth auth) {
     this.chat = chat;
     this.controller = controller;
-    this.json = json;
+    this.upstream = upstream.passthrough();
+    this.authOn = auth.enabled();
   }
 
-  @Post(uri = "/chat/completions", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
+  @Post(uri = "/chat/completions", consumes = MediaType.APPLICATION_JSON, produces = {MediaType.APPLICATION_JSON, MediaType.TEXT_EVENT_STREAM})
   @ExecuteOn(TaskExecutors.BLOCKING)
-  HttpResponse<?> complete(@Body @Nullable String body) {
+  Mono<MutableHttpResponse<?>> complete(@Body @Nullable String body, HttpRequest<?> request) {
     try {
-      return HttpResponse.ok(chat.complete(decode(body)));
+      return kept(request, chat.chat(body, clientKey(request), gone(request)));
     } catch (ApiException e) {
-      return e.toResponse();
+      return kept(request, Mono.just(e.toResponse()));
     }
   }
 
-  @Get(uri = "/models", produces = MediaType.APPLICATION_JSON)
-  ModelList models() {
-    return new ModelList("list", List.of(new ModelInfo(controller.backend().name(), "model", started, "bursar")));
-  }
-
-  private ChatRequest decode(@Nullable String body) {
-    if (body == null || body.isBlank()) {
-      throw ApiException.invalid(null, "empty_body", "the request body is empty: send a JSON chat completion "
-          + "request, e.g. {\"model\":\"bursar\",\"messages\":[" + ChatService.EXAMPLE + "]}");
-    }
-    ChatRequest req;
+  @Post(uri = "/completions", consumes = MediaType.APPLICATION_JSON, produces = {MediaType.APPLICATION_JSON, MediaType.TEXT_EVENT_STREAM})
+  @ExecuteOn(TaskExecutors.BLOCKING)
+  Mono<MutableHttpResponse<?>> completions(@Body @Nullable String body, HttpRequest<?> request) {
     try {
-      req = json.readValue(body, ChatRequest.class);
-    } catch (IOException | RuntimeException e) {
-      throw ApiException.invalid(null, "invalid_json", "the request body is not a valid chat completion request ("
-          + oneLine(e.getMessage()) + "); send JSON like {\"model\":\"bursar\",\"messages\":[" + ChatService.EXAMPLE
-          + "]}");
+      return kept(request, chat.completions(body, clientKey(request), gone(request)));
+    } catch (ApiException e) {
+      return kept(request, Mono.just(e.toResponse()));
     }
-    if (req == null) {
-      throw ApiException.invalid(null, "invalid_json", "the request body is JSON null: send an object like "
-          + "{\"model\":\"bursar\",\"messages\":[" + ChatService.EXAMPLE + "]}");
-    }
-    return req;
   }
 
-  private static String oneLine(@Nullable String s) {
-    if (s == null) return "unreadable";
-    String t = s.replaceAll("\\s+", " ").strip();
-    return t.length() > 300 ? t.substring(0, 300) + "..." : t;
+  /** The upstream's model list in front of one; else the local model's. */
+  @Get(uri = "/models", produces = MediaType.APPLICATION_JSON)
+  @ExecuteOn(TaskExecutors.BLOCKING)
+  HttpResponse<?> models(HttpRequest<?> request) {
+    if (upstream == null) {
+      return HttpResponse.ok(new ModelList("list", List.of(
+          new ModelInfo(controller.backend().name(), "model", started, "bursar"),
+          new ModelInfo("bursar", "model", started, "bursar"))));
+    }
+    try {
+      UpstreamClient.Response r = upstream.get("/models", clientKey(request));
+      return HttpResponse.status(r.status() == 200 ? HttpStatus.OK : r.status() == 401 ? HttpStatus.UNAUTHORIZED : HttpStatus.BAD_GATEWAY)
+          .contentType(MediaType.APPLICATION_JSON).body(r.body().getBytes(StandardCharsets.UTF_8));
+    } catch (BackendException e) {
+      return Passthrough.failure(e).toResponse();
+    }
+  }
+
+  /** Micronaut sends every 404 response to the global not-found handler: it must find ours (a model or an upstream's 404). */
+  static final String KEPT = "bursar.response";
+
+  private static Mono<MutableHttpResponse<?>> kept(HttpRequest<?> request, Mono<MutableHttpResponse<?>> response) {
+    return response.map(r -> {
+      if (r.code() == 404 || r.code() == 405) request.setAttribute(KEPT, r);
+      return r;
+    });
+  }
+
+  /**
+   * {@return a flag set when the client's connection closes}: Micronaut cancels a response
+   * publisher only once it writes, so a request still deciding learns of it from the channel.
+   */
+  private static AtomicBoolean gone(HttpRequest<?> request) {
+    var gone = new AtomicBoolean();
+    if (request instanceof NettyHttpRequest<?> netty) {
+      netty.getChannelHandlerContext().channel().closeFuture().addListener(f -> gone.set(true));
+    }
+    return gone;
+  }
+
+  /** The client's own key for the upstream, passed through only while bursar's auth is off (then it is bursar's). */
+  private @Nullable String clientKey(HttpRequest<?> request) {
+    if (authOn) return null;
+    String h = request.getHeaders().get("Authorization");
+    if (h == null || !h.regionMatches(true, 0, "Bearer ", 0, 7)) return null;
+    String key = h.substring(7).strip();
+    return key.isEmpty() ? null : key;
   }
 }

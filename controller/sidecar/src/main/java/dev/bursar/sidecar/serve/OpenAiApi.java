@@ -17,7 +17,11 @@ import org.jspecify.annotations.Nullable;
 final class OpenAiApi {
   private OpenAiApi() {}
 
-  /** {@code POST /v1/chat/completions} request. */
+  /**
+   * {@code POST /v1/chat/completions} request. {@code tools}, {@code tool_choice},
+   * {@code functions} and {@code response_format} are read only to know that the answer cannot be
+   * voted on; the upstream gets the client's body as sent.
+   */
   @Serdeable
   record ChatRequest(
       @Nullable String model,
@@ -28,6 +32,28 @@ final class OpenAiApi {
       @Nullable Long seed,
       @Nullable Integer n,
       @Nullable Boolean stream,
+      @Nullable Boolean logprobs,
+      @JsonProperty("top_logprobs") @Nullable Integer topLogprobs,
+      @JsonProperty("reasoning_effort") @Nullable String reasoningEffort,
+      @Nullable JsonNode tools,
+      @JsonProperty("tool_choice") @Nullable JsonNode toolChoice,
+      @Nullable JsonNode functions,
+      @JsonProperty("response_format") @Nullable JsonNode responseFormat,
+      @Nullable BursarOptions bursar) {}
+
+  /** {@code POST /v1/completions} request: {@code prompt} is a string (arrays of prompts go through unchanged). */
+  @Serdeable
+  record CompletionRequest(
+      @Nullable String model,
+      @Nullable JsonNode prompt,
+      @JsonProperty("max_tokens") @Nullable Integer maxTokens,
+      @Nullable Double temperature,
+      @JsonProperty("top_p") @Nullable Double topP,
+      @Nullable Long seed,
+      @Nullable Integer n,
+      @Nullable Boolean stream,
+      @Nullable Integer logprobs,
+      @Nullable JsonNode stop,
       @Nullable BursarOptions bursar) {}
 
   /**
@@ -37,9 +63,10 @@ final class OpenAiApi {
   @Serdeable
   record Message(@Nullable String role, @Nullable JsonNode content) {}
 
-  /** bursar's extension object of a request: a mode override and an output-token budget. */
+  /** bursar's extension object of a request: a mode override, an output-token budget, a cap on samples. */
   @Serdeable
-  record BursarOptions(@Nullable String mode, @JsonProperty("budget_tokens") @Nullable Long budgetTokens) {}
+  record BursarOptions(@Nullable String mode, @JsonProperty("budget_tokens") @Nullable Long budgetTokens,
+      @JsonProperty("max_samples") @Nullable Integer maxSamples) {}
 
   /** {@code POST /v1/chat/completions} response. */
   @Serdeable
@@ -55,7 +82,19 @@ final class OpenAiApi {
 
   @Serdeable
   @JsonInclude(JsonInclude.Include.ALWAYS)
-  record Choice(int index, ResponseMessage message, @JsonProperty("finish_reason") String finishReason) {}
+  record Choice(int index, ResponseMessage message, @Nullable Object logprobs,
+      @JsonProperty("finish_reason") String finishReason) {}
+
+  /** {@code POST /v1/completions} response. */
+  @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  record CompletionResponse(String id, String object, long created, String model, List<TextChoice> choices,
+      Usage usage, BursarInfo bursar) {}
+
+  @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  record TextChoice(int index, String text, @Nullable Object logprobs,
+      @JsonProperty("finish_reason") String finishReason) {}
 
   @Serdeable
   @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -66,12 +105,28 @@ final class OpenAiApi {
   record Usage(
       @JsonProperty("prompt_tokens") long promptTokens,
       @JsonProperty("completion_tokens") long completionTokens,
-      @JsonProperty("total_tokens") long totalTokens) {}
+      @JsonProperty("total_tokens") long totalTokens,
+      @JsonProperty("prompt_tokens_details") PromptDetails promptDetails,
+      @JsonProperty("completion_tokens_details") CompletionDetails completionDetails) {
+    static Usage of(long prompt, long completion, long reasoning) {
+      return new Usage(prompt, completion, prompt + completion, new PromptDetails(0), new CompletionDetails(reasoning));
+    }
+  }
+
+  @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  record PromptDetails(@JsonProperty("cached_tokens") long cachedTokens) {}
+
+  @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  record CompletionDetails(@JsonProperty("reasoning_tokens") long reasoningTokens) {}
 
   /**
    * What the controller did for the request.
    *
-   * @param outcome {@code answered} or {@code abstained}
+   * @param outcome {@code answered}, {@code abstained} or {@code passthrough} (sent to the upstream unchanged)
+   * @param cost what the request was charged, in tokens: input (every re-sent prompt) plus output
+   * @param fallback why bursar passed the request through instead of deciding it (null when it decided)
    * @param plan the plan's one-line description
    * @param thinking the winning sample's text (answered only)
    * @param confidence the winning answer's share of the vote (answered only)
@@ -92,7 +147,9 @@ final class OpenAiApi {
       @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String thinking,
       @JsonProperty("elapsed_ms") long elapsedMs,
       @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String reason,
-      @JsonProperty("best_guess") @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String bestGuess) {}
+      @JsonProperty("best_guess") @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String bestGuess,
+      @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Double cost,
+      @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String fallback) {}
 
   /** {@code GET /v1/models} response. */
   @Serdeable
@@ -106,7 +163,7 @@ final class OpenAiApi {
   /** {@code GET /health} response. */
   @Serdeable
   @JsonInclude(JsonInclude.Include.ALWAYS)
-  record Health(String status) {}
+  record Health(String status, @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String reason) {}
 
   /** The OpenAI error shape: {@code {"error":{"message","type","param","code"}}}. */
   @Serdeable

@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
     description = {
         "Serve an OpenAI-compatible API (POST /v1/chat/completions, GET /v1/models, GET /health) that spends "
             + "test-time compute adaptively: self-consistency that stops once the answer is settled.",
-        "Default model: the embedded arithmetic model; --model-dir serves a checkpoint trained by train-model.",
+        "Default model: the embedded arithmetic model; --model-dir serves a checkpoint trained by train-model;",
+        "--upstream URL --model NAME puts bursar in front of an OpenAI-compatible server (vLLM, SGLang, llama.cpp, Ollama).",
         "More settings (bursar.sidecar.*) in application.yml; override any with -Dbursar.sidecar.NAME=VALUE "
             + "in BURSAR_JAVA_OPTS."})
 public final class ServeCommand implements Callable<Integer> {
@@ -43,9 +44,37 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Checkpoint directory (config.json, model.safetensors, tokenizer.json) instead of the embedded model.")
   @Nullable Path modelDir;
 
+  @Option(names = "--upstream", paramLabel = "URL",
+      description = "An OpenAI-compatible server's API root to put bursar in front of, e.g. http://localhost:8000/v1.")
+  @Nullable String upstream;
+
+  @Option(names = "--model", paramLabel = "NAME", description = "The model name the upstream serves (with --upstream).")
+  @Nullable String model;
+
+  @Option(names = "--api-key-env", paramLabel = "VAR",
+      description = "Environment variable holding the upstream's API key (never logged). Without it, a client's own "
+          + "Authorization header is passed to the upstream.")
+  @Nullable String apiKeyEnv;
+
+  @Option(names = "--endpoint", paramLabel = "chat|completions",
+      description = "Where bursar's own samples go upstream: chat (default) or completions (probes continue a shared prefix).")
+  @Nullable String endpoint;
+
+  @Option(names = "--dialect", paramLabel = "NAME",
+      description = "How the upstream takes a thinking budget from reasoning_effort: openai (default), vllm, sglang, llamacpp, ollama.")
+  @Nullable String dialect;
+
+  @Option(names = "--auth-token-env", paramLabel = "VAR",
+      description = "Environment variable holding a bearer token that clients must send to bursar (default: no auth).")
+  @Nullable String authTokenEnv;
+
   @Option(names = "--max-concurrent", paramLabel = "N",
-      description = "Requests in flight at once; more get 503 with Retry-After (default: bursar.sidecar.max-concurrent, 4).")
+      description = "Requests in flight at once (default: bursar.sidecar.max-concurrent, 4).")
   @Nullable Integer maxConcurrent;
+
+  @Option(names = "--max-queue", paramLabel = "N",
+      description = "Requests that may wait for a slot, first come first served; beyond, 429 with Retry-After (default 16).")
+  @Nullable Integer maxQueue;
 
   @Option(names = "--trace-log", paramLabel = "FILE",
       description = "Append one trace record per request to FILE (JSON lines in the sample pools' format: features, plan, every sample, the outcome).")
@@ -63,9 +92,17 @@ public final class ServeCommand implements Callable<Integer> {
     props.put("micronaut.server.port", port);
     if (modelDir != null) props.put("bursar.sidecar.model-dir", modelDir.toAbsolutePath().toString());
     if (maxConcurrent != null) props.put("bursar.sidecar.max-concurrent", maxConcurrent);
+    if (maxQueue != null) props.put("bursar.sidecar.max-queue", maxQueue);
+    if (upstream != null) props.put("bursar.sidecar.upstream", upstream);
+    if (model != null) props.put("bursar.sidecar.model", model);
+    if (apiKeyEnv != null) props.put("bursar.sidecar.api-key-env", apiKeyEnv);
+    if (endpoint != null) props.put("bursar.sidecar.endpoint", endpoint);
+    if (dialect != null) props.put("bursar.sidecar.dialect", dialect);
+    if (authTokenEnv != null) props.put("bursar.sidecar.auth-token-env", authTokenEnv);
     if (traceLog != null) props.put("bursar.sidecar.trace-log", traceLog.toAbsolutePath().toString());
     if (policy != null) props.put("bursar.sidecar.policy", policy.toAbsolutePath().toString());
-    System.err.println("bursar: loading the model" + (modelDir == null ? " (embedded)" : " from " + modelDir) + "...");
+    System.err.println(upstream != null ? "bursar: in front of " + upstream + " (model " + model + ")..."
+        : "bursar: loading the model" + (modelDir == null ? " (embedded)" : " from " + modelDir) + "...");
     ApplicationContext context;
     try {
       context = ApplicationContext.builder()
@@ -78,7 +115,7 @@ public final class ServeCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       throw new IllegalStateException("cannot start the sidecar: " + rootMessage(e), e);
     }
-    warmUp(context);
+    if (upstream == null) warmUp(context);
     EmbeddedServer server = context.getBean(EmbeddedServer.class);
     try {
       server.start();
@@ -87,19 +124,28 @@ public final class ServeCommand implements Callable<Integer> {
       throw new IllegalStateException("cannot listen on " + host + ":" + port + " (" + rootMessage(e)
           + "); pick another --port, or stop what is using it", e);
     }
-    // Ctrl-C and SIGTERM stop the server and the context, which closes the model.
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      if (context.isRunning()) context.close();
-    }, "bursar-shutdown"));
     ComputeController controller = context.getBean(ComputeController.class);
     SidecarConfig config = context.getBean(SidecarConfig.class);
+    Admission admission = context.getBean(Admission.class);
+    // Ctrl-C and SIGTERM: refuse new requests, let those in flight finish (up to a deadline and its
+    // grace), then stop the server and the context, which closes the model.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        admission.drain(config.deadline().plusSeconds(2));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (context.isRunning()) context.close();
+    }, "bursar-shutdown"));
     String url = "http://" + displayHost(host) + ":" + server.getPort();
-    System.out.println("bursar: serving " + controller.backend().name() + " at " + url + " (policy "
+    System.out.println("bursar: serving " + controller.backend().name() + (upstream != null ? " (" + upstream + ")" : "")
+        + " at " + url + " (policy "
         + controller.policy().description() + ", budget " + controller.budget().outputTokens() + " tokens, deadline "
         + ChatService.human(config.deadline()) + ", at most " + config.maxConcurrent() + " in flight). Ctrl-C stops it.");
     System.out.println("try:");
     System.out.println("  curl -s " + url + "/v1/chat/completions -H 'Content-Type: application/json' \\");
-    System.out.println("    -d '{\"model\":\"bursar\",\"messages\":[{\"role\":\"user\",\"content\":\"What is 17+25*3?\"}]}'");
+    System.out.println("    -d '{\"model\":\"" + (upstream != null ? model : "bursar")
+        + "\",\"messages\":[{\"role\":\"user\",\"content\":\"What is 17+25*3?\"}]}'");
     System.out.flush();
     // The shutdown hook stops the context; this thread only waits for it.
     while (context.isRunning()) Thread.sleep(250);

@@ -1,6 +1,8 @@
 package dev.bursar.sidecar.serve;
 
 import dev.bursar.backends.djl.DjlBackend;
+import dev.bursar.backends.openai.OpenAiBackend;
+import dev.bursar.backends.openai.UpstreamClient;
 import dev.bursar.backends.djl.EmbeddedModel;
 import dev.bursar.arithmetic.ArithmeticTask;
 import dev.bursar.arithmetic.QuestionParser;
@@ -15,6 +17,7 @@ import io.micronaut.context.annotation.Factory;
 import io.opentelemetry.api.OpenTelemetry;
 import jakarta.inject.Singleton;
 import java.nio.file.Files;
+import java.net.URI;
 import java.nio.file.Path;
 
 /**
@@ -34,6 +37,11 @@ final class SidecarFactory {
   @Singleton
   @Bean(preDestroy = "close")
   Backend backend(SidecarConfig config) {
+    if (config.upstream() != null) {
+      return OpenAiBackend.builder().settings(upstreamSettings(config)).model(java.util.Objects.requireNonNull(config.model()))
+          .endpoint("completions".equals(config.endpoint()) ? OpenAiBackend.Endpoint.COMPLETIONS : OpenAiBackend.Endpoint.CHAT)
+          .build();
+    }
     String dir = config.modelDir();
     if (dir != null) {
       Path path = Path.of(dir);
@@ -51,6 +59,38 @@ final class SidecarFactory {
     return DjlBackend.builder().embeddedModel().build();
   }
 
+  static UpstreamClient.Settings upstreamSettings(SidecarConfig config) {
+    URI url;
+    try {
+      url = URI.create(java.util.Objects.requireNonNull(config.upstream()));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--upstream " + config.upstream() + " is not a URL: give the server's API root, "
+          + "e.g. http://localhost:8000/v1");
+    }
+    String key = null;
+    if (config.apiKeyEnv() != null) {
+      key = System.getenv(config.apiKeyEnv());
+      if (key == null || key.isBlank()) {
+        throw new IllegalArgumentException("--api-key-env " + config.apiKeyEnv() + ": that environment variable is not set "
+            + "(export " + config.apiKeyEnv() + "=... before starting bursar)");
+      }
+    }
+    return UpstreamClient.Settings.of(url).withApiKey(key)
+        .withTimeouts(config.upstreamConnectTimeout(), config.upstreamReadTimeout());
+  }
+
+  /** The pass-through to the upstream, sending through the backend's own client (one breaker for both). */
+  @Singleton
+  UpstreamHolder upstream(Backend backend, SidecarConfig config) {
+    if (config.upstream() == null || !(backend instanceof OpenAiBackend o)) return new UpstreamHolder(null);
+    return new UpstreamHolder(new Passthrough(o.client(), o.name(), config.dialect()));
+  }
+
+  @Singleton
+  Admission admission(SidecarConfig config) {
+    return new Admission(config.maxConcurrent(), config.maxQueue(), config.queueTimeout(), config.retryAfter());
+  }
+
   /** The trace log when {@code bursar.sidecar.trace-log} is set, else a sink that drops every record. */
   @Singleton
   @Bean(preDestroy = "close")
@@ -64,7 +104,7 @@ final class SidecarFactory {
       TelemetryConfig telemetry, PolicyHolder policies) {
     var builder = ComputeController.builder()
         .traceSink(sink.sink())
-        .backend(backend)
+        .backend(new ClientScope.Scoped(backend))
         .budget(Budget.ofTokens(config.budgetTokens()).withDeadline(config.deadline()))
         .openTelemetry(otel)
         .prices(telemetry.prices())
@@ -90,8 +130,10 @@ final class SidecarFactory {
     }
   }
 
+  /** In front of an upstream the question goes as the client wrote it; the embedded model reads arithmetic. */
   @Singleton
-  QuestionPrompter questionPrompter() {
+  QuestionPrompter questionPrompter(SidecarConfig config) {
+    if (config.upstream() != null) return question -> question;
     return question -> ArithmeticTask.prompt(QuestionParser.parse(question));
   }
 }

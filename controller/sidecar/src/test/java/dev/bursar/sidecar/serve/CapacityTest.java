@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 @MicronautTest
 @Property(name = "bursar.sidecar.max-concurrent", value = "2")
 @Property(name = "bursar.sidecar.retry-after", value = "3s")
+@Property(name = "bursar.sidecar.max-queue", value = "0")
 final class CapacityTest {
   final GatedBackend backend = new GatedBackend();
 
@@ -31,7 +32,7 @@ final class CapacityTest {
   }
 
   @Test
-  void complete_allPermitsInFlight_503WithRetryAfterThenServesAgain() throws Exception {
+  void complete_allSlotsInFlightAndNoQueue_429WithRetryAfterThenServesAgain() throws Exception {
     var client = new SidecarClient(http, json);
     try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
       var first = CompletableFuture.supplyAsync(() -> client.ask("What is 17+25*3?"), threads);
@@ -41,9 +42,9 @@ final class CapacityTest {
 
       Reply third = client.ask("What is 17+25*3?");
 
-      assertThat(third.status()).isEqualTo(503);
+      assertThat(third.status()).isEqualTo(429);
       assertThat(third.retryAfter()).isEqualTo("3");
-      assertThat(third.text("error.type")).isEqualTo("overloaded_error");
+      assertThat(third.text("error.type")).isEqualTo("rate_limit_error");
       assertThat(third.text("error.code")).isEqualTo("at_capacity");
       assertThat(third.text("error.message")).contains("2 requests are in flight")
           .contains("bursar.sidecar.max-concurrent");

@@ -81,7 +81,9 @@ final class PolicyFileServeTest implements TestPropertyProvider {
   void aBadPolicyFileIsRefusedAtStartWithWhatIsWrong() throws IOException {
     Path bad = Files.createTempFile("bursar-policy", ".json");
     Files.writeString(bad, policy().toJson().replace("\"schemaVersion\" : 1", "\"schemaVersion\" : 7"));
-    var config = new SidecarConfig(null, 4, 2048, 16384, Duration.ofSeconds(20), Duration.ofSeconds(1), null, bad.toString());
+    var config = new SidecarConfig(null, null, null, null, "chat", "openai", null, 4, 16, Duration.ofSeconds(10), 16, 2048,
+        16384, Duration.ofSeconds(20), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(5),
+        Duration.ofSeconds(120), null, bad.toString());
     assertThatThrownBy(() -> new PolicyHolder(config, io.opentelemetry.api.OpenTelemetry.noop()))
         .isInstanceOf(PolicyFile.InvalidPolicyFileException.class)
         .hasMessageContaining(bad.toString()).hasMessageContaining("schemaVersion 7 is not supported");

@@ -34,7 +34,7 @@ final class SidecarFactoryTest {
       backend = ctx.getBean(Backend.class);
       ComputeController controller = ctx.getBean(ComputeController.class);
 
-      assertThat(controller.backend()).isSameAs(backend);
+      assertThat(((ClientScope.Scoped) controller.backend()).delegate()).isSameAs(backend);
       assertThat(ctx.getBean(Backend.class)).isSameAs(backend);
       assertThat(controller.fallbackPlan()).isEqualTo(SidecarFactory.DEFAULT_PLAN);
       assertThat(controller.policy().description()).isEqualTo("Presets{default " + SidecarFactory.DEFAULT_PLAN.describe() + "}");

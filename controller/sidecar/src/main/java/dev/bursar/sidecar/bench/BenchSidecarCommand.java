@@ -1,0 +1,156 @@
+package dev.bursar.sidecar.bench;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bursar bench sidecar}: latency and throughput of chat completions sent straight to a fast
+ * stub upstream, and the same load sent through bursar in front of it (FAST: passed through), in
+ * one run; the ratios are bursar's overhead. The load is open-loop at a fixed rate and latency is
+ * counted from each request's scheduled start, so a stall is not hidden by requests that were
+ * never sent (no coordinated omission).
+ *
+ * <p>Run: {@code ./bursar bench sidecar --rate 500 --seconds 10}.
+ */
+@Command(
+    name = "sidecar",
+    mixinStandardHelpOptions = true,
+    description = "Latency p50/p99 and throughput: direct to a stub upstream vs. through bursar (FAST), as ratios.")
+public final class BenchSidecarCommand implements Callable<Integer> {
+  @Option(names = "--rate", description = "Requests per second (default ${DEFAULT-VALUE}).", defaultValue = "500")
+  int rate = 500;
+
+  @Option(names = "--seconds", description = "Measured seconds per side (default ${DEFAULT-VALUE}).", defaultValue = "10")
+  int seconds = 10;
+
+  @Option(names = "--warmup", description = "Warm-up seconds per side, not measured (default ${DEFAULT-VALUE}).",
+      defaultValue = "5")
+  int warmup = 5;
+
+  @Option(names = "--out", paramLabel = "FILE", description = "Also write the results as JSON to FILE.")
+  @Nullable Path out;
+
+  static final String BODY = "{\"model\":\"stub\",\"messages\":[{\"role\":\"user\",\"content\":\"What is 17+25*3?\"}],"
+      + "\"bursar\":{\"mode\":\"fast\"}}";
+
+  /** One side's numbers. */
+  record Result(String side, int sent, int ok, double p50Ms, double p99Ms, double maxMs, double throughput) {}
+
+  @Override
+  public Integer call() throws Exception {
+    if (rate < 1 || seconds < 1 || warmup < 0) throw new IllegalArgumentException("--rate and --seconds must be >= 1");
+    try (var stub = new StubUpstream()) {
+      Map<String, Object> props = new HashMap<>();
+      props.put("micronaut.server.host", "127.0.0.1");
+      props.put("micronaut.server.port", -1);
+      props.put("bursar.sidecar.upstream", stub.baseUrl());
+      props.put("bursar.sidecar.model", "stub");
+      props.put("bursar.sidecar.max-concurrent", 1024);
+      props.put("bursar.sidecar.max-queue", 1024);
+      try (var ctx = ApplicationContext.builder().banner(false).deduceEnvironment(false).properties(props).start()) {
+        EmbeddedServer server = ctx.getBean(EmbeddedServer.class).start();
+        String direct = stub.baseUrl() + "/chat/completions";
+        String through = "http://127.0.0.1:" + server.getPort() + "/v1/chat/completions";
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        System.out.printf(Locale.ROOT, "bench sidecar: %d req/s, %d s warm-up + %d s measured per side, loopback, %d cores%n",
+            rate, warmup, seconds, Runtime.getRuntime().availableProcessors());
+        run(http, direct, warmup);
+        run(http, through, warmup);
+        Result d = summarize("direct", run(http, direct, seconds));
+        Result t = summarize("through bursar (FAST)", run(http, through, seconds));
+        print(d);
+        print(t);
+        if (!failures.isEmpty()) System.out.println("failed requests (all runs, warm-up included): " + failures);
+        System.out.printf(Locale.ROOT, "ratios (through/direct): p50 %.2f, p99 %.2f, throughput %.2f; p99 overhead %.2f ms%n",
+            t.p50Ms() / d.p50Ms(), t.p99Ms() / d.p99Ms(), t.throughput() / d.throughput(), t.p99Ms() - d.p99Ms());
+        if (out != null) write(out, d, t);
+        http.shutdownNow();
+      }
+    }
+    return 0;
+  }
+
+  /** What failed requests got, by kind: shown so a failure is never a silent gap in the numbers. */
+  private final Map<String, Integer> failures = new java.util.concurrent.ConcurrentSkipListMap<>();
+
+  /** Latencies in ns of each request sent at {@code rate} for {@code secs} seconds, -1 for failures. */
+  private long[] run(HttpClient http, String url, int secs) throws InterruptedException {
+    int n = rate * secs;
+    long[] lat = new long[n];
+    HttpRequest req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(BODY)).build();
+    var done = new AtomicInteger();
+    long start = System.nanoTime() + 1_000_000;
+    long interval = 1_000_000_000L / rate;
+    CompletableFuture<?>[] fs = new CompletableFuture<?>[n];
+    for (int i = 0; i < n; i++) {
+      long at = start + i * interval;
+      long wait = at - System.nanoTime();
+      if (wait > 0) LockSupport.parkNanos(wait);
+      int idx = i;
+      fs[i] = http.sendAsync(req, HttpResponse.BodyHandlers.ofByteArray()).handle((r, e) -> {
+        lat[idx] = e == null && r.statusCode() == 200 ? System.nanoTime() - at : -1;
+        if (lat[idx] < 0) failures.merge(e != null ? String.valueOf(e.getCause() != null ? e.getCause() : e) : r.statusCode() + " "
+            + new String(r.body(), java.nio.charset.StandardCharsets.UTF_8).replaceAll("\\s+", " ").substring(0,
+                Math.min(120, r.body().length)), 1, Integer::sum);
+        done.incrementAndGet();
+        return null;
+      });
+    }
+    CompletableFuture.allOf(fs).exceptionally(e -> null).join();
+    return lat;
+  }
+
+  private Result summarize(String side, long[] lat) {
+    long[] ok = Arrays.stream(lat).filter(v -> v >= 0).sorted().toArray();
+    double secs = seconds;
+    return new Result(side, lat.length, ok.length, ms(pct(ok, 0.50)), ms(pct(ok, 0.99)), ms(ok.length == 0 ? 0 : ok[ok.length - 1]),
+        ok.length / secs);
+  }
+
+  private static long pct(long[] sorted, double q) {
+    if (sorted.length == 0) return 0;
+    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
+  }
+
+  private static double ms(long ns) {
+    return ns / 1e6;
+  }
+
+  private static void print(Result r) {
+    System.out.printf(Locale.ROOT, "%-22s sent %6d  ok %6d  p50 %7.3f ms  p99 %7.3f ms  max %8.3f ms  %7.1f req/s%n",
+        r.side(), r.sent(), r.ok(), r.p50Ms(), r.p99Ms(), r.maxMs(), r.throughput());
+  }
+
+  private void write(Path file, Result d, Result t) throws IOException {
+    String json = String.format(Locale.ROOT, "{\"rate\":%d,\"seconds\":%d,\"cores\":%d,\"direct\":%s,\"through\":%s,"
+            + "\"ratio_p50\":%.4f,\"ratio_p99\":%.4f,\"ratio_throughput\":%.4f,\"p99_overhead_ms\":%.4f}%n",
+        rate, seconds, Runtime.getRuntime().availableProcessors(), json(d), json(t), t.p50Ms() / d.p50Ms(),
+        t.p99Ms() / d.p99Ms(), t.throughput() / d.throughput(), t.p99Ms() - d.p99Ms());
+    Files.writeString(file, json);
+  }
+
+  private static String json(Result r) {
+    return String.format(Locale.ROOT, "{\"sent\":%d,\"ok\":%d,\"p50_ms\":%.4f,\"p99_ms\":%.4f,\"max_ms\":%.4f,\"throughput\":%.2f}",
+        r.sent(), r.ok(), r.p50Ms(), r.p99Ms(), r.maxMs(), r.throughput());
+  }
+}

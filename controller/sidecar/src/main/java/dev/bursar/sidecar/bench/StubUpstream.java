@@ -1,0 +1,54 @@
+package dev.bursar.sidecar.bench;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+
+/**
+ * The fastest OpenAI-compatible upstream there is: it answers every chat completion at once with
+ * the same small response, so that what a benchmark measures through bursar is bursar's overhead.
+ */
+final class StubUpstream implements AutoCloseable {
+  static final byte[] ANSWER = ("{\"id\":\"chatcmpl-stub\",\"object\":\"chat.completion\",\"created\":0,\"model\":\"stub\","
+      + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"92\"},\"finish_reason\":\"stop\"}],"
+      + "\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":1,\"total_tokens\":13}}").getBytes(StandardCharsets.UTF_8);
+
+  private final HttpServer server;
+
+  StubUpstream() {
+    try {
+      server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open a loopback port for the stub upstream", e);
+    }
+    server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    server.createContext("/v1/chat/completions", ex -> {
+      try (ex) {
+        ex.getRequestBody().readAllBytes();
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(200, ANSWER.length);
+        ex.getResponseBody().write(ANSWER);
+      }
+    });
+    server.createContext("/v1/models", ex -> {
+      try (ex) {
+        byte[] b = "{\"object\":\"list\",\"data\":[{\"id\":\"stub\",\"object\":\"model\"}]}".getBytes(StandardCharsets.UTF_8);
+        ex.sendResponseHeaders(200, b.length);
+        ex.getResponseBody().write(b);
+      }
+    });
+    server.start();
+  }
+
+  String baseUrl() {
+    return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}
