@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 final class SidecarApiTest {
   @Inject @Client("/") HttpClient http;
   @Inject JsonMapper json;
+  @Inject io.micronaut.runtime.server.EmbeddedServer server;
   SidecarClient client;
 
   @MockBean(Backend.class)
@@ -170,6 +171,16 @@ final class SidecarApiTest {
 
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.text("error.param")).isEqualTo("prompt");
+  }
+
+  @Test
+  void badInput_malformedUrl_4xxNot500() throws Exception {
+    try (var s = new java.net.Socket("127.0.0.1", server.getPort())) {
+      s.getOutputStream().write("GET /v1/%zz%%/models?x=%G1 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String status = new String(s.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.US_ASCII);
+      assertThat(status).startsWith("HTTP/1.1 4");
+    }
   }
 
   @Test
