@@ -109,7 +109,7 @@ final class ChatService {
   // ---------------------------------------------------------------- chat
 
   /** What a checked chat request runs. */
-  record ChatPlan(ChatRequest body, String raw, Request request, int n, boolean stream, boolean passthrough,
+  record ChatPlan(String id, ChatRequest body, String raw, Request request, int n, boolean stream, boolean passthrough,
       @Nullable String effort) {}
 
   Mono<MutableHttpResponse<?>> chat(@Nullable String raw, @Nullable String key, AtomicBoolean gone) {
@@ -154,17 +154,19 @@ final class ChatService {
     // With an upstream, FAST and what cannot be voted on go through unchanged: the upstream does it best.
     boolean passthrough = upstream != null && (unvotable || mode == Mode.Kind.FAST);
     String prompt;
-    Map<String, String> metadata = Map.of();
+    String id = id("chatcmpl-");
+    // The response's id goes into the trace record, so feedback on it finds the record.
+    Map<String, String> metadata = new java.util.HashMap<>(Map.of(dev.bursar.trace.TraceLog.REQUEST_ID, id));
     if (upstream != null) {
       prompt = question;
       // The conversation goes to the upstream with every sample; a pass-through sends the body itself.
-      if (!passthrough) metadata = Map.of(OpenAiBackend.MESSAGES, messagesJson(raw));
+      if (!passthrough) metadata.put(OpenAiBackend.MESSAGES, messagesJson(raw));
     } else {
       prompt = promptFor(question);
     }
     Request request = Request.of(prompt).withMetadata(metadata)
         .withHints(hints(mode, body.bursar(), effort, maxTokens, body.temperature(), body.seed()));
-    return new ChatPlan(body, raw, request, n, stream, passthrough, effort);
+    return new ChatPlan(id, body, raw, request, n, stream, passthrough, effort);
   }
 
   private String promptFor(String question) {
@@ -214,14 +216,14 @@ final class ChatService {
       out += a.info().outputTokens();
       if (info == null) info = a.info();
     }
-    return new ChatResponse(id("chatcmpl-"), "chat.completion", now(), modelName(), choices,
+    return new ChatResponse(p.id(), "chat.completion", now(), modelName(), choices,
         Usage.of(in, out, reasoning(outs)), sum(info, outs.size(), in, out));
   }
 
   // ---------------------------------------------------------------- completions
 
   /** What a checked text-completion request runs. */
-  record CompletionPlan(CompletionRequest body, String raw, @Nullable String prompt, int n, boolean stream,
+  record CompletionPlan(String id, CompletionRequest body, String raw, @Nullable String prompt, int n, boolean stream,
       boolean decided, Request request) {}
 
   Mono<MutableHttpResponse<?>> completions(@Nullable String raw, @Nullable String key, AtomicBoolean gone) {
@@ -271,9 +273,11 @@ final class ChatService {
       throw ApiException.invalid("stop", "invalid_type", "stop must be a string or an array of strings");
     }
     String p = text ? prompt.getStringValue() : null;
+    String id = id("cmpl-");
     Request request = Request.of(p == null || p.isBlank() ? "-" : p)
+        .withMetadata(Map.of(dev.bursar.trace.TraceLog.REQUEST_ID, id))
         .withHints(hints(mode, body.bursar(), null, body.maxTokens(), body.temperature(), body.seed()));
-    return new CompletionPlan(body, raw, p, n, Boolean.TRUE.equals(body.stream()), decided, request);
+    return new CompletionPlan(id, body, raw, p, n, Boolean.TRUE.equals(body.stream()), decided, request);
   }
 
   private CompletionResponse completionResponse(CompletionPlan p, List<Outcome> outs) {
@@ -288,7 +292,7 @@ final class ChatService {
       out += a.info().outputTokens();
       if (info == null) info = a.info();
     }
-    return new CompletionResponse(id("cmpl-"), "text_completion", now(), modelName(), choices,
+    return new CompletionResponse(p.id(), "text_completion", now(), modelName(), choices,
         Usage.of(in, out, reasoning(outs)), sum(info, outs.size(), in, out));
   }
 
@@ -574,7 +578,7 @@ final class ChatService {
 
   /** A voted chat stream: keep-alive comments while deciding, then the answer in one chunk, then [DONE]. */
   private Flux<byte[]> decidedStream(ChatPlan p, @Nullable String key, Admission.Slot slot, AtomicBoolean gone) {
-    String id = id("chatcmpl-");
+    String id = p.id();
     long created = now();
     return keptAlive(slot, gone, g -> {
       ChatResponse r = chatResponse(p, runAll(p.request(), p.n(), key, g), key);
@@ -598,7 +602,7 @@ final class ChatService {
   }
 
   private Flux<byte[]> decidedTextStream(CompletionPlan p, @Nullable String key, Admission.Slot slot, AtomicBoolean gone) {
-    String id = id("cmpl-");
+    String id = p.id();
     long created = now();
     return keptAlive(slot, gone, g -> {
       CompletionResponse r = completionResponse(p, runAll(p.request(), p.n(), key, g));

@@ -72,6 +72,12 @@ final class SidecarApiTest {
   }
 
   @Test
+  void chat_streamAndWholeResponse_carryTheIdOfTheRun() {
+    Reply r = client.ask("What is 17+25*3?");
+    assertThat(r.text("id")).startsWith("chatcmpl-").hasSize("chatcmpl-".length() + 32);
+  }
+
+  @Test
   void chat_maxSamples_capsTheVote() {
     Reply r = client.chat("{\"messages\":[" + ChatService.EXAMPLE + "],\"bursar\":{\"max_samples\":1}}");
 
