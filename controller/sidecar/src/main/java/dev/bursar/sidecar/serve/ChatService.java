@@ -90,15 +90,25 @@ final class ChatService {
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private final reactor.core.scheduler.Scheduler virtualThreads = reactor.core.scheduler.Schedulers.fromExecutorService(executor);
   private final LongAdder fallbacks = new LongAdder();
+  /** Requests sent to the upstream unchanged, by why: {@code fast}, {@code unvotable}, {@code fallback}. */
+  private final io.opentelemetry.api.metrics.LongCounter passed;
+  private static final io.opentelemetry.api.common.AttributeKey<String> WHY =
+      io.opentelemetry.api.common.AttributeKey.stringKey("bursar.passthrough.reason");
 
   ChatService(ComputeController controller, QuestionPrompter prompter, SidecarConfig config, Admission admission,
-      UpstreamHolder upstream, ObjectMapper json) {
+      UpstreamHolder upstream, ObjectMapper json, io.opentelemetry.api.OpenTelemetry otel) {
     this.controller = controller;
     this.prompter = prompter;
     this.config = config;
     this.admission = admission;
     this.upstream = upstream.passthrough();
     this.json = json;
+    this.passed = otel.getMeter("dev.bursar.sidecar").counterBuilder("bursar.passthrough")
+        .setDescription("requests sent to the upstream unchanged, by reason (fast, unvotable, fallback)").build();
+  }
+
+  private void countPassthrough(String why) {
+    passed.add(1, io.opentelemetry.api.common.Attributes.of(WHY, why));
   }
 
   /** {@return requests that bursar passed through because its own path failed or had nothing to vote on} */
@@ -116,6 +126,7 @@ final class ChatService {
     ChatPlan p = prepareChat(raw);
     Admission.Slot slot = admission.acquire();
     if (p.passthrough()) {
+      countPassthrough(p.request().hints().mode() == Mode.Kind.FAST ? "fast" : "unvotable");
       return passthrough("/chat/completions", p.raw(), p.stream(), p.effort(), key, null, slot);
     }
     if (p.stream()) return Mono.just(HttpResponse.ok(decidedStream(p, key, slot, gone)).contentType("text/event-stream"));
@@ -229,7 +240,10 @@ final class ChatService {
   Mono<MutableHttpResponse<?>> completions(@Nullable String raw, @Nullable String key, AtomicBoolean gone) {
     CompletionPlan p = prepareCompletion(raw);
     Admission.Slot slot = admission.acquire();
-    if (!p.decided() && upstream != null) return passthrough("/completions", p.raw(), p.stream(), null, key, null, slot);
+    if (!p.decided() && upstream != null) {
+      countPassthrough("fast");
+      return passthrough("/completions", p.raw(), p.stream(), null, key, null, slot);
+    }
     if (!p.decided()) {
       if (p.stream()) return Mono.just(HttpResponse.ok(rawStream(p, slot, gone)).contentType("text/event-stream"));
       return decided(slot, gone, new Original("/completions", p.raw(), null, key), g -> rawCompletion(p));
@@ -534,6 +548,7 @@ final class ChatService {
   private MutableHttpResponse<?> fallback(Fallback f, Original o) {
     fallbacks.increment();
     if (upstream != null) {
+      countPassthrough("fallback");
       try {
         return upstream.forward(o.path(), upstream.rewrite(o.raw(), o.effort()), o.key(), f.getMessage());
       } catch (ApiException e) {

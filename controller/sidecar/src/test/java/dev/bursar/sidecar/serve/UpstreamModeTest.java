@@ -150,6 +150,8 @@ final class UpstreamModeTest {
 
     assertThat(r.status()).as(r.body()).isEqualTo(200);
     assertThat(r.body()).contains("\"outcome\":\"passthrough\"").contains("\"fallback\":");
+    assertThat(bursar.get("/metrics").body()).as("the fallback is counted")
+        .containsPattern("bursar_passthrough_total\\{[^}]*bursar_passthrough_reason=\"fallback\"[^}]*} 1");
   }
 
   @Test
