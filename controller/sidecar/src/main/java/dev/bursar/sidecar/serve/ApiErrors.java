@@ -68,6 +68,10 @@ final class ApiErrors {
 
   @Error(global = true)
   HttpResponse<?> unexpected(HttpRequest<?> request, Throwable error) {
+    // A 404 or 405 of ours (an unknown model, an upstream's own 404) that Micronaut routed to the
+    // status handler fails there on its second binding: it is the response, not an error.
+    var kept = request.getAttribute(ChatCompletionsController.KEPT, HttpResponse.class);
+    if (kept.isPresent()) return kept.get();
     if (isTooLarge(error)) {
       return ApiException.of(HttpStatus.REQUEST_ENTITY_TOO_LARGE, "invalid_request_error", "body_too_large",
           "the request body is larger than bursar accepts (micronaut.server.max-request-size, 1MB by default): "

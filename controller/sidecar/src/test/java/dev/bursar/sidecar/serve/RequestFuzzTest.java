@@ -39,7 +39,12 @@ final class RequestFuzzTest {
   }
 
   @Test
-  void mutatedBodies_neverGetA5xx_norHang() throws Exception {
+  void mutatedBodies_neverGetA5xx_norHang_norAnErrorLogWithTheQuestion() throws Exception {
+    // Client mistakes are the client's: no ERROR lines, and no line carries what a client wrote.
+    var root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    var logs = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+    logs.start();
+    root.addAppender(logs);
     var rnd = new Random(20261128);
     var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     var statuses = new TreeMap<Integer, Integer>();
@@ -56,6 +61,9 @@ final class RequestFuzzTest {
     }
     assertThat(fiveHundreds).as("5xx answers; statuses seen %s", statuses).isEmpty();
     assertThat(statuses.keySet()).as("both answers and refusals were exercised").contains(200, 400);
+    root.detachAppender(logs);
+    assertThat(logs.list).as("log lines").noneMatch(e -> e.getLevel() == ch.qos.logback.classic.Level.ERROR)
+        .noneMatch(e -> e.getFormattedMessage().contains("17+25"));
   }
 
   private static String mutate(String s, Random rnd) {
