@@ -30,6 +30,22 @@ public record ReasoningFormat(String thinkOpen, String thinkClose, String answer
     return thinkClose + answerMarker;
   }
 
+  /**
+   * {@return whether {@code text} holds a whole answer: the answer marker, something after it, and
+   * one of the stop sequences that end the answer line} Used to count a sample's vote while others
+   * of its wave are still generating.
+   */
+  public boolean answerComplete(String text) {
+    int i = text.lastIndexOf(answerMarker);
+    if (i < 0) return false;
+    String rest = text.substring(i + answerMarker.length());
+    for (String end : answerEnd) {
+      int j = rest.indexOf(end);
+      if (j > 0 && !rest.substring(0, j).isBlank()) return true;
+    }
+    return false;
+  }
+
   /** {@return whether the text has finished its thinking} */
   public boolean thinkingClosed(String text) {
     return text.contains(thinkClose) || text.contains(answerMarker);

@@ -44,7 +44,10 @@ final class SelfConsistencyRunner {
       final double bar = threshold;
       Confidence.Window[] windows = new Confidence.Window[n];
       if (pruning != null && !Double.isNaN(bar)) for (int i = 0; i < n; i++) windows[i] = new Confidence.Window(pruning.window());
-      TokenListener listener = Double.isNaN(bar) ? TokenListener.NONE : (seq, ev) -> {
+      // Samples of a wave that finish first may decide the vote: then the rest are cancelled one by one.
+      DecidedWave early = n > 1 && pruning == null && !mode.weighted() && ctx.can(Capability.CANCELLATION)
+          ? new DecidedWave(ctx, tally, mode.stop(), n) : null;
+      TokenListener listener = early != null ? early::onToken : Double.isNaN(bar) ? TokenListener.NONE : (seq, ev) -> {
         double mean = windows[seq].add(ev.confidence());
         return Double.isNaN(mean) || mean >= bar;
       };
@@ -56,7 +59,12 @@ final class SelfConsistencyRunner {
       }
       for (Generation g : wave) {
         ctx.samples++;
-        if (g.finish() == FinishReason.CANCELLED) {
+        if (g.finish() == FinishReason.CANCELLED && early != null && early.decided()) {
+          tally.add(null, 1.0, g.outputTokens()); // paid for, cut short because the vote no longer needed it
+          keys.add(null);
+          weights.add(0.0);
+          confs.add(Double.NaN);
+        } else if (g.finish() == FinishReason.CANCELLED) {
           pruned++;
           tally.add(null, 1.0, g.outputTokens());
           keys.add(null);
@@ -75,6 +83,11 @@ final class SelfConsistencyRunner {
           voted.add(g);
         }
         if (mode.stop().shouldStop(tally)) stop = true;
+      }
+      if (early != null && early.decided()) {
+        // Decided on the answers in the order they finished; drawing on would only repeat it.
+        stop = true;
+        ctx.exit(ExitReason.Early.VOTE_DECIDED);
       }
       if (pruning != null && Double.isNaN(threshold) && warmup.size() >= pruning.warmup()) {
         threshold = Confidence.percentile(warmup.stream().mapToDouble(Double::doubleValue).toArray(),
@@ -109,5 +122,43 @@ final class SelfConsistencyRunner {
       t.add(weak ? null : keys.get(i), weights.get(i), drawn.outputTokens(i));
     }
     return t;
+  }
+
+  /**
+   * Counts the votes of a wave's samples as each one completes its answer (in the order they finish,
+   * after the votes drawn before the wave), and cancels the others once the stopping rule is
+   * satisfied. Called on the backend's threads, hence synchronized.
+   */
+  static final class DecidedWave {
+    private final RunContext ctx;
+    private final StoppingRule rule;
+    private final Tally trial = new Tally();
+    private final StringBuilder[] texts;
+    private final boolean[] counted;
+    private volatile boolean decided;
+
+    DecidedWave(RunContext ctx, Tally before, StoppingRule rule, int n) {
+      this.ctx = ctx;
+      this.rule = rule;
+      for (int i = 0; i < before.samples(); i++) trial.add(before.history().get(i), 1.0, before.outputTokens(i));
+      texts = new StringBuilder[n];
+      for (int i = 0; i < n; i++) texts[i] = new StringBuilder();
+      counted = new boolean[n];
+    }
+
+    synchronized boolean onToken(int seq, TokenListener.TokenEvent ev) {
+      if (decided) return counted[seq]; // a finished answer may end; the rest are cancelled
+      texts[seq].append(ev.text());
+      if (!counted[seq] && ctx.format.answerComplete(texts[seq].toString())) {
+        counted[seq] = true;
+        trial.add(RunContext.voteKey(ctx.answerOf(texts[seq].toString())), 1.0, ev.position() + 1);
+        if (rule.shouldStop(trial)) decided = true;
+      }
+      return true;
+    }
+
+    boolean decided() {
+      return decided;
+    }
   }
 }

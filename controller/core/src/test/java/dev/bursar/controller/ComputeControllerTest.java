@@ -209,4 +209,23 @@ final class ComputeControllerTest {
     assertThat(a.confidence()).isEqualTo(1.0);
     assertThat(a.spend().samples()).isEqualTo(4);
   }
+
+  /** Samples of a wave that finish first decide the vote; the others are cancelled and not counted as votes. */
+  @Test
+  void selfConsistency_cancelsTheRestOfAWaveOnceTheVoteIsDecided() {
+    var decidedEarly = FakeBackend.of((prompt, i) -> CHAIN);
+    var mode = new Mode.SelfConsistency(8, 4, StoppingRules.beta(0.5), null, false);
+    var a = (Outcome.Answered) controller(decidedEarly, Plan.selfConsistency(mode, 100), Budget.ofTokens(10_000))
+        .run(Request.of("Q:17+25*3\n"));
+    assertThat(a.answer()).isEqualTo("92");
+    assertThat(a.exitLabels()).contains("vote-decided");
+    assertThat(a.spend().samples()).isEqualTo(4); // one wave, the last three cut short
+    assertThat(a.spend().outputTokens()).isLessThan(4L * CHAIN.length());
+    assertThat(decidedEarly.calls()).isEqualTo(1);
+    // Without cancellation the whole wave runs.
+    var whole = new FakeBackend((prompt, i) -> CHAIN, java.util.Set.of(Capability.LOGPROBS));
+    var b = (Outcome.Answered) controller(whole, Plan.selfConsistency(mode, 100), Budget.ofTokens(10_000)).run(Request.of("Q:17+25*3\n"));
+    assertThat(b.exitLabels()).doesNotContain("vote-decided");
+    assertThat(b.spend().outputTokens()).isEqualTo(4L * CHAIN.length());
+  }
 }
