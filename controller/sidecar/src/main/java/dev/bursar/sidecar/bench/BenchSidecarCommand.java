@@ -10,9 +10,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -49,6 +51,15 @@ public final class BenchSidecarCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "FILE", description = "Also write the results as JSON to FILE.")
   @Nullable Path out;
 
+  @Option(names = "--telemetry",
+      description = "Instead: the cost of telemetry and trace logging. Two sidecars in front of the stub run self-consistency "
+          + "(2 samples): one with the SDK off and no trace log, one exporting spans and metrics over OTLP/HTTP and logging "
+          + "every request; p50/p99 of each, measured in one run.")
+  boolean telemetry;
+
+  static final String SC_BODY = "{\"model\":\"stub\",\"messages\":[{\"role\":\"user\",\"content\":\"What is 17+25*3?\"}],"
+      + "\"bursar\":{\"mode\":\"self_consistency\",\"max_samples\":2}}";
+
   static final String BODY = "{\"model\":\"stub\",\"messages\":[{\"role\":\"user\",\"content\":\"What is 17+25*3?\"}],"
       + "\"bursar\":{\"mode\":\"fast\"}}";
 
@@ -58,6 +69,7 @@ public final class BenchSidecarCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (rate < 1 || seconds < 1 || warmup < 0) throw new IllegalArgumentException("--rate and --seconds must be >= 1");
+    if (telemetry) return telemetryOverhead();
     try (var stub = new StubUpstream()) {
       Map<String, Object> props = new HashMap<>();
       props.put("micronaut.server.host", "127.0.0.1");
@@ -89,15 +101,79 @@ public final class BenchSidecarCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** Telemetry and trace logging off, then on, each measured after its own warm-up, in one run. */
+  private int telemetryOverhead() throws Exception {
+    Path log = Files.createTempDirectory("bursar-bench-trace").resolve("bench.jsonl");
+    try (var stub = new StubUpstream()) {
+      Map<String, Object> base = new HashMap<>();
+      base.put("micronaut.server.host", "127.0.0.1");
+      base.put("micronaut.server.port", -1);
+      base.put("bursar.sidecar.upstream", stub.baseUrl());
+      base.put("bursar.sidecar.model", "stub");
+      base.put("bursar.sidecar.max-concurrent", 1024);
+      base.put("bursar.sidecar.max-queue", 1024);
+      Map<String, Object> off = new HashMap<>(base);
+      off.put("otel.sdk.disabled", "true");
+      Map<String, Object> on = new HashMap<>(base);
+      on.put("otel.traces.exporter", "otlp");
+      on.put("otel.metrics.exporter", "otlp");
+      on.put("otel.exporter.otlp.protocol", "http/protobuf");
+      on.put("otel.exporter.otlp.endpoint", stub.otlpEndpoint());
+      on.put("bursar.sidecar.trace-log", log.toString());
+      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      System.out.printf(Locale.ROOT, "bench sidecar --telemetry: %d req/s of self-consistency (2 samples), %d s warm-up + %d s measured "
+          + "per side, loopback, %d cores%n", rate, warmup, seconds, Runtime.getRuntime().availableProcessors());
+      // Both sidecars up and warm at once, then measured in alternating windows so JIT and load drift hit both alike.
+      Result dOff, dOn;
+      try (var ctxOff = ApplicationContext.builder().banner(false).deduceEnvironment(false).properties(off).start();
+          var ctxOn = ApplicationContext.builder().banner(false).deduceEnvironment(false).properties(on).start()) {
+        String urlOff = "http://127.0.0.1:" + ctxOff.getBean(EmbeddedServer.class).start().getPort() + "/v1/chat/completions";
+        String urlOn = "http://127.0.0.1:" + ctxOn.getBean(EmbeddedServer.class).start().getPort() + "/v1/chat/completions";
+        run(http, urlOff, warmup, SC_BODY);
+        run(http, urlOn, warmup, SC_BODY);
+        int window = Math.max(1, seconds / 4);
+        List<long[]> offs = new ArrayList<>(), ons = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+          offs.add(run(http, urlOff, window, SC_BODY));
+          ons.add(run(http, urlOn, window, SC_BODY));
+        }
+        int measured = window * 4;
+        dOff = summarize("telemetry off", concat(offs), measured);
+        dOn = summarize("telemetry + trace log on", concat(ons), measured);
+      }
+      print(dOff);
+      print(dOn);
+      if (!failures.isEmpty()) System.out.println("failed requests (all runs, warm-up included): " + failures);
+      System.out.printf(Locale.ROOT, "ratios (on/off): p50 %.3f, p99 %.3f, throughput %.3f (goal: p50 <= 1.05); %d records logged%n",
+          dOn.p50Ms() / dOff.p50Ms(), dOn.p99Ms() / dOff.p99Ms(), dOn.throughput() / dOff.throughput(),
+          Files.lines(log).count());
+      if (out != null) {
+        Files.writeString(out, String.format(Locale.ROOT, "{\"rate\":%d,\"seconds\":%d,\"cores\":%d,\"off\":%s,\"on\":%s,"
+            + "\"ratio_p50\":%.4f,\"ratio_p99\":%.4f}%n", rate, seconds, Runtime.getRuntime().availableProcessors(), json(dOff), json(dOn),
+            dOn.p50Ms() / dOff.p50Ms(), dOn.p99Ms() / dOff.p99Ms()));
+      }
+      http.shutdownNow();
+    }
+    return 0;
+  }
+
+  private static long[] concat(List<long[]> parts) {
+    return parts.stream().flatMapToLong(Arrays::stream).toArray();
+  }
+
   /** What failed requests got, by kind: shown so a failure is never a silent gap in the numbers. */
   private final Map<String, Integer> failures = new java.util.concurrent.ConcurrentSkipListMap<>();
 
   /** Latencies in ns of each request sent at {@code rate} for {@code secs} seconds, -1 for failures. */
   private long[] run(HttpClient http, String url, int secs) throws InterruptedException {
+    return run(http, url, secs, BODY);
+  }
+
+  private long[] run(HttpClient http, String url, int secs, String body) throws InterruptedException {
     int n = rate * secs;
     long[] lat = new long[n];
     HttpRequest req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(BODY)).build();
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
     var done = new AtomicInteger();
     long start = System.nanoTime() + 1_000_000;
     long interval = 1_000_000_000L / rate;
@@ -121,8 +197,11 @@ public final class BenchSidecarCommand implements Callable<Integer> {
   }
 
   private Result summarize(String side, long[] lat) {
+    return summarize(side, lat, seconds);
+  }
+
+  private Result summarize(String side, long[] lat, double secs) {
     long[] ok = Arrays.stream(lat).filter(v -> v >= 0).sorted().toArray();
-    double secs = seconds;
     return new Result(side, lat.length, ok.length, ms(pct(ok, 0.50)), ms(pct(ok, 0.99)), ms(ok.length == 0 ? 0 : ok[ok.length - 1]),
         ok.length / secs);
   }

@@ -40,7 +40,21 @@ final class StubUpstream implements AutoCloseable {
         ex.getResponseBody().write(b);
       }
     });
+    // An OTLP sink, so a benchmark can export its telemetry somewhere real without a collector.
+    for (String path : new String[] {"/v1/traces", "/v1/metrics", "/v1/logs"}) {
+      server.createContext(path, ex -> {
+        try (ex) {
+          ex.getRequestBody().readAllBytes();
+          ex.sendResponseHeaders(200, -1);
+        }
+      });
+    }
     server.start();
+  }
+
+  /** {@return the OTLP endpoint of the sink (without the /v1/... path)} */
+  String otlpEndpoint() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
   String baseUrl() {
