@@ -17,6 +17,8 @@ import org.jspecify.annotations.Nullable;
  * @param answer the answer the backend itself gives with the sequence (with
  *     {@link Capability#OWN_ANSWERS}: a recorded pool, a structured-output API), or null: the
  *     controller then reads it from {@code text}
+ * @param cachedInputTokens of {@code inputTokens}, those a prefix cache served without a prefill
+ *     (the upstream's {@code cached_tokens}; the DJL prefix cache's reuse)
  */
 public record Generation(
     int index,
@@ -26,11 +28,21 @@ public record Generation(
     FinishReason finish,
     double @Nullable [] tokenLogprobs,
     double @Nullable [] tokenConfidence,
-    @Nullable String answer) {
+    @Nullable String answer,
+    int cachedInputTokens) {
+
+  /** A generation with no prompt tokens served from a cache. */
+  public Generation(int index, String text, int inputTokens, int outputTokens, FinishReason finish,
+      double @Nullable [] tokenLogprobs, double @Nullable [] tokenConfidence, @Nullable String answer) {
+    this(index, text, inputTokens, outputTokens, finish, tokenLogprobs, tokenConfidence, answer, 0);
+  }
 
   public Generation {
     if (outputTokens < 0) throw new IllegalArgumentException("outputTokens must be >= 0, was " + outputTokens);
     if (inputTokens < 0) throw new IllegalArgumentException("inputTokens must be >= 0, was " + inputTokens);
+    if (cachedInputTokens < 0 || cachedInputTokens > inputTokens) {
+      throw new IllegalArgumentException("cachedInputTokens must be in [0, inputTokens], was " + cachedInputTokens);
+    }
   }
 
   /** {@return a generation with text only: no log-probabilities, no own answer} */

@@ -22,6 +22,7 @@ final class RunContext {
   private final long deadline; // Long.MAX_VALUE when none
   private long remaining;
   long inputTokens;
+  long cachedInputTokens;
   long outputTokens;
   int samples;
   final List<ExitReason> exits = new ArrayList<>();
@@ -130,6 +131,7 @@ final class RunContext {
       outputTokens += Math.min(g.outputTokens(), maxTokens);
       remaining -= Math.min(g.outputTokens(), maxTokens);
       inputTokens += g.inputTokens();
+      cachedInputTokens += g.cachedInputTokens();
       if (generated != null) {
         String answer = wholeSamples || can(Capability.OWN_ANSWERS) ? answerOf(g).orElse(null) : null;
         generated.add(new RunRecord.Sample(g.text(), answer, g.inputTokens(),
@@ -155,7 +157,7 @@ final class RunContext {
   }
 
   private Spend spend() {
-    return new Spend(inputTokens, outputTokens, samples, java.time.Duration.ofNanos(elapsedNanos()));
+    return new Spend(inputTokens, outputTokens, samples, java.time.Duration.ofNanos(elapsedNanos()), cachedInputTokens);
   }
 
   Outcome answered(String answer, double confidence, String text) {

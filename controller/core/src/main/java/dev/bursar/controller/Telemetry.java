@@ -105,13 +105,15 @@ final class Telemetry {
   /** Ends a backend call's span with what it produced. */
   void endCall(Span span, int n, List<Generation> out) {
     safely(() -> {
-      long in = 0, tokens = 0;
+      long in = 0, tokens = 0, cached = 0;
       for (Generation g : out) {
         in += g.inputTokens();
         tokens += g.outputTokens();
+        cached += g.cachedInputTokens();
       }
       span.setAttribute(BursarAttributes.GEN_AI_REQUEST_CHOICE_COUNT, (long) n)
           .setAttribute(BursarAttributes.GEN_AI_USAGE_INPUT_TOKENS, in)
+          .setAttribute(BursarAttributes.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, cached)
           .setAttribute(BursarAttributes.GEN_AI_USAGE_OUTPUT_TOKENS, tokens);
       span.end();
     });
@@ -143,6 +145,7 @@ final class Telemetry {
       span.setAttribute(BursarAttributes.GEN_AI_RESPONSE_MODEL, model)
           .setAttribute(BursarAttributes.GEN_AI_REQUEST_CHOICE_COUNT, (long) choices(plan))
           .setAttribute(BursarAttributes.GEN_AI_USAGE_INPUT_TOKENS, spend.inputTokens())
+          .setAttribute(BursarAttributes.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, spend.cachedInputTokens())
           .setAttribute(BursarAttributes.GEN_AI_USAGE_OUTPUT_TOKENS, spend.outputTokens())
           // Every output token of a sample that was not returned is reasoning spent to choose the answer.
           .setAttribute(BursarAttributes.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, spend.outputTokens())

@@ -51,6 +51,7 @@ final class TelemetryTest {
     assertThat(attrs.get(BursarAttributes.GEN_AI_REQUEST_CHOICE_COUNT)).isEqualTo(4L);
     assertThat(attrs.get(BursarAttributes.GEN_AI_USAGE_OUTPUT_TOKENS)).isEqualTo(a.spend().outputTokens());
     assertThat(attrs.get(BursarAttributes.GEN_AI_USAGE_INPUT_TOKENS)).isEqualTo(a.spend().inputTokens());
+    assertThat(attrs.get(BursarAttributes.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS)).isEqualTo(a.spend().cachedInputTokens());
     assertThat(attrs.get(BursarAttributes.MODE)).isEqualTo("SELF_CONSISTENCY");
     assertThat(attrs.get(BursarAttributes.SAMPLES)).isEqualTo(4L);
     assertThat(attrs.get(BursarAttributes.EXIT_REASON)).isEqualTo("max-samples");

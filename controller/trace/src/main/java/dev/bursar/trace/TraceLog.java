@@ -198,8 +198,13 @@ public final class TraceLog implements TraceSink, Closeable {
         o.exitLabels(), o.spend().elapsed().toMillis());
     String task = r.request().metadata().getOrDefault("task", "unknown");
     String question = hash ? "sha256:" + sha256(r.request().prompt()) : r.request().prompt();
+    // The estimate goes with the features the estimator saw, under estimate.* (NaN: not estimated, left out).
+    java.util.Map<String, Double> features = new java.util.TreeMap<>(r.features().values());
+    if (!Double.isNaN(r.estimate().pCorrect())) features.put("estimate.p_correct", r.estimate().pCorrect());
+    if (!Double.isNaN(r.estimate().lengthShape())) features.put("estimate.length_shape", r.estimate().lengthShape());
+    if (!Double.isNaN(r.estimate().lengthScale())) features.put("estimate.length_scale", r.estimate().lengthScale());
     return new TraceRecord(TraceRecord.SCHEMA_VERSION, pool, qid, question, null, model, task, samples,
-        r.plan().describe(), r.features().values(), summary, r.request().metadata().get(REQUEST_ID));
+        r.plan().describe(), features, summary, r.request().metadata().get(REQUEST_ID));
   }
 
   static String sha256(String text) {

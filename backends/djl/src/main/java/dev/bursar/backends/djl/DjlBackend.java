@@ -144,7 +144,7 @@ public final class DjlBackend implements WhiteBoxBackend {
     List<Detailed> out = new ArrayList<>(seqs.size());
     for (Generator.Sequence s : seqs) {
       var g = new Generation(s.index(), s.text(), s.index() == 0 ? prompt.length : 0, s.tokens().length, s.finish(),
-          s.logprobs(), s.confidence(), null);
+          s.logprobs(), s.confidence(), null, s.index() == 0 ? Math.min(prompt.length, s.cachedPromptTokens()) : 0);
       out.add(new Detailed(g, s.tokens(), s.entropy()));
     }
     return out;

@@ -220,6 +220,7 @@ public final class OpenAiBackend implements Backend {
     JsonNode usage = root.path("usage");
     int promptTokens = usage.path("prompt_tokens").asInt(0);
     int completionTokens = usage.path("completion_tokens").asInt(-1);
+    int cachedTokens = cachedTokens(usage, promptTokens);
     List<Generation> out = new ArrayList<>();
     for (int i = 0; i < sorted.size() && i < n; i++) {
       JsonNode c = sorted.get(i);
@@ -231,7 +232,7 @@ public final class OpenAiBackend implements Backend {
       else tokens = text.isEmpty() ? 0 : Math.max(1, text.length() / 4); // no count at all: a rough one, never zero for text
       tokens = Math.min(tokens, request.maxTokens());
       FinishReason finish = finish(c, request);
-      out.add(generation(first + i, text, i == 0 ? promptTokens : 0, tokens, finish,
+      out.add(generation(first + i, text, i == 0 ? promptTokens : 0, i == 0 ? cachedTokens : 0, tokens, finish,
           entries.subList(0, Math.min(entries.size(), tokens))));
     }
     return out;
@@ -241,7 +242,12 @@ public final class OpenAiBackend implements Backend {
     return total / n + (i < total % n ? 1 : 0);
   }
 
-  private Generation generation(int index, String text, int input, int tokens, FinishReason finish,
+  /** {@return the prompt tokens the server's prefix cache served ({@code prompt_tokens_details.cached_tokens}), at most the prompt} */
+  private static int cachedTokens(JsonNode usage, int promptTokens) {
+    return Math.max(0, Math.min(promptTokens, usage.path("prompt_tokens_details").path("cached_tokens").asInt(0)));
+  }
+
+  private Generation generation(int index, String text, int input, int cached, int tokens, FinishReason finish,
       List<TokenLogprobs.Entry> entries) {
     double[] lps = null;
     double[] confs = null;
@@ -255,7 +261,7 @@ public final class OpenAiBackend implements Backend {
         confs[i] = Double.isNaN(c) ? 0 : c;
       }
     }
-    return new Generation(index, text, input, tokens, finish, lps, confs, null);
+    return new Generation(index, text, input, tokens, finish, lps, confs, null, cached);
   }
 
   /** One streamed sequence; the listener may cancel it, which closes the stream. */
@@ -271,6 +277,7 @@ public final class OpenAiBackend implements Backend {
       var text = new StringBuilder();
       List<TokenLogprobs.Entry> seen = new ArrayList<>();
       int promptTokens = 0;
+      int cachedTokens = 0;
       FinishReason finish = null;
       boolean done = false;
       String line;
@@ -284,7 +291,10 @@ public final class OpenAiBackend implements Backend {
         JsonNode chunk = read(data);
         if (chunk.has("error")) throw new UpstreamException(502, data);
         JsonNode usage = chunk.path("usage");
-        if (usage.isObject()) promptTokens = usage.path("prompt_tokens").asInt(promptTokens);
+        if (usage.isObject()) {
+          promptTokens = usage.path("prompt_tokens").asInt(promptTokens);
+          cachedTokens = cachedTokens(usage, promptTokens);
+        }
         JsonNode c = chunk.path("choices").path(0);
         if (c.isMissingNode()) continue;
         String piece = ep == Endpoint.CHAT ? c.path("delta").path("content").asText("") : c.path("text").asText("");
@@ -304,7 +314,7 @@ public final class OpenAiBackend implements Backend {
               e.confidence());
           if (!listener.onToken(index, ev)) {
             if (!perToken) text.append(piece);
-            return generation(index, text.toString(), promptTokens, seen.size(), FinishReason.CANCELLED, seen);
+            return generation(index, text.toString(), promptTokens, cachedTokens, seen.size(), FinishReason.CANCELLED, seen);
           }
         }
         if (!perToken) text.append(piece);
@@ -320,7 +330,7 @@ public final class OpenAiBackend implements Backend {
         }
         finish = seen.size() >= request.maxTokens() ? FinishReason.LENGTH : FinishReason.EOS;
       }
-      return generation(index, text.toString(), promptTokens, seen.size(), finish, seen);
+      return generation(index, text.toString(), promptTokens, cachedTokens, seen.size(), finish, seen);
     } catch (IOException e) {
       throw new BackendException("the stream from " + model + " broke: " + e.getMessage(), e, true);
     }

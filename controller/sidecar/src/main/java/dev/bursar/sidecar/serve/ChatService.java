@@ -228,7 +228,7 @@ final class ChatService {
       if (info == null) info = a.info();
     }
     return new ChatResponse(p.id(), "chat.completion", now(), modelName(), choices,
-        Usage.of(in, out, reasoning(outs)), sum(info, outs.size(), in, out));
+        Usage.of(in, out, reasoning(outs), cached(outs)), sum(info, outs.size(), in, out));
   }
 
   // ---------------------------------------------------------------- completions
@@ -307,7 +307,7 @@ final class ChatService {
       if (info == null) info = a.info();
     }
     return new CompletionResponse(p.id(), "text_completion", now(), modelName(), choices,
-        Usage.of(in, out, reasoning(outs)), sum(info, outs.size(), in, out));
+        Usage.of(in, out, reasoning(outs), cached(outs)), sum(info, outs.size(), in, out));
   }
 
   /** The model's raw continuations of the prompt: {@code n}, stop sequences, log-probabilities, seed. */
@@ -443,6 +443,13 @@ final class ChatService {
   }
 
   /** Reasoning tokens: everything the runs generated besides the returned text, i.e. all samples' chains. */
+  /** {@return the prompt tokens a prefix cache served, over every run of the request} */
+  private static long cached(List<Outcome> outs) {
+    long c = 0;
+    for (Outcome o : outs) c += o.spend().cachedInputTokens();
+    return c;
+  }
+
   private static long reasoning(List<Outcome> outs) {
     long r = 0;
     for (Outcome o : outs) r += o.spend().outputTokens();

@@ -109,7 +109,11 @@ final class OpenAiApi {
       @JsonProperty("prompt_tokens_details") PromptDetails promptDetails,
       @JsonProperty("completion_tokens_details") CompletionDetails completionDetails) {
     static Usage of(long prompt, long completion, long reasoning) {
-      return new Usage(prompt, completion, prompt + completion, new PromptDetails(0), new CompletionDetails(reasoning));
+      return of(prompt, completion, reasoning, 0);
+    }
+
+    static Usage of(long prompt, long completion, long reasoning, long cached) {
+      return new Usage(prompt, completion, prompt + completion, new PromptDetails(cached), new CompletionDetails(reasoning));
     }
   }
 

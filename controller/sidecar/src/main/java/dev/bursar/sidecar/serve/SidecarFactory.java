@@ -101,13 +101,13 @@ final class SidecarFactory {
 
   @Singleton
   ComputeController computeController(Backend backend, SidecarConfig config, SidecarTraceSink sink, OpenTelemetry otel,
-      TelemetryConfig telemetry, PolicyHolder policies) {
+      TelemetryConfig telemetry, PolicyHolder policies, io.micronaut.context.env.Environment env) {
     var builder = ComputeController.builder()
         .traceSink(sink.sink())
         .backend(new ClientScope.Scoped(backend))
         .budget(Budget.ofTokens(config.budgetTokens()).withDeadline(config.deadline()))
         .openTelemetry(otel)
-        .prices(telemetry.prices())
+        .prices(telemetry.prices(env.getProperties("bursar.telemetry.prices", io.micronaut.core.naming.conventions.StringConvention.RAW)))
         .baselineSamples(telemetry.baselineSamples())
         .costAttributes(telemetry.costAttributes())
         .captureText(telemetry.captureText())

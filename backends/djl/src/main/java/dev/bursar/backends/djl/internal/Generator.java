@@ -30,6 +30,7 @@ public final class Generator {
   }
 
   /** One finished sequence with all its signals. */
+  /** One generated sequence; {@code cachedPromptTokens}: prompt tokens the prefix cache served instead of a prefill. */
   public record Sequence(
       int index,
       int[] tokens,
@@ -37,7 +38,8 @@ public final class Generator {
       FinishReason finish,
       double[] logprobs,
       double[] confidence,
-      double[] entropy) {}
+      double[] entropy,
+      int cachedPromptTokens) {}
 
   /** What to generate. */
   public record Spec(
@@ -110,6 +112,7 @@ public final class Generator {
     int maxStop = spec.stop().stream().mapToInt(String::length).max().orElse(0);
     State[] seq = new State[n];
     for (int i = 0; i < n; i++) seq[i] = new State(i, new TokenSampler(spec.sampling(), i, spec.topLogprobs()));
+    int cached = 0;
     try (NDManager scope = root.newSubManager()) {
       NDManager stepScope = scope.newSubManager();
       KvCache kv = null;
@@ -118,6 +121,7 @@ public final class Generator {
       for (int i = 0; i < n; i++) rows[i] = i;
       if (kvCache) {
         Prefilled pf = prefill(scope, spec.prompt(), promptLen, 0);
+        cached = pf.start();
         try {
           kv = pf.kv().repeat(stepScope, n);
         } finally {
@@ -163,7 +167,7 @@ public final class Generator {
       }
     }
     List<Sequence> out = new ArrayList<>(n);
-    for (State s : seq) out.add(s.finish());
+    for (State s : seq) out.add(s.finish(cached));
     return out;
   }
 
@@ -285,9 +289,9 @@ public final class Generator {
       return true;
     }
 
-    Sequence finish() {
+    Sequence finish(int cachedPromptTokens) {
       return new Sequence(index, Arrays.copyOf(tokens, count), text, finish == null ? FinishReason.LENGTH : finish,
-          Arrays.copyOf(logprobs, count), Arrays.copyOf(confidence, count), Arrays.copyOf(entropy, count));
+          Arrays.copyOf(logprobs, count), Arrays.copyOf(confidence, count), Arrays.copyOf(entropy, count), cachedPromptTokens);
     }
   }
 }
