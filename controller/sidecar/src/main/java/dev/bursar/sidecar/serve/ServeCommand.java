@@ -80,6 +80,18 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Append one trace record per request to FILE (JSON lines in the sample pools' format: features, plan, every sample, the outcome).")
   @Nullable Path traceLog;
 
+  @Option(names = "--trace-log-max-mb", paramLabel = "MB",
+      description = "Rotate the trace log before it passes MB MiB, keeping 5 old files (default 256; 0: never).")
+  @Nullable Long traceLogMaxMb;
+
+  @Option(names = "--trace-log-sample", paramLabel = "RATE",
+      description = "Record only this fraction of requests in the trace log, in (0, 1] (default 1).")
+  @Nullable Double traceLogSample;
+
+  @Option(names = "--trace-log-hash-prompts",
+      description = "Keep a SHA-256 of each prompt instead of its text, and no sample texts, in the trace log.")
+  boolean traceLogHashPrompts;
+
   @Option(names = "--policy", paramLabel = "FILE",
       description = "A policy file written by `bursar tune`: its fitted estimator and policy decide every request (default: the presets with self-consistency over 8 samples).")
   @Nullable Path policy;
@@ -100,6 +112,9 @@ public final class ServeCommand implements Callable<Integer> {
     if (dialect != null) props.put("bursar.sidecar.dialect", dialect);
     if (authTokenEnv != null) props.put("bursar.sidecar.auth-token-env", authTokenEnv);
     if (traceLog != null) props.put("bursar.sidecar.trace-log", traceLog.toAbsolutePath().toString());
+    if (traceLogMaxMb != null) props.put("bursar.trace-log.max-mb", traceLogMaxMb);
+    if (traceLogSample != null) props.put("bursar.trace-log.sample-rate", traceLogSample);
+    if (traceLogHashPrompts) props.put("bursar.trace-log.hash-prompts", true);
     if (policy != null) props.put("bursar.sidecar.policy", policy.toAbsolutePath().toString());
     System.err.println(upstream != null ? "bursar: in front of " + upstream + " (model " + model + ")..."
         : "bursar: loading the model" + (modelDir == null ? " (embedded)" : " from " + modelDir) + "...");

@@ -94,9 +94,9 @@ final class SidecarFactory {
   /** The trace log when {@code bursar.sidecar.trace-log} is set, else a sink that drops every record. */
   @Singleton
   @Bean(preDestroy = "close")
-  SidecarTraceSink traceSink(SidecarConfig config, Backend backend) {
+  SidecarTraceSink traceSink(SidecarConfig config, TraceLogConfig log, Backend backend) {
     return config.traceLog() == null ? new SidecarTraceSink(null)
-        : new SidecarTraceSink(TraceLog.open(Path.of(config.traceLog()), backend.name()));
+        : new SidecarTraceSink(TraceLog.open(Path.of(config.traceLog()), backend.name(), log.options()));
   }
 
   @Singleton
