@@ -57,9 +57,11 @@ final class SelfConsistencyRunner {
         ctx.exit(ExitReason.Limit.EXHAUSTED);
         break;
       }
+      int cutByVote = 0;
       for (Generation g : wave) {
         ctx.samples++;
         if (g.finish() == FinishReason.CANCELLED && early != null && early.decided()) {
+          cutByVote++;
           tally.add(null, 1.0, g.outputTokens()); // paid for, cut short because the vote no longer needed it
           keys.add(null);
           weights.add(0.0);
@@ -87,7 +89,7 @@ final class SelfConsistencyRunner {
       if (early != null && early.decided()) {
         // Decided on the answers in the order they finished; drawing on would only repeat it.
         stop = true;
-        ctx.exit(ExitReason.Early.VOTE_DECIDED);
+        if (cutByVote > 0) ctx.exit(ExitReason.Early.VOTE_DECIDED);
       }
       if (pruning != null && Double.isNaN(threshold) && warmup.size() >= pruning.warmup()) {
         threshold = Confidence.percentile(warmup.stream().mapToDouble(Double::doubleValue).toArray(),
