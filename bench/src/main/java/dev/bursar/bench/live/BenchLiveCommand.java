@@ -40,6 +40,10 @@ public final class BenchLiveCommand implements Callable<Integer> {
   @Option(names = "--model-dir", paramLabel = "DIR", description = "A checkpoint directory instead of the embedded model.")
   @Nullable Path modelDir;
 
+  @Option(names = "--device", paramLabel = "auto|cpu|gpu", defaultValue = "auto",
+      description = "Where the model runs: auto (a GPU when DJL sees one), cpu, or gpu (fails without one) (default: ${DEFAULT-VALUE}).")
+  String device;
+
   @Option(names = "--probe", paramLabel = "FILE", description = "PRM probe file (default: the committed embedded probe).")
   @Nullable Path probeFile;
 
@@ -59,7 +63,7 @@ public final class BenchLiveCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (perBucket < 1) throw new IllegalArgumentException("--per-bucket must be >= 1, was " + perBucket);
-    var builder = DjlBackend.builder();
+    var builder = DjlBackend.builder().device(device);
     if (modelDir != null) builder.modelDirectory(modelDir); else builder.embeddedModel();
     LinearProbe probe = loadProbe();
     List<LiveMethod> methods = new ArrayList<>(LiveMethod.all(probe, forcedBudget).stream()

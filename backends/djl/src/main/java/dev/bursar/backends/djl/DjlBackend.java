@@ -278,6 +278,23 @@ public final class DjlBackend implements WhiteBoxBackend {
    * Builds a {@link DjlBackend}, in the manner of Caffeine's builder: each setting may be set once,
    * and {@link #build()} checks that a model was chosen.
    */
+  /** {@return the device for {@code choice} (auto, cpu, gpu) when DJL sees {@code gpus} GPUs} */
+  static Device parseDevice(String choice, int gpus) {
+    return switch (choice.toLowerCase(java.util.Locale.ROOT)) {
+      case "auto" -> gpus > 0 ? Device.gpu() : Device.cpu();
+      case "cpu" -> Device.cpu();
+      case "gpu" -> {
+        if (gpus == 0) {
+          throw new IllegalArgumentException("--device gpu: DJL sees no GPU. The bundled natives are PyTorch's CPU build; "
+              + "on a machine with an NVIDIA GPU point PYTORCH_LIBRARY_PATH at a CUDA build of libtorch 2.7.1 "
+              + "(or unset DJL_OFFLINE and set PYTORCH_FLAVOR=cu128 so DJL downloads one), see README, GPU");
+        }
+        yield Device.gpu();
+      }
+      default -> throw new IllegalArgumentException("--device must be auto, cpu or gpu, was '" + choice + "'");
+    };
+  }
+
   public static final class Builder {
     private @Nullable Path dir;
     private @Nullable String name;
@@ -313,6 +330,14 @@ public final class DjlBackend implements WhiteBoxBackend {
       requireState(name == null || "bursar-embedded-arith".equals(name), "name");
       name = Objects.requireNonNull(n, "name");
       return this;
+    }
+
+    /**
+     * The device a user names: {@code auto} (the first GPU DJL finds, else the CPU), {@code cpu}, or
+     * {@code gpu} (fails when DJL finds none, saying how to get CUDA natives).
+     */
+    public Builder device(String choice) {
+      return device(parseDevice(choice, Engine.getInstance().getGpuCount()));
     }
 
     /** Device to run on; default the first GPU DJL finds, else the CPU. */

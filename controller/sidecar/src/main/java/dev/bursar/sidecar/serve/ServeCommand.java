@@ -80,6 +80,10 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Append one trace record per request to FILE (JSON lines in the sample pools' format: features, plan, every sample, the outcome).")
   @Nullable Path traceLog;
 
+  @Option(names = "--device", paramLabel = "auto|cpu|gpu",
+      description = "Where the embedded model or --model-dir runs: auto (a GPU when DJL sees one), cpu, or gpu (fails without one; default auto).")
+  @Nullable String device;
+
   @Option(names = "--trace-log-max-mb", paramLabel = "MB",
       description = "Rotate the trace log before it passes MB MiB, keeping 5 old files (default 256; 0: never).")
   @Nullable Long traceLogMaxMb;
@@ -113,6 +117,7 @@ public final class ServeCommand implements Callable<Integer> {
     if (authTokenEnv != null) props.put("bursar.sidecar.auth-token-env", authTokenEnv);
     if (traceLog != null) props.put("bursar.sidecar.trace-log", traceLog.toAbsolutePath().toString());
     if (traceLogMaxMb != null) props.put("bursar.trace-log.max-mb", traceLogMaxMb);
+    if (device != null) props.put("bursar.sidecar.device", device);
     if (traceLogSample != null) props.put("bursar.trace-log.sample-rate", traceLogSample);
     if (traceLogHashPrompts) props.put("bursar.trace-log.hash-prompts", true);
     if (policy != null) props.put("bursar.sidecar.policy", policy.toAbsolutePath().toString());

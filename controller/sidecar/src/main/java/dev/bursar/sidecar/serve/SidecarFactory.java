@@ -36,7 +36,7 @@ final class SidecarFactory {
   /** Loads the model once; Micronaut closes it when the context stops. */
   @Singleton
   @Bean(preDestroy = "close")
-  Backend backend(SidecarConfig config) {
+  Backend backend(SidecarConfig config, io.micronaut.context.env.Environment env) {
     if (config.upstream() != null) {
       return OpenAiBackend.builder().settings(upstreamSettings(config)).model(java.util.Objects.requireNonNull(config.model()))
           .endpoint("completions".equals(config.endpoint()) ? OpenAiBackend.Endpoint.COMPLETIONS : OpenAiBackend.Endpoint.CHAT)
@@ -49,14 +49,14 @@ final class SidecarFactory {
         throw new IllegalArgumentException("--model-dir " + dir + " is not a directory; pass a checkpoint directory "
             + "with config.json, model.safetensors and tokenizer.json (as written by ./bursar train-model --out DIR)");
       }
-      return DjlBackend.builder().modelDirectory(path).build();
+      return DjlBackend.builder().modelDirectory(path).device(device(env)).build();
     }
     if (!EmbeddedModel.available()) {
       throw new IllegalStateException("the embedded model's weights are not in this build (classpath "
           + EmbeddedModel.RESOURCE_DIR + "); train a model with ./bursar train-model --out DIR and start with "
           + "./bursar serve --model-dir DIR");
     }
-    return DjlBackend.builder().embeddedModel().build();
+    return DjlBackend.builder().embeddedModel().device(device(env)).build();
   }
 
   static UpstreamClient.Settings upstreamSettings(SidecarConfig config) {
@@ -89,6 +89,11 @@ final class SidecarFactory {
   @Singleton
   Admission admission(SidecarConfig config) {
     return new Admission(config.maxConcurrent(), config.maxQueue(), config.queueTimeout(), config.retryAfter());
+  }
+
+  /** {@return where the embedded model or a checkpoint runs: bursar.sidecar.device, auto by default} */
+  private static String device(io.micronaut.context.env.Environment env) {
+    return env.getProperty("bursar.sidecar.device", String.class).orElse("auto");
   }
 
   /** The trace log when {@code bursar.sidecar.trace-log} is set, else a sink that drops every record. */

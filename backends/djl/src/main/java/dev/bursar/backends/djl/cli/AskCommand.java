@@ -17,6 +17,10 @@ public final class AskCommand implements Callable<Integer> {
   @Parameters(index = "0", description = "The question.")
   String question;
 
+  @Option(names = "--device", paramLabel = "auto|cpu|gpu", defaultValue = "auto",
+      description = "Where the model runs: auto (a GPU when DJL sees one), cpu, or gpu (fails without one) (default: ${DEFAULT-VALUE}).")
+  String device;
+
   @Option(names = "--json", description = "Print one JSON object (answer, thinking, tokens, millis, ...).")
   boolean json;
 
@@ -34,7 +38,7 @@ public final class AskCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    DjlBackend.Builder b = DjlBackend.builder().workers(1);
+    DjlBackend.Builder b = DjlBackend.builder().workers(1).device(device);
     b = model == null ? b.embeddedModel() : b.modelDirectory(model);
     try (DjlBackend backend = b.build()) {
       EmbeddedAsk.Reply r = EmbeddedAsk.ask(backend, question, samples, temperature, seed);
