@@ -127,7 +127,9 @@ public final class UpstreamClient implements AutoCloseable {
         .slidingWindowSize(settings.window())
         .minimumNumberOfCalls(Math.min(settings.window(), 5))
         .waitDurationInOpenState(settings.openFor())
-        .recordException(e -> e instanceof IOException || e instanceof TimeoutException)
+        // A kept-alive connection the server closed unread is the client's race, not the server failing:
+        // it is retried, and must not count toward opening the breaker (under load it is frequent).
+        .recordException(e -> (e instanceof IOException || e instanceof TimeoutException) && !staleConnection(e))
         .recordResult(r -> r instanceof HttpResponse<?> h && h.statusCode() >= 500)
         .build());
   }
@@ -145,7 +147,11 @@ public final class UpstreamClient implements AutoCloseable {
   /** A failure where the request never reached the server's model: safe to send again. */
   private static boolean didNoWork(Throwable e) {
     if (e instanceof ConnectException || e instanceof HttpConnectTimeoutException) return true;
-    // A kept-alive connection the server had just closed: it read nothing, so it did nothing.
+    return staleConnection(e);
+  }
+
+  /** A kept-alive connection the server had just closed: it read nothing, so it did nothing. */
+  private static boolean staleConnection(Throwable e) {
     return e instanceof IOException && String.valueOf(e.getMessage()).contains("received no bytes");
   }
 
