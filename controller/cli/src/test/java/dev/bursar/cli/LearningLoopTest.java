@@ -68,6 +68,9 @@ final class LearningLoopTest {
         assertThat(ok.path("recorded").asBoolean()).isTrue();
       }
 
+      // The log is written on a writer thread of its own: wait until it holds every request.
+      long written = System.nanoTime() + 10_000_000_000L;
+      while ((!Files.exists(log) || Files.readAllLines(log).size() < 30) && System.nanoTime() < written) Thread.sleep(50);
       // Tune on what the sidecar recorded, to a tight budget, and drop the file in place atomically.
       Path next = dir.resolve("next.json");
       int code = new CommandLine(new TuneCommand()).execute("--traces", log.getParent().toString(), "--out", next.toString(),

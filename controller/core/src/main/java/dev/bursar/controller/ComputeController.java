@@ -184,8 +184,9 @@ public final class ComputeController {
   }
 
   private Choice decideNow(Request request, Features features, Budget effective, Context parent) {
-    Estimate estimate = Objects.requireNonNull(telemetry.inChild(parent, "bursar.estimate", () -> estimator.estimate(request, features)),
-        "the estimator returned null");
+    // No estimator, nothing estimated: no span for it (one span fewer per request).
+    Estimate estimate = Objects.requireNonNull(estimator instanceof NoEstimator ? Estimate.UNKNOWN
+        : telemetry.inChild(parent, "bursar.estimate", () -> estimator.estimate(request, features)), "the estimator returned null");
     Plan plan = Objects.requireNonNull(telemetry.inChild(parent, "bursar.decide", () -> policy.decide(request, estimate, effective, capabilities)),
         "the policy returned null");
     return new Choice(estimate, plan);

@@ -34,6 +34,7 @@ final class TelemetryTest {
     var controller = ComputeController.builder().backend(FakeBackend.of((p, i) -> CHAIN))
         .plan(Plan.selfConsistency(new Mode.SelfConsistency(4, 2, StoppingRules.never(), null, false), 100))
         .budget(Budget.ofTokens(10_000)).openTelemetry(otel)
+        .estimator((r, f) -> new Estimate(0.8, 2, 30, "test"))
         .prices(new Prices(Map.of(), new Prices.Price(1.0, 2.0), "USD")).baselineSamples(8).costAttributes(true)
         .build();
     var a = (Outcome.Answered) controller.run(Request.of("Q:17+25*3\n"));

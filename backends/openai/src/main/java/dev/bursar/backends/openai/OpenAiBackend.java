@@ -203,7 +203,7 @@ public final class OpenAiBackend implements Backend {
 
   private static Generation reindex(Generation g, int index) {
     return new Generation(index, g.text(), g.inputTokens(), g.outputTokens(), g.finish(), g.tokenLogprobs(),
-        g.tokenConfidence(), g.answer());
+        g.tokenConfidence(), g.answer(), g.cachedInputTokens());
   }
 
   /** One non-streamed request for {@code n} sequences; sequence numbers start at {@code first}. */
@@ -211,9 +211,14 @@ public final class OpenAiBackend implements Backend {
     ObjectNode body = body(request, ep, n, first, false);
     UpstreamClient.Response r = client.post(path(ep), write(body), key);
     if (r.status() >= 400) throw new UpstreamException(r.status(), r.body());
-    JsonNode root = read(r.body());
+    return parseWhole(request, ep, n, first, r.body());
+  }
+
+  /** Parses a whole (non-streamed) response body into its sequences, numbered from {@code first}. */
+  private List<Generation> parseWhole(GenerationRequest request, Endpoint ep, int n, int first, String bodyText) {
+    JsonNode root = read(bodyText);
     JsonNode choices = root.path("choices");
-    if (!choices.isArray()) throw new BackendException(model + " returned no choices: " + brief(r.body()), true);
+    if (!choices.isArray()) throw new BackendException(model + " returned no choices: " + brief(bodyText), true);
     List<JsonNode> sorted = new ArrayList<>();
     choices.forEach(sorted::add);
     sorted.sort((a, b) -> Integer.compare(a.path("index").asInt(), b.path("index").asInt()));
@@ -272,6 +277,10 @@ public final class OpenAiBackend implements Backend {
     try (InputStream in = r.body()) {
       if (r.status() >= 400) {
         throw new UpstreamException(r.status(), new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8));
+      }
+      if (r.contentType().contains("json")) {
+        // A server that ignores "stream" answers whole: take it as is (nothing to cancel any more).
+        return parseWhole(request, ep, 1, index, new String(in.readAllBytes(), StandardCharsets.UTF_8)).getFirst();
       }
       var reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
       var text = new StringBuilder();

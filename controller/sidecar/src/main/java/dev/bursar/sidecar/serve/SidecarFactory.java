@@ -101,7 +101,7 @@ final class SidecarFactory {
   @Bean(preDestroy = "close")
   SidecarTraceSink traceSink(SidecarConfig config, TraceLogConfig log, Backend backend) {
     return config.traceLog() == null ? new SidecarTraceSink(null)
-        : new SidecarTraceSink(TraceLog.open(Path.of(config.traceLog()), backend.name(), log.options()));
+        : new SidecarTraceSink(new dev.bursar.trace.AsyncTraceSink(TraceLog.open(Path.of(config.traceLog()), backend.name(), log.options()), 10_000));
   }
 
   @Singleton
@@ -124,14 +124,19 @@ final class SidecarFactory {
   }
 
   /** Holds the trace log (if any) so Micronaut closes it on shutdown. */
-  record SidecarTraceSink(@org.jspecify.annotations.Nullable TraceLog log) implements AutoCloseable {
+  record SidecarTraceSink(dev.bursar.trace.@org.jspecify.annotations.Nullable AsyncTraceSink async) implements AutoCloseable {
+    /** Records go to the log on a writer thread of their own: logging never adds to a request's latency. */
     dev.bursar.controller.TraceSink sink() {
-      return log == null ? dev.bursar.controller.TraceSink.noop() : log;
+      return async == null ? dev.bursar.controller.TraceSink.noop() : async;
+    }
+
+    @org.jspecify.annotations.Nullable TraceLog log() {
+      return async == null ? null : async.log();
     }
 
     @Override
     public void close() throws java.io.IOException {
-      if (log != null) log.close();
+      if (async != null) async.close();
     }
   }
 
