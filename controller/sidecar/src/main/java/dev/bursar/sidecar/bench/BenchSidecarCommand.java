@@ -71,13 +71,7 @@ public final class BenchSidecarCommand implements Callable<Integer> {
     if (rate < 1 || seconds < 1 || warmup < 0) throw new IllegalArgumentException("--rate and --seconds must be >= 1");
     if (telemetry) return telemetryOverhead();
     try (var stub = new StubUpstream()) {
-      Map<String, Object> props = new HashMap<>();
-      props.put("micronaut.server.host", "127.0.0.1");
-      props.put("micronaut.server.port", -1);
-      props.put("bursar.sidecar.upstream", stub.baseUrl());
-      props.put("bursar.sidecar.model", "stub");
-      props.put("bursar.sidecar.max-concurrent", 1024);
-      props.put("bursar.sidecar.max-queue", 1024);
+      Map<String, Object> props = sidecarInFrontOf(stub);
       try (var ctx = ApplicationContext.builder().banner(false).deduceEnvironment(false).properties(props).start()) {
         EmbeddedServer server = ctx.getBean(EmbeddedServer.class).start();
         String direct = stub.baseUrl() + "/chat/completions";
@@ -101,17 +95,23 @@ public final class BenchSidecarCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Telemetry and trace logging off, then on, each measured after its own warm-up, in one run. */
+  /** A sidecar on loopback in front of {@code stub}, with room for the whole load in flight. */
+  private static Map<String, Object> sidecarInFrontOf(StubUpstream stub) {
+    Map<String, Object> props = new HashMap<>();
+    props.put("micronaut.server.host", "127.0.0.1");
+    props.put("micronaut.server.port", -1);
+    props.put("bursar.sidecar.upstream", stub.baseUrl());
+    props.put("bursar.sidecar.model", "stub");
+    props.put("bursar.sidecar.max-concurrent", 1024);
+    props.put("bursar.sidecar.max-queue", 1024);
+    return props;
+  }
+
+  /** Telemetry and trace logging off, then on, both warm, measured in alternating windows, in one run. */
   private int telemetryOverhead() throws Exception {
     Path log = Files.createTempDirectory("bursar-bench-trace").resolve("bench.jsonl");
     try (var stub = new StubUpstream()) {
-      Map<String, Object> base = new HashMap<>();
-      base.put("micronaut.server.host", "127.0.0.1");
-      base.put("micronaut.server.port", -1);
-      base.put("bursar.sidecar.upstream", stub.baseUrl());
-      base.put("bursar.sidecar.model", "stub");
-      base.put("bursar.sidecar.max-concurrent", 1024);
-      base.put("bursar.sidecar.max-queue", 1024);
+      Map<String, Object> base = sidecarInFrontOf(stub);
       Map<String, Object> off = new HashMap<>(base);
       off.put("otel.sdk.disabled", "true");
       Map<String, Object> on = new HashMap<>(base);
