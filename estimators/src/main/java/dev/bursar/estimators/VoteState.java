@@ -19,7 +19,15 @@ public final class VoteState {
       "margin_minus_remaining", "beta_majority", "entropy", "first_two_agree", "leader_run",
       "prior_p_correct", "length_vs_predicted", "leader_length_vs_mean", "cap");
 
+  /** Index of {@code margin_minus_remaining}: above 0, the majority at the cap is decided. */
+  public static final int MARGIN_MINUS_REMAINING = 9;
+
   private VoteState() {}
+
+  /** {@return whether the majority at the cap is decided: no draw left can change it} */
+  public static boolean decided(double[] features) {
+    return features[MARGIN_MINUS_REMAINING] > 0;
+  }
 
   /**
    * @param tally the samples drawn so far, with their output tokens

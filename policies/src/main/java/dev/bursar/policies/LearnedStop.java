@@ -1,7 +1,6 @@
 package dev.bursar.policies;
 
 import dev.bursar.controller.StoppingRule;
-import dev.bursar.controller.StoppingRules;
 import dev.bursar.controller.Tally;
 import dev.bursar.estimators.StopModel;
 import dev.bursar.estimators.VoteState;
@@ -31,8 +30,8 @@ public record LearnedStop(StopModel model, double lambda, int cap, double priorP
   @Override
   public boolean shouldStop(Tally tally) {
     if (tally.samples() >= cap) return true;
-    if (StoppingRules.decided(cap).shouldStop(tally)) return true;
     double[] x = VoteState.features(tally, cap, priorPCorrect, predictedLength);
+    if (VoteState.decided(x)) return true;
     double nextCost = tally.samples() == 0 ? 0 : (double) tally.totalOutputTokens() / tally.samples();
     // Strictly below: at lambda 0 only a decided majority stops early, which keeps SC's accuracy.
     return model.gain(x) < lambda * nextCost;

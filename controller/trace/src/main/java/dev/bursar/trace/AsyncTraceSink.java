@@ -16,7 +16,6 @@ import java.util.concurrent.atomic.LongAdder;
  * writes what is queued, then closes the log.
  */
 public final class AsyncTraceSink implements TraceSink, Closeable {
-  private static final RunRecord STOP = null;
   private final TraceLog log;
   private final BlockingQueue<RunRecord> queue;
   private final Thread writer;
@@ -38,8 +37,8 @@ public final class AsyncTraceSink implements TraceSink, Closeable {
   private void drain() {
     try {
       while (!closing || !queue.isEmpty()) {
-        RunRecord r = queue.poll(100, TimeUnit.MILLISECONDS);
-        if (r == STOP) continue;
+        RunRecord r = queue.poll(100, TimeUnit.MILLISECONDS); // null: nothing came; look at closing again
+        if (r == null) continue;
         try {
           log.record(r);
         } catch (RuntimeException e) {

@@ -1,10 +1,8 @@
 package dev.bursar.tuner;
 
 import dev.bursar.controller.StoppingRule;
-import dev.bursar.controller.StoppingRules;
 import dev.bursar.controller.Tally;
 import dev.bursar.estimators.VoteState;
-import java.util.List;
 
 /**
  * One question replayed in one draw order, as self-consistency would see it after each sample: the
@@ -35,7 +33,6 @@ final class Episode {
     decided = new boolean[steps];
     meanTokens = new double[steps];
     var tally = new Tally();
-    StoppingRule decidedRule = StoppingRules.decided(cap);
     long spent = 0;
     for (int n = 1; n <= steps; n++) {
       int i = order[n - 1];
@@ -44,7 +41,7 @@ final class Episode {
       features[n - 1] = VoteState.features(tally, cap, priorPCorrect, predictedLength);
       accuracyNow[n - 1] = q.accuracyOf(tally.leaders());
       tokens[n - 1] = spent;
-      decided[n - 1] = decidedRule.shouldStop(tally);
+      decided[n - 1] = VoteState.decided(features[n - 1]);
       meanTokens[n - 1] = (double) spent / n;
     }
   }
@@ -64,13 +61,5 @@ final class Episode {
       if (rule.shouldStop(tally)) return n - 1;
     }
     return cap - 1;
-  }
-
-  /** {@return the accuracy of stopping after {@code n} samples of {@code order}, leaders tie-averaged} */
-  static double accuracyAfter(Question q, int[] order, int n) {
-    var tally = new Tally();
-    for (int k = 0; k < n; k++) tally.add(q.keys().get(order[k]));
-    List<String> leaders = tally.leaders();
-    return q.accuracyOf(leaders);
   }
 }

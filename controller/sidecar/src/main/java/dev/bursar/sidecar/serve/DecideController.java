@@ -6,7 +6,6 @@ import dev.bursar.controller.Estimate;
 import dev.bursar.controller.Mode;
 import dev.bursar.controller.Request;
 import io.micronaut.http.HttpResponse;
-import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
@@ -38,17 +37,19 @@ final class DecideController {
     this.json = json;
   }
 
+  static final String EXAMPLE = "{\"messages\":[{\"role\":\"user\",\"content\":\"What is 17+25*3?\"}]}";
+
   @Post(uri = "/v1/bursar/decide", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
   HttpResponse<Map<String, Object>> decide(@Body String body) {
+    RequestJson.check(body, EXAMPLE);
     JsonNode root;
     try {
       root = json.readValue(body, JsonNode.class);
-    } catch (IOException | RuntimeException e) {
-      return error("the body is not JSON: " + e.getMessage());
+    } catch (IOException e) {
+      throw ApiException.invalid(null, "invalid_json", "the body is not JSON: " + e.getMessage());
     }
-    if (root == null || !root.isObject()) return error("the body must be a JSON object with \"messages\" or \"prompt\"");
     String question = question(root);
-    if (question == null || question.isBlank()) return error("give \"messages\" with a user message, or a non-empty \"prompt\"");
+    if (question == null || question.isBlank()) throw error("give \"messages\" with a user message, or a non-empty \"prompt\"");
     Request.Hints hints = Request.Hints.NONE;
     JsonNode bursar = root.get("bursar");
     if (bursar != null && bursar.isObject()) {
@@ -57,17 +58,17 @@ final class DecideController {
         try {
           hints = hints.withMode(Mode.Kind.valueOf(mode.getStringValue().toUpperCase(Locale.ROOT)));
         } catch (IllegalArgumentException e) {
-          return error("bursar.mode \"" + mode.getStringValue() + "\" is not a mode: use fast, self_consistency or deep_search");
+          throw error("bursar.mode \"" + mode.getStringValue() + "\" is not a mode: use fast, self_consistency or deep_search");
         }
       }
       JsonNode samples = bursar.get("max_samples");
       if (samples != null && samples.isNumber()) {
-        if (samples.getIntValue() < 1) return error("bursar.max_samples must be >= 1");
+        if (samples.getIntValue() < 1) throw error("bursar.max_samples must be >= 1");
         hints = hints.withMaxSamples(samples.getIntValue());
       }
       JsonNode tokens = bursar.get("budget_tokens");
       if (tokens != null && tokens.isNumber()) {
-        if (tokens.getLongValue() < 1) return error("bursar.budget_tokens must be >= 1");
+        if (tokens.getLongValue() < 1) throw error("bursar.budget_tokens must be >= 1");
         hints = hints.withBudget(controller.budget().withOutputTokens(tokens.getLongValue()));
       }
     }
@@ -124,12 +125,7 @@ final class DecideController {
     return last;
   }
 
-  private static HttpResponse<Map<String, Object>> error(String message) {
-    Map<String, Object> err = new LinkedHashMap<>();
-    err.put("message", message);
-    err.put("type", "invalid_request_error");
-    err.put("param", null);
-    err.put("code", "invalid_value");
-    return HttpResponse.<Map<String, Object>>status(HttpStatus.BAD_REQUEST).body(Map.of("error", err));
+  private static ApiException error(String message) {
+    return ApiException.invalid(null, "invalid_value", message);
   }
 }

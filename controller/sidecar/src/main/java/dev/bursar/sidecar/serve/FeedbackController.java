@@ -30,28 +30,29 @@ final class FeedbackController {
 
   @Post(uri = "/v1/bursar/feedback", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
   HttpResponse<Map<String, Object>> feedback(@Body String body) {
+    RequestJson.check(body, "{\"id\":\"chatcmpl-...\",\"gold\":\"92\"}");
     JsonNode root;
     try {
       root = json.readValue(body, JsonNode.class);
-    } catch (IOException | RuntimeException e) {
-      return error(HttpStatus.BAD_REQUEST, "the body is not JSON: " + e.getMessage());
+    } catch (IOException e) {
+      throw ApiException.invalid(null, "invalid_json", "the body is not JSON: " + e.getMessage());
     }
-    if (root == null || !root.isObject()) return error(HttpStatus.BAD_REQUEST, "the body must be a JSON object");
     JsonNode id = root.get("id");
     if (id == null || !id.isString() || id.getStringValue().isBlank()) {
-      return error(HttpStatus.BAD_REQUEST, "\"id\" must be the id of a response (\"chatcmpl-...\")");
+      throw invalid("\"id\" must be the id of a response (\"chatcmpl-...\")");
     }
     JsonNode gold = root.get("gold");
     JsonNode correct = root.get("correct");
     if (gold != null && !gold.isNull() && !gold.isString() && !gold.isNumber()) {
-      return error(HttpStatus.BAD_REQUEST, "\"gold\" must be the right answer, as a string or a number");
+      throw invalid("\"gold\" must be the right answer, as a string or a number");
     }
-    if (correct != null && !correct.isNull() && !correct.isBoolean()) return error(HttpStatus.BAD_REQUEST, "\"correct\" must be true or false");
+    if (correct != null && !correct.isNull() && !correct.isBoolean()) throw invalid("\"correct\" must be true or false");
     String goldText = gold == null || gold.isNull() ? null : gold.isString() ? gold.getStringValue() : gold.getNumberValue().toString();
     Boolean verdict = correct == null || correct.isNull() ? null : correct.getBooleanValue();
-    if (goldText == null && verdict == null) return error(HttpStatus.BAD_REQUEST, "give \"gold\" (the right answer) or \"correct\" (true or false)");
+    if (goldText == null && verdict == null) throw invalid("give \"gold\" (the right answer) or \"correct\" (true or false)");
     if (sink.log() == null) {
-      return error(HttpStatus.CONFLICT, "feedback is kept beside the trace log: start the sidecar with --trace-log FILE");
+      throw ApiException.of(HttpStatus.CONFLICT, "invalid_request_error", "no_trace_log",
+          "feedback is kept beside the trace log: start the sidecar with --trace-log FILE");
     }
     sink.log().feedback(id.getStringValue(), goldText, verdict);
     Map<String, Object> ok = new LinkedHashMap<>();
@@ -60,12 +61,7 @@ final class FeedbackController {
     return HttpResponse.ok(ok);
   }
 
-  private static HttpResponse<Map<String, Object>> error(HttpStatus status, String message) {
-    Map<String, Object> err = new LinkedHashMap<>();
-    err.put("message", message);
-    err.put("type", "invalid_request_error");
-    err.put("param", null);
-    err.put("code", status == HttpStatus.CONFLICT ? "no_trace_log" : "invalid_value");
-    return HttpResponse.<Map<String, Object>>status(status).body(Map.of("error", err));
+  private static ApiException invalid(String message) {
+    return ApiException.invalid(null, "invalid_value", message);
   }
 }
