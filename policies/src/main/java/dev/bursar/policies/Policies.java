@@ -20,21 +20,21 @@ import java.util.Set;
  *
  * <ul>
  *   <li>{@link #selfConsistencyDefault()}: Adaptive-Consistency (Beta posterior, stop at 0.95) over
- *       at most 8 samples drawn in waves of 4, each at most 160 tokens: the sidecar's default plan.
+ *       at most 8 samples drawn in waves of 4, each at most 192 tokens: the sidecar's default plan.
  *   <li>{@link #presets(Plan)}: that plan, or the plan of the mode a client names with
  *       {@code "bursar":{"mode":...}}.
  * </ul>
  */
 public final class Policies {
-  /** Tokens per sample of the presets. */
-  static final int TOKENS_PER_SAMPLE = 160;
+  /** Tokens per sample of the presets: room for the embedded model's longest chain of thought (192 tokens with the prompt). */
+  static final int TOKENS_PER_SAMPLE = 192;
 
   private static final Plan SELF_CONSISTENCY =
       Plan.selfConsistency(new Mode.SelfConsistency(8, 4, StoppingRules.beta(0.95), null, false), TOKENS_PER_SAMPLE);
 
   private Policies() {}
 
-  /** {@return Adaptive-Consistency Beta 0.95 over at most 8 samples in waves of 4, 160 tokens each} */
+  /** {@return Adaptive-Consistency Beta 0.95 over at most 8 samples in waves of 4, 192 tokens each} */
   public static Plan selfConsistencyDefault() {
     return SELF_CONSISTENCY;
   }

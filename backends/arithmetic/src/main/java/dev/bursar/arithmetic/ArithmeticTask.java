@@ -30,8 +30,12 @@ import org.jspecify.annotations.Nullable;
  *       chains may also use any other admissible order ({@link #randomOrder}) and write the
  *       operands of a {@code +} or {@code *} step swapped ({@link #swapOperands}: {@code
  *       25*3} as {@code 3*25=75;17+75}); {@link StepChecker} accepts both.
- *   <li>Values: non-negative integers; operands have at most {@link #MAX_OPERAND_DIGITS} digits,
- *       every intermediate value and the answer are below {@link #MAX_VALUE}; no unary minus.
+ *   <li>Values: integers; operands have at most {@link #MAX_OPERAND_DIGITS} digits and are not
+ *       negative; every intermediate value and the answer are below {@link #MAX_VALUE} in
+ *       magnitude. A value is negative only as the running value at the start of the remaining
+ *       expression ({@code 9-39+30}: {@code 9-39=-30;-30+30}); no other unary minus.
+ *   <li>Multiplications whose right operand has two or more non-zero digits write their partial
+ *       products: {@code 35*23=35*20+35*3=700+105=805;rest} ({@link Step#work}).
  * </ul>
  *
  * <h2>Forcing an answer (probes)</h2>
@@ -71,14 +75,14 @@ public final class ArithmeticTask {
   public static final int MAX_OPS = 6;
   /** Most digits of an operand. */
   public static final int MAX_OPERAND_DIGITS = 3;
-  /** Exclusive bound on every operand, intermediate value and answer. */
-  public static final long MAX_VALUE = 100_000;
+  /** Exclusive bound on the magnitude of every operand, intermediate value and answer. */
+  public static final long MAX_VALUE = 1_000_000;
   /**
    * Longest training sequence in tokens, {@code <bos>} and {@code <eos>} included. The generator
    * rejects problems whose full example is longer, so a context of this size always fits a whole
    * example.
    */
-  public static final int MAX_SEQUENCE_TOKENS = 128;
+  public static final int MAX_SEQUENCE_TOKENS = 192;
 
   private static final int MAX_ATTEMPTS = 100_000;
 
@@ -117,10 +121,15 @@ public final class ArithmeticTask {
     List<Step> steps = new ArrayList<>();
     while (tokens.size() > 1) {
       Expr.Reduction r = Expr.canonical(tokens);
-      if (r.result() < 0 || r.result() >= maxValue) {
+      if (!r.writable()) {
         throw new IllegalArgumentException(
-            "intermediate result " + r.opText() + "=" + r.result() + " is outside 0.."
-                + (maxValue - 1));
+            "intermediate result " + r.opText() + "=" + r.result() + " is negative inside the expression"
+                + " (a negative value may only be the running value at the start)");
+      }
+      if (Math.abs(r.result()) >= maxValue) {
+        throw new IllegalArgumentException(
+            "intermediate result " + r.opText() + "=" + r.result() + " is outside -"
+                + (maxValue - 1) + ".." + (maxValue - 1));
       }
       tokens = r.after();
       String rest = tokens.size() == 1 ? "" : Expr.join(tokens);
@@ -136,8 +145,9 @@ public final class ArithmeticTask {
    * changing the value (any {@code *} between two numbers; a {@code +}/{@code -} between two
    * numbers, not next to a {@code *}, whose left neighbour operator is not {@code -}; any
    * parenthesised group, not only the innermost-leftmost; see {@link StepChecker}), skipping any
-   * whose result would be negative or not below the bucket's value bound; when none is left the
-   * canonical step is taken. The step lines keep the format {@code a op b=c;rest}, so every chain
+   * whose result could not be written (a negative value inside the
+   * expression) or is not below the bucket's value bound; an order that reaches a dead end is
+   * redrawn. The step lines keep the format {@code a op b=c;rest}, so every chain
    * checks as valid with {@link StepChecker} and ends in the same answer. A chain whose training
    * example would exceed {@link #MAX_SEQUENCE_TOKENS} is redrawn a few times, then the problem is
    * returned unchanged. Deterministic for a given generator state.
@@ -153,15 +163,20 @@ public final class ArithmeticTask {
       while (tokens.size() > 1) {
         List<Expr.Reduction> options = new ArrayList<>();
         for (Expr.Reduction r : Expr.candidates(tokens)) {
-          if (r.result() >= 0 && r.result() < maxValue) {
+          if (r.writable() && Math.abs(r.result()) < maxValue) {
             options.add(r);
           }
         }
-        Expr.Reduction pick =
-            options.isEmpty() ? Expr.canonical(tokens) : options.get(random.nextInt(options.size()));
+        if (options.isEmpty()) {
+          break; // a dead end (every next value out of bounds): draw another order
+        }
+        Expr.Reduction pick = options.get(random.nextInt(options.size()));
         tokens = pick.after();
         String rest = tokens.size() == 1 ? "" : Expr.join(tokens);
         steps.add(new Step(pick.left(), pick.op(), pick.right(), pick.result(), rest));
+      }
+      if (tokens.size() > 1) {
+        continue;
       }
       Problem p = new Problem(problem.expression(), problem.answer(), steps, problem.bucket());
       if (p.sequenceTokens() <= MAX_SEQUENCE_TOKENS) {
@@ -176,7 +191,9 @@ public final class ArithmeticTask {
    * or {@code *} step {@code a op b=c;rest} becomes {@code b op a=c;rest} with probability {@code
    * probability} ({@code -} steps are never swapped). The reduced operation, its result and the
    * {@code rest} rewrite are unchanged, so the chain still checks as valid with {@link StepChecker}
-   * (which accepts swapped operands of {@code +} and {@code *}) and has the same length; sampled
+   * (which accepts swapped operands of {@code +} and {@code *}); a swapped product writes the
+   * partial products of its other operand, and a chain that would then exceed {@link
+   * #MAX_SEQUENCE_TOKENS} is returned unswapped. A negative left operand is never swapped; sampled
    * chains then compute the same products and sums through different token sequences.
    * Deterministic for a given generator state; draws one number per commutative step.
    *
@@ -189,13 +206,16 @@ public final class ArithmeticTask {
     }
     List<Step> steps = new ArrayList<>(problem.steps().size());
     for (Step s : problem.steps()) {
-      if ((s.op() == '+' || s.op() == '*') && random.nextDouble() < probability) {
+      // a negative running value stays on the left: '187+-7' has no reading
+      if ((s.op() == '+' || s.op() == '*') && random.nextDouble() < probability && s.left() >= 0) {
         steps.add(new Step(s.right(), s.op(), s.left(), s.result(), s.rest()));
       } else {
         steps.add(s);
       }
     }
-    return new Problem(problem.expression(), problem.answer(), steps, problem.bucket());
+    Problem swapped = new Problem(problem.expression(), problem.answer(), steps, problem.bucket());
+    // a swapped product writes other partial products, which may not fit the context
+    return swapped.sequenceTokens() <= MAX_SEQUENCE_TOKENS ? swapped : problem;
   }
 
   /** {@code generate(new Random(seed), difficulty)}. */

@@ -10,18 +10,20 @@ import java.util.Locale;
  *
  * <table>
  *   <caption>Bucket knobs and full-example length in tokens ({@code <bos>}..{@code <eos>})</caption>
- *   <tr><th>bucket</th><th>ops</th><th>digits</th><th>values &lt;</th><th>tree-shaped</th><th>* weight</th><th>mean / max tokens</th></tr>
- *   <tr><td>easy</td><td>1-2</td><td>1</td><td>100</td><td>0</td><td>1</td><td>27 / 37</td></tr>
- *   <tr><td>medium</td><td>2-3</td><td>1-2</td><td>1,000</td><td>0</td><td>1</td><td>50 / 73</td></tr>
- *   <tr><td>hard</td><td>3-4</td><td>1-2</td><td>10,000</td><td>25%</td><td>1</td><td>75 / 115</td></tr>
- *   <tr><td>harder</td><td>4</td><td>1-2</td><td>10,000</td><td>35%</td><td>1</td><td>88 / 115</td></tr>
- *   <tr><td>hardest</td><td>4-5</td><td>2</td><td>100,000</td><td>35%</td><td>1.5</td><td>109 / 128</td></tr>
+ *   <tr><th>bucket</th><th>ops</th><th>digits</th><th>|values| &lt;</th><th>tree-shaped</th><th>* weight</th><th>mean / max tokens</th></tr>
+ *   <tr><td>easy</td><td>1-2</td><td>1</td><td>100</td><td>0</td><td>1</td><td>28 / 39</td></tr>
+ *   <tr><td>medium</td><td>2-3</td><td>1-2</td><td>1,000</td><td>0</td><td>1</td><td>52 / 97</td></tr>
+ *   <tr><td>hard</td><td>3-4</td><td>1-2</td><td>10,000</td><td>25%</td><td>1</td><td>81 / 154</td></tr>
+ *   <tr><td>harder</td><td>4</td><td>1-2</td><td>10,000</td><td>35%</td><td>1</td><td>94 / 156</td></tr>
+ *   <tr><td>hardest</td><td>4-5</td><td>2</td><td>100,000</td><td>35%</td><td>1.5</td><td>145 / 192</td></tr>
  * </table>
  *
  * <p>("Tree-shaped" problems are drawn as random trees, which usually print with parentheses;
  * {@code *} weight is relative to 1 for each of {@code +} and {@code -}.) What separates the top
  * buckets is mostly multiplication size: {@code hardest} has two-digit by two-digit products in
- * almost every problem. Lengths are capped at {@link ArithmeticTask#MAX_SEQUENCE_TOKENS}.
+ * almost every problem, each worked by partial products. A chain may run below zero as its
+ * leading value (20% of easy problems, about 40% of the harder ones). Lengths are capped at
+ * {@link ArithmeticTask#MAX_SEQUENCE_TOKENS}.
  */
 public enum Bucket {
   /** 1-2 operations on single digits, values below 100: {@code 7*8-3}. */

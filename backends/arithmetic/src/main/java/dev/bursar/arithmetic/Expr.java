@@ -31,6 +31,20 @@ final class Expr {
     String opText() {
       return left + String.valueOf(op) + right;
     }
+
+    /**
+     * Whether the result can be written in the compact format: any non-negative value, or a
+     * negative one that becomes the leftmost number of what is left and is followed by {@code +},
+     * {@code -} or nothing ({@code 9-39+30} gives {@code -30+30}; {@code 5-(2-9)} would give
+     * {@code 5--7}, which has no reading).
+     */
+    boolean writable() {
+      if (result >= 0) {
+        return true;
+      }
+      return after.getFirst().equals(Long.toString(result))
+          && (after.size() == 1 || after.get(1).equals("+") || after.get(1).equals("-"));
+    }
   }
 
   static boolean isOp(String t) {
@@ -41,11 +55,13 @@ final class Expr {
     return c == '+' || c == '-' || c == '*';
   }
 
+  /** A literal: digits, with a leading {@code -} for a negative running value. */
   static boolean isNumber(String t) {
-    if (t.isEmpty()) {
+    int from = t.startsWith("-") ? 1 : 0;
+    if (t.length() == from) {
       return false;
     }
-    for (int i = 0; i < t.length(); i++) {
+    for (int i = from; i < t.length(); i++) {
       char c = t.charAt(i);
       if (c < '0' || c > '9') {
         return false;
@@ -68,7 +84,10 @@ final class Expr {
   }
 
   /**
-   * Splits a compact expression (digits, {@code + - * ( )}, no spaces) into tokens.
+   * Splits a compact expression (digits, {@code + - * ( )}, no spaces) into tokens. A {@code -}
+   * that starts the expression and is followed by a digit is the sign of a negative number (the
+   * running value of a chain that went below zero: {@code -30+30}); anywhere else it is an
+   * operator.
    *
    * @throws IllegalArgumentException on any other character or on a number longer than 18 digits
    */
@@ -77,12 +96,13 @@ final class Expr {
     int i = 0;
     while (i < s.length()) {
       char c = s.charAt(i);
-      if (c >= '0' && c <= '9') {
-        int j = i;
+      boolean negative = i == 0 && c == '-' && s.length() > 1 && Character.isDigit(s.charAt(1));
+      if ((c >= '0' && c <= '9') || negative) {
+        int j = negative ? i + 1 : i;
         while (j < s.length() && s.charAt(j) >= '0' && s.charAt(j) <= '9') {
           j++;
         }
-        if (j - i > 18) {
+        if (j - i > (negative ? 19 : 18)) {
           throw new IllegalArgumentException("number too long: " + s.substring(i, j));
         }
         out.add(s.substring(i, j));
@@ -104,7 +124,8 @@ final class Expr {
 
   /**
    * Parses a compact expression with standard precedence ({@code *} over {@code + -}, left
-   * associative). No unary minus.
+   * associative). No unary minus, except the sign of a leading negative number ({@link
+   * #tokenize}).
    *
    * @throws IllegalArgumentException with a message saying what is wrong
    */
@@ -239,8 +260,11 @@ final class Expr {
    *       2*3*4} may reduce {@code 3*4}), or a {@code +}/{@code -} between two plain numbers (no
    *       {@code *} on either side) whose left neighbour operator is a {@code +} ({@code 9+4-2} may
    *       reduce {@code 4-2}; {@code 9-4+2} may not reduce {@code 4+2}). Such a regrouping is only
-   *       offered when its result is not negative (the format has no unary minus).
+   *       offered when its result is not negative.
    * </ul>
+   *
+   * <p>A direct reduction with a negative result is offered only when the result can be written
+   * ({@link Reduction#writable()}).
    */
   static List<Reduction> candidates(List<String> tokens) {
     List<Reduction> out = new ArrayList<>();
@@ -264,7 +288,7 @@ final class Expr {
       if (direct || regroup) {
         try {
           Reduction red = reduce(tokens, i);
-          if (direct || red.result() >= 0) {
+          if (direct ? red.writable() : red.result() >= 0) {
             out.add(red);
           }
         } catch (ArithmeticException overflow) {

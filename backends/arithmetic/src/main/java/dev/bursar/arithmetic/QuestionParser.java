@@ -18,9 +18,10 @@ import java.util.regex.Pattern;
  *
  * <p>Rejected with an {@link IllegalArgumentException} whose message says what is wrong and what
  * is accepted: anything that is not such an expression ("What is the capital of France?"),
- * division, exponents, decimals, negative numbers, operands above 999, more than {@value
- * ArithmeticTask#MAX_OPS} operations or none, and expressions whose intermediate results leave
- * {@code 0..99999} (the model has only seen those).
+ * division, exponents, decimals, negative numbers typed as such ({@code -5+3}), operands above
+ * 999, more than {@value ArithmeticTask#MAX_OPS} operations or none, and expressions whose
+ * intermediate results leave {@code -999999..999999} or go negative inside the expression ({@code
+ * 5*(2-9)}; the model has only seen negative running values: {@code 10-29+5}).
  *
  * <pre>{@code
  * QuestionParser.parse("What is 17+25*3?")            // "17+25*3"
@@ -37,9 +38,11 @@ public final class QuestionParser {
           + (pow10(ArithmeticTask.MAX_OPERAND_DIGITS) - 1)
           + " with +, -, * and parentheses, 1 to "
           + ArithmeticTask.MAX_OPS
-          + " operations, every intermediate result in 0.."
+          + " operations, every intermediate result between -"
           + (ArithmeticTask.MAX_VALUE - 1)
-          + ", e.g. 'What is 17+25*3?'.";
+          + " and "
+          + (ArithmeticTask.MAX_VALUE - 1)
+          + " (negative only as the running value of a chain, e.g. 10-29+5), e.g. 'What is 17+25*3?'.";
 
   private static final Pattern LEAD_IN =
       Pattern.compile(
@@ -124,6 +127,9 @@ public final class QuestionParser {
       if (digits.length() > ArithmeticTask.MAX_OPERAND_DIGITS) {
         throw reject("the number " + m.group() + " is too large");
       }
+    }
+    if (compact.startsWith("-")) {
+      throw reject("negative numbers are not supported in '" + question.strip() + "'");
     }
     Expr.Node tree;
     try {

@@ -11,7 +11,9 @@ import org.jspecify.annotations.Nullable;
  * process-reward probe and to grade chains of thought).
  *
  * <p>Each line must read {@code a op b=c;rest} (or {@code a op b=c} when the result is the whole
- * remaining expression). It is {@linkplain StepCheck.Verdict#VALID valid} when {@code a op b} is a
+ * remaining expression), with a multiplication's partial products between {@code a op b} and
+ * {@code c} exactly as {@link Step#work} writes them ({@code 35*23=35*20+35*3=700+105=805}; a wrong
+ * or missing partial product is an arithmetic error). It is {@linkplain StepCheck.Verdict#VALID valid} when {@code a op b} is a
  * reduction the current expression allows next without changing its value (any legal one, not
  * only the canonical one: in {@code (1+2)*(3+4)} both sums may go first; in {@code 17+25*3} only
  * {@code 25*3}; in {@code 9+4-2} also {@code 4-2}, by associativity, but in {@code 9-4+2} not
@@ -22,7 +24,30 @@ import org.jspecify.annotations.Nullable;
  */
 public final class StepChecker {
 
-  private static final Pattern LINE = Pattern.compile("(\\d{1,18})([+*-])(\\d{1,18})=(-?\\d{1,18})(?:;(.*))?");
+  private static final Pattern OPERATION = Pattern.compile("(-?\\d{1,18})([+*-])(\\d{1,18})");
+  private static final Pattern NUMBER = Pattern.compile("-?\\d{1,18}");
+
+  /** A step line split into its parts: {@code left op right[=work]=result[;rest]}. */
+  private record Written(String left, char op, String right, String work, String result, @Nullable String rest) {
+
+    static @Nullable Written parse(String line) {
+      int semi = line.indexOf(';');
+      String head = semi < 0 ? line : line.substring(0, semi);
+      @Nullable String rest = semi < 0 ? null : line.substring(semi + 1);
+      int firstEq = head.indexOf('=');
+      int lastEq = head.lastIndexOf('=');
+      if (firstEq < 0) {
+        return null;
+      }
+      Matcher operation = OPERATION.matcher(head.substring(0, firstEq));
+      String result = head.substring(lastEq + 1);
+      if (!operation.matches() || !NUMBER.matcher(result).matches()) {
+        return null;
+      }
+      String work = firstEq == lastEq ? "" : head.substring(firstEq + 1, lastEq);
+      return new Written(operation.group(1), operation.group(2).charAt(0), operation.group(3), work, result, rest);
+    }
+  }
 
   private StepChecker() {}
 
@@ -126,17 +151,17 @@ public final class StepChecker {
         expected = "";
       }
     }
-    Matcher m = LINE.matcher(line);
-    if (!m.matches()) {
+    @Nullable Written m = Written.parse(line);
+    if (m == null) {
       return new Result(
           StepCheck.Verdict.MALFORMED, false, false, false, expected,
           "expected 'a op b=c;rest' (or 'a op b=c' on the last step), got '" + line + "'", null);
     }
-    long a = Long.parseLong(m.group(1));
-    char op = m.group(2).charAt(0);
-    long b = Long.parseLong(m.group(3));
-    long c = Long.parseLong(m.group(4));
-    @Nullable String rest = m.group(5);
+    long a = Long.parseLong(m.left);
+    char op = m.op;
+    long b = Long.parseLong(m.right);
+    long c = Long.parseLong(m.result);
+    @Nullable String rest = m.rest;
     boolean arithmeticOk;
     long trueValue;
     try {
@@ -146,6 +171,8 @@ public final class StepChecker {
       trueValue = Long.MIN_VALUE;
       arithmeticOk = false;
     }
+    String work = Step.work(a, op, b);
+    boolean workOk = work.equals(m.work);
     @Nullable List<String> next = writtenState(rest, c);
     if (state == null) {
       return new Result(
@@ -165,8 +192,8 @@ public final class StepChecker {
     List<Expr.Reduction> candidates = Expr.candidates(state);
     for (Expr.Reduction cand : candidates) {
       if (cand.left() == a && cand.op() == op && cand.right() == b
-          && state.get(cand.opIndex() - 1).equals(m.group(1))
-          && state.get(cand.opIndex() + 1).equals(m.group(3))) {
+          && state.get(cand.opIndex() - 1).equals(m.left)
+          && state.get(cand.opIndex() + 1).equals(m.right)) {
         matches.add(cand);
         swaps.add(false);
       }
@@ -174,8 +201,8 @@ public final class StepChecker {
     if (op == '+' || op == '*') {
       for (Expr.Reduction cand : candidates) {
         if (cand.left() == b && cand.op() == op && cand.right() == a
-            && state.get(cand.opIndex() - 1).equals(m.group(3))
-            && state.get(cand.opIndex() + 1).equals(m.group(1))) {
+            && state.get(cand.opIndex() - 1).equals(m.right)
+            && state.get(cand.opIndex() + 1).equals(m.left)) {
           matches.add(cand);
           swaps.add(true);
         }
@@ -194,13 +221,21 @@ public final class StepChecker {
     if (match == null) {
       return new Result(
           StepCheck.Verdict.WRONG_OPERATION, arithmeticOk, false, false, expected,
-          "'" + m.group(1) + op + m.group(3) + "' is not an operation '" + current
+          "'" + m.left + op + m.right + "' is not an operation '" + current
               + "' can reduce next (expected '" + expected + "')", next);
     }
     if (!arithmeticOk) {
       return new Result(
           StepCheck.Verdict.ARITHMETIC_ERROR, false, false, false, expected,
           a + String.valueOf(op) + b + " is " + trueValue + ", not " + c, next);
+    }
+    if (!workOk) {
+      return new Result(
+          StepCheck.Verdict.ARITHMETIC_ERROR, false, false, false, expected,
+          work.isEmpty()
+              ? a + String.valueOf(op) + b + " is written without partial products"
+              : "the partial products of " + a + String.valueOf(op) + b + " are '" + work + "', not '" + m.work + "'",
+          next);
     }
     String reduced = Expr.join(match.after());
     if (!rewriteMatches(match, rest)) {
@@ -224,7 +259,7 @@ public final class StepChecker {
 
   private static @Nullable List<String> writtenState(@Nullable String rest, long c) {
     if (rest == null) {
-      return c >= 0 ? List.of(Long.toString(c)) : null;
+      return List.of(Long.toString(c));
     }
     try {
       Expr.parse(rest);
@@ -247,7 +282,8 @@ public final class StepChecker {
   }
 
   private static String lineOf(Expr.Reduction r) {
-    String head = r.opText() + "=" + r.result();
+    String work = Step.work(r.left(), r.op(), r.right());
+    String head = r.opText() + (work.isEmpty() ? "" : "=" + work) + "=" + r.result();
     return r.after().size() == 1 ? head : head + ArithmeticTask.REST_DELIMITER + Expr.join(r.after());
   }
 }

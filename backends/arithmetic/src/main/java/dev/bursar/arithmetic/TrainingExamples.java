@@ -38,12 +38,16 @@ public final class TrainingExamples implements Iterator<TrainingExample> {
    *     admissible order rather than the canonical one, in {@code [0, 1]}
    * @param swapFraction probability that a {@code +} or {@code *} step of a chain is written with
    *     its operands swapped ({@link ArithmeticTask#swapOperands}), per step, in {@code [0, 1]}
+   * @param typedFraction probability that a problem is drawn like the questions people type
+   *     ({@link TypedQuestions#problem}: two or three numbers up to 99, products up to 970,299,
+   *     negative results) instead of from a bucket, in {@code [0, 1]}
    */
   public record Mix(
       Map<Bucket, Double> bucketWeights,
       double forcedFraction,
       double randomOrderFraction,
-      double swapFraction) {
+      double swapFraction,
+      double typedFraction) {
 
     /**
      * Default mix: weights easy 0.15, medium 0.25, hard 0.25, harder 0.2, hardest 0.15; 30% forced
@@ -63,6 +67,7 @@ public final class TrainingExamples implements Iterator<TrainingExample> {
                 Bucket.HARDEST, 0.15),
             0.3,
             0.0,
+            0.0,
             0.0);
 
     /** Validates and copies. */
@@ -78,6 +83,9 @@ public final class TrainingExamples implements Iterator<TrainingExample> {
       if (!(swapFraction >= 0 && swapFraction <= 1)) {
         throw new IllegalArgumentException("swapFraction must be in [0, 1], got " + swapFraction);
       }
+      if (!(typedFraction >= 0 && typedFraction <= 1)) {
+        throw new IllegalArgumentException("typedFraction must be in [0, 1], got " + typedFraction);
+      }
       double sum = 0;
       for (double w : bucketWeights.values()) {
         if (!(w >= 0) || Double.isInfinite(w)) {
@@ -92,22 +100,33 @@ public final class TrainingExamples implements Iterator<TrainingExample> {
 
     /** No operand swaps ({@code swapFraction} 0). */
     public Mix(Map<Bucket, Double> bucketWeights, double forcedFraction, double randomOrderFraction) {
-      this(bucketWeights, forcedFraction, randomOrderFraction, 0.0);
+      this(bucketWeights, forcedFraction, randomOrderFraction, 0.0, 0.0);
+    }
+
+    /** No typed-like problems ({@code typedFraction} 0). */
+    public Mix(Map<Bucket, Double> bucketWeights, double forcedFraction, double randomOrderFraction,
+        double swapFraction) {
+      this(bucketWeights, forcedFraction, randomOrderFraction, swapFraction, 0.0);
     }
 
     /** Canonical chains only ({@code randomOrderFraction} and {@code swapFraction} 0). */
     public Mix(Map<Bucket, Double> bucketWeights, double forcedFraction) {
-      this(bucketWeights, forcedFraction, 0.0, 0.0);
+      this(bucketWeights, forcedFraction, 0.0, 0.0, 0.0);
     }
 
     /** The same mix with another fraction of random-order chains. */
     public Mix withRandomOrderFraction(double fraction) {
-      return new Mix(bucketWeights, forcedFraction, fraction, swapFraction);
+      return new Mix(bucketWeights, forcedFraction, fraction, swapFraction, typedFraction);
     }
 
     /** The same mix with another per-step probability of swapped commutative operands. */
     public Mix withSwapFraction(double fraction) {
-      return new Mix(bucketWeights, forcedFraction, randomOrderFraction, fraction);
+      return new Mix(bucketWeights, forcedFraction, randomOrderFraction, fraction, typedFraction);
+    }
+
+    /** The same mix with another fraction of typed-like problems. */
+    public Mix withTypedFraction(double fraction) {
+      return new Mix(bucketWeights, forcedFraction, randomOrderFraction, swapFraction, fraction);
     }
 
     /** Every bucket equally likely; canonical chains only. */
@@ -181,9 +200,10 @@ public final class TrainingExamples implements Iterator<TrainingExample> {
         break;
       }
     }
-    Problem p = ArithmeticTask.generate(random, bucket);
-    while (excluded.contains(p.expression())) {
-      p = ArithmeticTask.generate(random, bucket);
+    boolean typed = mix.typedFraction() > 0 && random.nextDouble() < mix.typedFraction();
+    Problem p = typed ? TypedQuestions.problem(random) : ArithmeticTask.generate(random, bucket);
+    while (excluded.contains(p.expression()) || p.sequenceTokens() > ArithmeticTask.MAX_SEQUENCE_TOKENS) {
+      p = typed ? TypedQuestions.problem(random) : ArithmeticTask.generate(random, bucket);
     }
     if (mix.randomOrderFraction() > 0 && random.nextDouble() < mix.randomOrderFraction()) {
       p = ArithmeticTask.randomOrder(p, random);

@@ -1,8 +1,11 @@
 package dev.bursar.arithmetic;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * A seeded set of questions typed as a person would ("35*23", "How much is 99 + 1?", "what's 10
@@ -26,18 +29,50 @@ public final class TypedQuestions {
     SplittableRandom r = new SplittableRandom(seed);
     List<Question> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      int count = 2 + r.nextInt(2);
-      long[] nums = new long[count];
-      String[] ops = new String[count - 1];
-      for (int j = 0; j < count; j++) nums[j] = r.nextInt(100);
-      for (int j = 0; j < ops.length; j++) ops[j] = OPS[r.nextInt(OPS.length)];
-      out.add(new Question(type(nums, ops, r), value(nums, ops), count));
+      Chain c = chain(r);
+      out.add(new Question(type(c.nums, c.ops, r), value(c.nums, c.ops), c.nums.length));
     }
     return out;
   }
 
+  /** Seed of the set that {@code bursar ask --typed-set} measures; training leaves it out. */
+  public static final long EVALUATION_SEED = 0;
+
+  /**
+   * The canonical expressions of the first {@code n} questions of the evaluation seed, for keeping
+   * them out of training (any {@code --typed-set} of up to {@code n} questions at the default seed
+   * is then unseen).
+   */
+  public static Set<String> heldOutExpressions(int n) {
+    Set<String> out = new HashSet<>();
+    for (Question q : draw(n, EVALUATION_SEED)) out.add(QuestionParser.parse(q.text()));
+    return out;
+  }
+
+  /**
+   * A training problem from the same distribution as the questions (two or three numbers up to 99,
+   * {@code + - *}), solved with its canonical chain. Deterministic for a given generator state.
+   */
+  public static Problem problem(RandomGenerator random) {
+    Chain c = chain(random);
+    StringBuilder sb = new StringBuilder().append(c.nums[0]);
+    for (int j = 0; j < c.ops.length; j++) sb.append(c.ops[j]).append(c.nums[j + 1]);
+    return ArithmeticTask.solve(sb.toString());
+  }
+
+  private record Chain(long[] nums, String[] ops) {}
+
+  private static Chain chain(RandomGenerator r) {
+    int count = 2 + r.nextInt(2);
+    long[] nums = new long[count];
+    String[] ops = new String[count - 1];
+    for (int j = 0; j < count; j++) nums[j] = r.nextInt(100);
+    for (int j = 0; j < ops.length; j++) ops[j] = OPS[r.nextInt(OPS.length)];
+    return new Chain(nums, ops);
+  }
+
   /** The chain as a person might type it: bare, spaced, in words, with a lead-in and a question mark. */
-  private static String type(long[] nums, String[] ops, SplittableRandom r) {
+  private static String type(long[] nums, String[] ops, RandomGenerator r) {
     int style = r.nextInt(5);
     StringBuilder sb = new StringBuilder();
     for (int j = 0; j < nums.length; j++) {

@@ -22,22 +22,31 @@ final class TypedQuestionsTest {
   }
 
   @Test
-  void everyQuestionWithAResultTheTaskAcceptsParsesToThatValue() {
-    List<TypedQuestions.Question> qs = TypedQuestions.draw(200, 3);
-    int parsed = 0;
-    for (TypedQuestions.Question q : qs) {
+  void everyQuestionParsesToItsValue_negativeResultsIncluded() {
+    for (TypedQuestions.Question q : TypedQuestions.draw(300, 3)) {
       assertThat(q.numbers()).isBetween(2, 3);
-      Problem p;
-      try {
-        p = QuestionParser.parseProblem(q.text());
-      } catch (IllegalArgumentException e) {
-        // only chains that go below zero are outside the task; the parser says so
-        assertThat(e.getMessage()).as(q.text()).contains("0..");
-        continue;
-      }
-      parsed++;
+      Problem p = QuestionParser.parseProblem(q.text());
       assertThat(p.answer()).as(q.text()).isEqualTo(q.expected());
+      assertThat(p.sequenceTokens()).isLessThanOrEqualTo(ArithmeticTask.MAX_SEQUENCE_TOKENS);
+      assertThat(StepChecker.allCorrect(StepChecker.checkCompletion(p.prompt(), p.completion()))).as(p.text()).isTrue();
     }
-    assertThat(parsed).isGreaterThan(qs.size() / 2);
+  }
+
+  @Test
+  void trainingProblemsComeFromTheSameDistribution_butNeverTheHeldOutQuestions() {
+    var heldOut = TypedQuestions.heldOutExpressions(200);
+    assertThat(heldOut).contains(QuestionParser.parse(TypedQuestions.draw(1, TypedQuestions.EVALUATION_SEED).getFirst().text()));
+    var mix = TrainingExamples.Mix.DEFAULT.withTypedFraction(1.0).withRandomOrderFraction(0.6).withSwapFraction(0.5);
+    int threeNumbers = 0;
+    int negative = 0;
+    for (TrainingExample x : TrainingExamples.stream(4, mix, heldOut).limit(3000).toList()) {
+      assertThat(heldOut).doesNotContain(x.problem().expression());
+      assertThat(x.problem().ops()).isBetween(1, 2);
+      assertThat(StepChecker.allCorrect(StepChecker.checkCompletion(x.prompt(), x.completion()))).as(x.text()).isTrue();
+      if (x.problem().ops() == 2) threeNumbers++;
+      if (x.problem().answer() < 0) negative++;
+    }
+    assertThat(threeNumbers).isBetween(1200, 1800);
+    assertThat(negative).isGreaterThan(300);
   }
 }

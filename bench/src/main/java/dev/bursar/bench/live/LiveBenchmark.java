@@ -2,7 +2,7 @@ package dev.bursar.bench.live;
 
 import dev.bursar.arithmetic.Bucket;
 import dev.bursar.arithmetic.Problem;
-import dev.bursar.controller.Answers;
+import dev.bursar.backends.djl.train.Evaluator;
 import dev.bursar.controller.Backend;
 import dev.bursar.controller.ComputeController;
 import dev.bursar.controller.ExitReason;
@@ -44,13 +44,12 @@ final class LiveBenchmark {
       int right = 0;
       for (int i = 0; i < problems.size(); i++) {
         Problem p = problems.get(i);
-        // Each problem gets its own sampling seed, as a client's seed hint; a policy's samples get the
-        // temperature the fixed plans sample at (and its fitting pool was drawn at).
-        var hints = Request.Hints.NONE.withSeed(1_000L + i);
+        // Each problem gets its own sampling seed, as a client's seed hint (the model card's); a policy's
+        // samples get the temperature the fixed plans sample at (and its fitting pool was drawn at).
+        var hints = Request.Hints.NONE.withSeed(Evaluator.samplingSeed(p));
         if (m.policy() != null) hints = hints.withTemperature(LiveMethod.SAMPLING.temperature());
         Outcome o = controller.run(Request.of(p.prompt()).withHints(hints));
-        boolean ok = o instanceof Outcome.Answered a
-            && String.valueOf(Answers.normalize(a.answer())).equals(Answers.normalize(Long.toString(p.answer())));
+        boolean ok = Evaluator.correct(o, p);
         if (ok) right++;
         String kind = switch (o) {
           case Outcome.Answered a -> "answered";

@@ -1,5 +1,6 @@
 package dev.bursar.bench.live;
 
+import dev.bursar.backends.djl.train.Evaluator;
 import dev.bursar.controller.Budget;
 import dev.bursar.controller.LinearProbe;
 import dev.bursar.controller.Mode;
@@ -31,16 +32,16 @@ record LiveMethod(String name, String family, @Nullable Double param, Plan plan,
     this(name, family, param, plan, budget, null, null);
   }
 
-  static final int MAX_TOKENS = 160;
+  static final int MAX_TOKENS = Evaluator.MAX_TOKENS;
   static final Sampling SAMPLING = new Sampling(0.8, 1.0, 0, 0);
   static final Budget ROOMY = Budget.ofTokens(16_384);
-  /** The embedded model's answers are at most 5 digits and a newline. */
-  static final int ANSWER_TOKENS = 6;
+  /** The embedded model's answers are at most a sign, 6 digits and a newline. */
+  static final int ANSWER_TOKENS = 8;
 
   /** The methods of issue 4; the probe verifier only when a probe is given. */
   static List<LiveMethod> all(@Nullable LinearProbe probe, int forcedBudget) {
     List<LiveMethod> m = new ArrayList<>();
-    m.add(new LiveMethod("FAST (greedy)", "fast", null, Plan.fast(MAX_TOKENS), ROOMY));
+    m.add(new LiveMethod("FAST (greedy)", "fast", null, Evaluator.greedyPlan(), ROOMY));
     m.add(sc("SC@4", 4));
     m.add(sc("SC@16", 16));
     m.add(new LiveMethod("SC + AC-Beta 0.95 (max 16)", "ac-beta", 0.95,
@@ -69,8 +70,7 @@ record LiveMethod(String name, String family, @Nullable Double param, Plan plan,
   }
 
   private static LiveMethod sc(String name, int k) {
-    return new LiveMethod(name, "sc", (double) k,
-        Plan.selfConsistency(new Mode.SelfConsistency(k, Math.min(k, 16), StoppingRules.never(), null, false), MAX_TOKENS)
-            .withSampling(SAMPLING), ROOMY);
+    // the model card's plans, so its greedy and SC@k rows are these on the same problems
+    return new LiveMethod(name, "sc", (double) k, Evaluator.selfConsistencyPlan(k, SAMPLING.temperature()), ROOMY);
   }
 }

@@ -29,7 +29,7 @@ final class SidecarFactory {
 
   /**
    * The default plan: Adaptive-Consistency (Beta posterior, stop at 0.95) over at most 8 samples
-   * drawn in waves of 4, each at most 160 tokens. It is also the fallback plan.
+   * drawn in waves of 4, each at most 192 tokens. It is also the fallback plan.
    */
   static final Plan DEFAULT_PLAN = Policies.selfConsistencyDefault();
 

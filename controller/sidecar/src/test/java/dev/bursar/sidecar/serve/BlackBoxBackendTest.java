@@ -44,6 +44,6 @@ final class BlackBoxBackendTest {
     SidecarClient.Reply r = ask("fast");
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.text("choices.0.message.content")).isEqualTo("92");
-    assertThat(r.text("bursar.plan")).startsWith("FAST(160").contains("BudgetForcing").doesNotContain("ProbeConvergence");
+    assertThat(r.text("bursar.plan")).startsWith("FAST(192").contains("BudgetForcing").doesNotContain("ProbeConvergence");
   }
 }

@@ -101,7 +101,7 @@ final class ChatCompletionsControllerTest {
 
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.text("bursar.mode")).isEqualTo("FAST");
-    assertThat(r.text("bursar.plan")).startsWith("FAST(160");
+    assertThat(r.text("bursar.plan")).startsWith("FAST(192");
     assertThat(r.text("choices.0.message.content")).isEqualTo("92");
   }
 

@@ -19,7 +19,7 @@ public final class TrainModelCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "Output directory.")
   Path out;
 
-  @Option(names = "--minutes", description = "Wall-time limit; the schedule ends its decay by then (default ${DEFAULT-VALUE}).", defaultValue = "24")
+  @Option(names = "--minutes", description = "Wall-time limit; the schedule ends its decay by then (default ${DEFAULT-VALUE}).", defaultValue = "36")
   long minutes;
 
   @Option(names = "--seed", description = "Seed of initialisation and data (default: the committed model's).")
@@ -29,12 +29,17 @@ public final class TrainModelCommand implements Callable<Integer> {
   int steps;
 
   @Option(names = "--random-order", description = "Fraction of training chains in a random admissible reduction order "
-      + "(default ${DEFAULT-VALUE}; the committed model: 0.6).", defaultValue = "0")
+      + "(default ${DEFAULT-VALUE}, as the committed model).", defaultValue = "0.6")
   double randomOrder;
 
   @Option(names = "--swap", description = "Per-step probability that a + or * step of a training chain has its operands "
-      + "swapped (default ${DEFAULT-VALUE}; the committed model: 0.5).", defaultValue = "0")
+      + "swapped (default ${DEFAULT-VALUE}, as the committed model).", defaultValue = "0.5")
   double swap;
+
+  @Option(names = "--typed", description = "Fraction of training problems drawn like the questions people type (2-3 "
+      + "numbers up to 99, + - *) rather than from the buckets (default ${DEFAULT-VALUE}, as the committed model).",
+      defaultValue = "0.35")
+  double typed;
 
   @Option(names = "--evaluate", description = "Evaluate afterwards and write evaluation.md (a few minutes).")
   boolean evaluate;
@@ -43,7 +48,7 @@ public final class TrainModelCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Trainer.Settings s = Trainer.Settings.DEFAULT.withSteps(steps).withMaxDuration(Duration.ofMinutes(minutes));
     if (seed != null) s = s.withSeed(seed);
-    s = s.withMix(s.mix().withRandomOrderFraction(randomOrder).withSwapFraction(swap));
+    s = s.withMix(s.mix().withRandomOrderFraction(randomOrder).withSwapFraction(swap).withTypedFraction(typed));
     Trainer.train(s, out, System.out);
     if (evaluate) {
       Evaluator.Report r = Evaluator.evaluate(out, Evaluator.Options.DEFAULT, System.out);

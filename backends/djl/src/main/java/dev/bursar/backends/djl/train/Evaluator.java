@@ -6,9 +6,20 @@ import dev.bursar.arithmetic.ArithmeticTask;
 import dev.bursar.arithmetic.Bucket;
 import dev.bursar.arithmetic.Problem;
 import dev.bursar.arithmetic.ProblemSet;
+import dev.bursar.arithmetic.QuestionParser;
+import dev.bursar.arithmetic.TrainingExamples;
+import dev.bursar.arithmetic.TypedQuestions;
+import dev.bursar.controller.Answers;
+import dev.bursar.controller.Budget;
+import dev.bursar.controller.ComputeController;
 import dev.bursar.controller.Generation;
 import dev.bursar.controller.GenerationRequest;
+import dev.bursar.controller.Mode;
+import dev.bursar.controller.Outcome;
+import dev.bursar.controller.Plan;
+import dev.bursar.controller.Request;
 import dev.bursar.controller.Sampling;
+import dev.bursar.controller.StoppingRules;
 import dev.bursar.controller.TokenListener;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -17,28 +28,34 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
  * Measures a checkpoint on the task's fixed evaluation set ({@link ProblemSet#fixed}), per
- * difficulty bucket: greedy accuracy, self-consistency (majority vote of sampled answers) at 4 and
- * 16 samples, and the answer forced after 25/50/75% of the reference thinking (the Dynasor-style
- * probe: {@code </think>A:} appended at a step boundary). Produces the table of {@code MODEL_CARD.md}.
+ * difficulty bucket, and on the typed set of {@code bursar ask --typed-set} ({@link
+ * TypedQuestions}): greedy accuracy, self-consistency (majority vote of sampled answers, no early
+ * stop) at 4 and 16 samples, and the answer forced after 25/50/75% of the reference thinking (the
+ * Dynasor-style probe: {@code </think>A:} appended at a step boundary). Greedy and self-consistency
+ * run through the {@link ComputeController} with the plans and per-problem seeds of {@code bursar
+ * bench live} ({@link #greedyPlan}, {@link #selfConsistencyPlan}, {@link #samplingSeed}), so the
+ * card and the benchmark agree on the same problems. Produces the table of {@code MODEL_CARD.md}.
  *
  * <p>Run: {@code java -cp ... dev.bursar.backends.djl.train.Evaluator MODEL_DIR [perBucket] [temperature]}.
  */
 public final class Evaluator {
 
-  /** Settings of an evaluation. */
-  public record Options(int perBucket, int samples, double temperature, long seed, int threads) {
-    public static final Options DEFAULT = new Options(80, 16, 0.8, 7, 2);
+  /** Longest answer a plan lets a sample write: the task's whole context. */
+  public static final int MAX_TOKENS = ArithmeticTask.MAX_SEQUENCE_TOKENS;
+
+  /** Settings of an evaluation; {@code typedSet} questions of {@link TypedQuestions#EVALUATION_SEED} (0: none). */
+  public record Options(int perBucket, int samples, double temperature, int threads, int typedSet) {
+    public static final Options DEFAULT = new Options(80, 16, 0.8, 2, 100);
   }
 
-  /** Accuracies of one bucket, in [0, 1]. */
-  public record Row(Bucket bucket, int problems, double greedy, double sc4, double sc16,
+  /** Accuracies of one bucket (or of the typed set), in [0, 1]. */
+  public record Row(String label, int problems, double greedy, double sc4, double sc16,
       double forced25, double forced50, double forced75, double meanGreedyTokens) {}
 
   /** The whole table. */
@@ -50,7 +67,7 @@ public final class Evaluator {
       sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
       for (Row r : rows) {
         sb.append(String.format(Locale.ROOT, "| %s | %d | %.1f%% | %.1f%% | %.1f%% | %.1f%% | %.1f%% | %.1f%% | %.1f |%n",
-            r.bucket().label(), r.problems(), 100 * r.greedy(), 100 * r.sc4(), 100 * r.sc16(),
+            r.label(), r.problems(), 100 * r.greedy(), 100 * r.sc4(), 100 * r.sc16(),
             100 * r.forced25(), 100 * r.forced50(), 100 * r.forced75(), r.meanGreedyTokens()));
       }
       return sb.toString();
@@ -59,25 +76,56 @@ public final class Evaluator {
 
   private Evaluator() {}
 
+  /** FAST: one greedy answer. */
+  public static Plan greedyPlan() {
+    return Plan.fast(MAX_TOKENS);
+  }
+
+  /** Self-consistency over {@code k} samples at {@code temperature}, drawn in waves of at most 16, never stopped early. */
+  public static Plan selfConsistencyPlan(int k, double temperature) {
+    return Plan.selfConsistency(new Mode.SelfConsistency(k, Math.min(k, 16), StoppingRules.never(), null, false), MAX_TOKENS)
+        .withSampling(new Sampling(temperature, 1.0, 0, 0));
+  }
+
+  /** The sampling seed a problem is asked with (a client's seed hint): the same wherever the problem is measured. */
+  public static long samplingSeed(Problem p) {
+    return p.expression().hashCode() & 0xffff_ffffL;
+  }
+
+  /** Whether an outcome's answer is the problem's. */
+  public static boolean correct(Outcome o, Problem p) {
+    return o instanceof Outcome.Answered a
+        && String.valueOf(Answers.normalize(a.answer())).equals(Answers.normalize(Long.toString(p.answer())));
+  }
+
   public static Report evaluate(Path modelDir, Options o, PrintStream log) {
     long start = System.currentTimeMillis();
     ProblemSet set = ProblemSet.fixed(ProblemSet.DEFAULT_SEED, o.perBucket());
     try (DjlBackend backend = DjlBackend.builder().modelDirectory(modelDir).workers(o.threads()).build();
         ExecutorService pool = Executors.newFixedThreadPool(o.threads())) {
+      ComputeController[] controllers = {
+          controller(backend, greedyPlan(), 1),
+          controller(backend, selfConsistencyPlan(4, o.temperature()), 4),
+          controller(backend, selfConsistencyPlan(o.samples(), o.temperature()), o.samples())};
+      Map<String, List<Problem>> groups = new LinkedHashMap<>();
+      for (Bucket b : Bucket.values()) groups.put(b.label(), set.byBucket(b));
+      if (o.typedSet() > 0) groups.put("typed set", typedProblems(o.typedSet()));
       List<Row> rows = new ArrayList<>();
-      for (Bucket b : Bucket.values()) {
+      for (var group : groups.entrySet()) {
         List<Future<double[]>> futures = new ArrayList<>();
-        for (Problem p : set.byBucket(b)) futures.add(pool.submit(() -> score(backend, p, o)));
+        for (Problem p : group.getValue()) {
+          futures.add(pool.submit(() -> p == null ? new double[7] : score(backend, controllers, p)));
+        }
         double[] sum = new double[7];
         for (Future<double[]> f : futures) {
           double[] r = f.get();
           for (int i = 0; i < sum.length; i++) sum[i] += r[i];
         }
         int n = futures.size();
-        Row row = new Row(b, n, sum[0] / n, sum[1] / n, sum[2] / n, sum[3] / n, sum[4] / n, sum[5] / n, sum[6] / n);
+        Row row = new Row(group.getKey(), n, sum[0] / n, sum[1] / n, sum[2] / n, sum[3] / n, sum[4] / n, sum[5] / n, sum[6] / n);
         rows.add(row);
-        log.printf(Locale.ROOT, "%-8s greedy %.3f  sc4 %.3f  sc%d %.3f  forced25 %.3f forced50 %.3f forced75 %.3f%n",
-            b.label(), row.greedy(), row.sc4(), o.samples(), row.sc16(), row.forced25(), row.forced50(), row.forced75());
+        log.printf(Locale.ROOT, "%-9s greedy %.3f  sc4 %.3f  sc%d %.3f  forced25 %.3f forced50 %.3f forced75 %.3f%n",
+            row.label(), row.greedy(), row.sc4(), o.samples(), row.sc16(), row.forced25(), row.forced50(), row.forced75());
       }
       return new Report(rows, o, System.currentTimeMillis() - start);
     } catch (InterruptedException e) {
@@ -88,20 +136,30 @@ public final class Evaluator {
     }
   }
 
+  /** The typed set's questions as parsed problems; a question the parser refuses is null (it scores 0 everywhere). */
+  static List<@org.jspecify.annotations.Nullable Problem> typedProblems(int n) {
+    List<@org.jspecify.annotations.Nullable Problem> out = new ArrayList<>();
+    for (TypedQuestions.Question q : TypedQuestions.draw(n, TypedQuestions.EVALUATION_SEED)) {
+      out.add(QuestionParser.accepts(q.text()) ? QuestionParser.parseProblem(q.text()) : null);
+    }
+    return out;
+  }
+
+  private static ComputeController controller(DjlBackend backend, Plan plan, int samples) {
+    return ComputeController.builder().backend(backend).plan(plan).budget(Budget.ofTokens((long) samples * MAX_TOKENS)).build();
+  }
+
   /** greedy, sc4, scN, forced25, forced50, forced75 (each 0/1) and greedy tokens. */
-  private static double[] score(DjlBackend backend, Problem p, Options o) {
-    int maxTokens = ArithmeticTask.MAX_SEQUENCE_TOKENS;
-    Generation g = backend.generate(GenerationRequest.of(p.prompt(), 1, maxTokens, Sampling.GREEDY), TokenListener.NONE).getFirst();
-    Sampling sampling = new Sampling(o.temperature(), 1.0, 0, o.seed() ^ p.expression().hashCode());
-    List<Generation> samples = backend.generate(GenerationRequest.of(p.prompt(), o.samples(), maxTokens, sampling), TokenListener.NONE);
+  private static double[] score(DjlBackend backend, ComputeController[] controllers, Problem p) {
+    Request request = Request.of(p.prompt()).withHints(Request.Hints.NONE.withSeed(samplingSeed(p)));
     double[] r = new double[7];
-    r[0] = AnswerChecker.isCorrect(g.text(), p) ? 1 : 0;
-    // sequence i's random stream depends only on (seed, i), so the first 4 of 16 are exactly an n=4 call
-    r[1] = vote(samples.subList(0, Math.min(4, samples.size()))) == p.answer() ? 1 : 0;
-    r[2] = vote(samples) == p.answer() ? 1 : 0;
+    Outcome greedy = controllers[0].run(request);
+    r[0] = correct(greedy, p) ? 1 : 0;
+    r[1] = correct(controllers[1].run(request), p) ? 1 : 0;
+    r[2] = correct(controllers[2].run(request), p) ? 1 : 0;
     double[] fracs = {0.25, 0.5, 0.75};
     for (int i = 0; i < 3; i++) r[3 + i] = forced(backend, p, (int) Math.floor(fracs[i] * p.ops())) ? 1 : 0;
-    r[6] = g.outputTokens();
+    r[6] = greedy.spend().outputTokens();
     return r;
   }
 
@@ -113,78 +171,54 @@ public final class Evaluator {
     return AnswerChecker.isCorrect(ArithmeticTask.ANSWER_MARKER + g.text(), p);
   }
 
-  /** {@return the most frequent extracted answer (first seen wins ties), or Long.MIN_VALUE when none} */
-  static long vote(List<Generation> samples) {
-    Map<Long, Integer> counts = new LinkedHashMap<>();
-    for (Generation s : samples) {
-      OptionalLong a = AnswerChecker.extractAnswer(s.text());
-      if (a.isPresent()) counts.merge(a.getAsLong(), 1, Integer::sum);
-    }
-    long best = Long.MIN_VALUE;
-    int bestCount = 0;
-    for (var e : counts.entrySet()) {
-      if (e.getValue() > bestCount) {
-        best = e.getKey();
-        bestCount = e.getValue();
-      }
-    }
-    return best;
-  }
-
   /**
    * {@code Evaluator MODEL_DIR [perBucket] [temperature] [--card FILE [--train-log FILE]
-   * [--random-order F] [--swap F] [--minutes M] [--torch-threads N]]}: prints the Markdown table;
-   * with {@code --card}
-   * also writes the model card around it, stating the training mix ({@code --random-order}, {@code
-   * --swap}: the {@link dev.bursar.arithmetic.TrainingExamples.Mix} fractions the model was
-   * trained with, default 0), the time limit ({@code --minutes}, default 24) and the training run's
-   * PyTorch threads ({@code --torch-threads}, default 1) in its reproduce command.
+   * [--random-order F] [--swap F] [--typed F] [--minutes M] [--torch-threads N]]}: prints the
+   * Markdown table; with {@code --card} also writes the model card around it, stating the training
+   * mix (the {@link dev.bursar.arithmetic.TrainingExamples.Mix} fractions the model was trained
+   * with; default those of {@link Trainer.Settings#DEFAULT}), the time limit and the training
+   * run's PyTorch threads (default 1) in its reproduce command.
    */
   public static void main(String[] args) throws java.io.IOException {
     List<String> pos = new ArrayList<>();
     Path card = null;
     Path trainLog = null;
-    double randomOrder = 0;
-    double swap = 0;
+    TrainingExamples.Mix mix = Trainer.Settings.DEFAULT.mix();
     long minutes = Trainer.Settings.DEFAULT.maxDuration().toMinutes();
     int torchThreads = 1;
     for (int i = 0; i < args.length; i++) {
-      if (args[i].equals("--card")) card = Path.of(args[++i]);
-      else if (args[i].equals("--train-log")) trainLog = Path.of(args[++i]);
-      else if (args[i].equals("--random-order")) randomOrder = Double.parseDouble(args[++i]);
-      else if (args[i].equals("--swap")) swap = Double.parseDouble(args[++i]);
-      else if (args[i].equals("--minutes")) minutes = Long.parseLong(args[++i]);
-      else if (args[i].equals("--torch-threads")) torchThreads = Integer.parseInt(args[++i]);
-      else pos.add(args[i]);
+      switch (args[i]) {
+        case "--card" -> card = Path.of(args[++i]);
+        case "--train-log" -> trainLog = Path.of(args[++i]);
+        case "--random-order" -> mix = mix.withRandomOrderFraction(Double.parseDouble(args[++i]));
+        case "--swap" -> mix = mix.withSwapFraction(Double.parseDouble(args[++i]));
+        case "--typed" -> mix = mix.withTypedFraction(Double.parseDouble(args[++i]));
+        case "--minutes" -> minutes = Long.parseLong(args[++i]);
+        case "--torch-threads" -> torchThreads = Integer.parseInt(args[++i]);
+        default -> pos.add(args[i]);
+      }
     }
     if (pos.isEmpty()) {
       System.err.println("usage: Evaluator MODEL_DIR [perBucket] [temperature] [--card FILE [--train-log FILE]"
-          + " [--random-order F] [--swap F] [--minutes M] [--torch-threads N]]");
+          + " [--random-order F] [--swap F] [--typed F] [--minutes M] [--torch-threads N]]");
       System.exit(2);
     }
     Options o = Options.DEFAULT;
-    if (pos.size() > 1) o = new Options(Integer.parseInt(pos.get(1)), o.samples(), o.temperature(), o.seed(), o.threads());
-    if (pos.size() > 2) o = new Options(o.perBucket(), o.samples(), Double.parseDouble(pos.get(2)), o.seed(), o.threads());
+    if (pos.size() > 1) o = new Options(Integer.parseInt(pos.get(1)), o.samples(), o.temperature(), o.threads(), o.typedSet());
+    if (pos.size() > 2) o = new Options(o.perBucket(), o.samples(), Double.parseDouble(pos.get(2)), o.threads(), o.typedSet());
     Path dir = Path.of(pos.get(0));
     Report r = evaluate(dir, o, System.out);
     System.out.println();
     System.out.print(r.toMarkdown());
     System.out.printf(Locale.ROOT, "%n(%d problems per bucket, SC temperature %.2f, %.1f s)%n", o.perBucket(), o.temperature(), r.millis() / 1000.0);
     if (card != null) {
-      Trainer.Settings t = Trainer.Settings.DEFAULT
-          .withMix(Trainer.Settings.DEFAULT.mix().withRandomOrderFraction(randomOrder).withSwapFraction(swap))
-          .withMaxDuration(java.time.Duration.ofMinutes(minutes));
+      Trainer.Settings t = Trainer.Settings.DEFAULT.withMix(mix).withMaxDuration(java.time.Duration.ofMinutes(minutes));
       java.nio.file.Files.writeString(card, modelCard(dir, r, trainLog, t, torchThreads));
     }
   }
 
   private static String plain(double v) {
     return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
-  }
-
-  /** The model card for a model trained with {@link Trainer.Settings#DEFAULT}. */
-  static String modelCard(Path dir, Report r, @org.jspecify.annotations.Nullable Path trainLog) throws java.io.IOException {
-    return modelCard(dir, r, trainLog, Trainer.Settings.DEFAULT, 1);
   }
 
   /**
@@ -196,35 +230,39 @@ public final class Evaluator {
       throws java.io.IOException {
     var c = dev.bursar.backends.djl.internal.LlamaConfig.read(dir.resolve("config.json"));
     var mix = t.mix();
-    boolean canonical = mix.randomOrderFraction() == 0 && mix.swapFraction() == 0;
     StringBuilder sb = new StringBuilder();
     sb.append("# bursar embedded model: arithmetic with thinking\n\n");
     sb.append("A ").append(String.format(Locale.ROOT, "%,d", c.parameterCount()))
         .append("-parameter decoder-only transformer of the Llama family (RMSNorm, rotary position embeddings, SwiGLU MLP, ")
         .append("grouped-query attention), trained from scratch by `bursar train-model` with DJL PyTorch on the synthetic task of ")
         .append("`dev.bursar.arithmetic`: multi-step integer arithmetic (+, -, *, parentheses) with a chain of thought in a ")
-        .append("`<think>` segment, one reduction per line, then `A:<answer>`. About a third of the training examples cut the thinking ")
+        .append("`<think>` segment, one reduction per line, then `A:<answer>`. A product of two multi-digit numbers is worked ")
+        .append("by partial products on its line (`35*23=35*20+35*3=700+105=805`), so the model never multiplies two ")
+        .append("multi-digit numbers in one go, and a chain may run below zero (`10-29=-19`, `9-39=-30;-30+30`). ")
+        .append("About a third of the training examples cut the thinking ")
         .append("at a random step and force the answer right after it, so an answer can be probed at any step boundary.");
-    if (canonical) {
-      sb.append(" Every training chain is in the canonical reduction order with operands as written.\n\n");
-    } else {
-      sb.append(String.format(Locale.ROOT,
-          " Training mix: %.0f%% of the chains in a random admissible reduction order (`ArithmeticTask.randomOrder`), the rest "
-              + "canonical; in every chain each `+`/`*` step has its operands swapped with probability %.2f "
-              + "(`ArithmeticTask.swapOperands`: `81*92=7452` as well as `92*81=7452`), so sampled chains can compute the "
-              + "same products and sums through different token sequences (`TrainingExamples.Mix(weights, %.2f, %.2f, %.2f)`: "
-              + "forced, random order, swap).%n%n",
-          100 * mix.randomOrderFraction(), mix.swapFraction(), mix.forcedFraction(), mix.randomOrderFraction(),
-          mix.swapFraction()));
-    }
+    sb.append(String.format(Locale.ROOT,
+        " Training mix: %.0f%% of the problems drawn like the questions people type (`TypedQuestions.problem`: two or three "
+            + "numbers up to 99 with + - *, products up to 970,299, negative results), the rest from the difficulty buckets; "
+            + "%.0f%% of the chains in a random admissible reduction order (`ArithmeticTask.randomOrder`), the rest canonical; "
+            + "each `+`/`*` step has its operands swapped with probability %.2f (`ArithmeticTask.swapOperands`: `81*92` is "
+            + "worked by the partial products of 92, `92*81` by those of 81), so sampled chains can reach the same product "
+            + "through different token sequences (`TrainingExamples.Mix(weights, %.2f, %.2f, %.2f, %.2f)`: forced, random "
+            + "order, swap, typed).%n%n",
+        100 * mix.typedFraction(), 100 * mix.randomOrderFraction(), mix.swapFraction(), mix.forcedFraction(),
+        mix.randomOrderFraction(), mix.swapFraction(), mix.typedFraction()));
     sb.append("| | |\n|---|---|\n");
     sb.append(String.format(Locale.ROOT, "| architecture | %s, hidden %d, %d layers, %d query heads / %d KV heads (head dim %d), MLP %d, %s head |%n",
         c.modelType(), c.hiddenSize(), c.numHiddenLayers(), c.numAttentionHeads(), c.numKeyValueHeads(), c.headDim(),
         c.intermediateSize(), c.tieWordEmbeddings() ? "tied" : "untied"));
     sb.append(String.format(Locale.ROOT, "| vocabulary | %d character tokens (`tokenizer.json`, Hugging Face format) |%n", c.vocabSize()));
-    sb.append(String.format(Locale.ROOT, "| training | Adam, peak lr %.0e, %d warm-up steps, cosine decay, batch %d sequences, seed %d, loss on thinking + answer only, evaluation problems excluded |%n",
-        t.learningRate(), t.warmupSteps(), t.batchSize(), t.seed()));
+    sb.append(String.format(Locale.ROOT, "| training | Adam, peak lr %.0e, %d warm-up steps, cosine decay, batch %d sequences, seed %d, "
+            + "loss on thinking + answer only, the evaluation problems and the first %d questions of the typed set excluded |%n",
+        t.learningRate(), t.warmupSteps(), t.batchSize(), t.seed(), Trainer.TYPED_HELD_OUT));
     sb.append("| files | `config.json`, `model.safetensors` (F32, Hugging Face tensor names), `tokenizer.json` |\n\n");
+    sb.append("Why this size: the earlier 0.4M-parameter model (hidden 96) multiplied two-digit numbers in one step and got them ")
+        .append("wrong; worked partial products make every step a one-digit-factor product or a sum, and twice the width gives room ")
+        .append("for the longer chains and negative values while a whole run still fits in about 40 minutes on 2 CPU cores.\n\n");
     if (trainLog != null && java.nio.file.Files.exists(trainLog)) {
       List<String> lines = java.nio.file.Files.readAllLines(trainLog).stream()
           .filter(l -> l.startsWith("train-model") || l.startsWith("step")).toList();
@@ -232,31 +270,35 @@ public final class Evaluator {
       for (int i = 0; i < lines.size(); i++) if (i < 3 || i >= lines.size() - 3) sb.append(lines.get(i)).append('\n');
       sb.append("```\n\n");
     }
-    sb.append(String.format(Locale.ROOT, "## Accuracy per difficulty bucket%n%nExact match on `ProblemSet.fixed(%d, %d)` (%d problems per bucket, never seen in training). ",
+    sb.append(String.format(Locale.ROOT, "## Accuracy per difficulty bucket%n%nExact match on `ProblemSet.fixed(%d, %d)` (%d problems per bucket, never seen in training) ",
         dev.bursar.arithmetic.ProblemSet.DEFAULT_SEED, r.options().perBucket(), r.options().perBucket()));
+    sb.append(String.format(Locale.ROOT, "and on the typed set (`TypedQuestions.draw(%d, %d)`, the questions of `bursar ask --typed-set %d`, "
+        + "parsed as `ask` parses them; a refused question counts as wrong). ", r.options().typedSet(), TypedQuestions.EVALUATION_SEED,
+        r.options().typedSet()));
+    sb.append("Greedy and SC@k run through the `ComputeController` with the plans and per-problem seeds of `bursar bench live` ")
+        .append("(`Evaluator.greedyPlan`, `selfConsistencyPlan`, `samplingSeed`), so its FAST and SC@k rows on the same problems are these. ");
     sb.append(String.format(Locale.ROOT, "Greedy: one answer at temperature 0. SC@k: majority vote of the answers of k samples at temperature %.1f. ", r.options().temperature()));
     sb.append("Forced @x%: the reference thinking is cut after floor(x% of the steps), `</think>A:` appended, and the answer decoded greedily. ");
     sb.append("Greedy tokens: mean output tokens of the greedy answer.\n\n");
     sb.append(r.toMarkdown()).append('\n');
     sb.append("SC@").append(r.options().samples()).append(" minus greedy, in points:");
-    for (Row row : r.rows()) sb.append(String.format(Locale.ROOT, " %s %+.1f;", row.bucket().label(), 100 * (row.sc16() - row.greedy())));
+    for (Row row : r.rows()) sb.append(String.format(Locale.ROOT, " %s %+.1f;", row.label(), 100 * (row.sc16() - row.greedy())));
     sb.append(" Where this is near zero the model's errors are systematic (its samples agree on the same wrong answer), ")
         .append("so voting cannot fix them; forced answers show how much of the answer is settled at each point of the thinking.\n\n");
     sb.append("Buckets (from `dev.bursar.arithmetic.Bucket`): easy 1-2 operations on single digits; medium 2-3 operations, 1-2 digits; ")
-        .append("hard 3-4 operations with some parentheses; harder 4-5 operations on 2-digit numbers; hardest 5-6 operations, 2-3 digits, values up to 99,999.\n\n");
+        .append("hard 3-4 operations, 1-2 digits, some parentheses; harder 4 operations, 1-2 digits, more parentheses; ")
+        .append("hardest 4-5 operations on 2-digit numbers, more products; values up to 99, 999, 9,999, 9,999 and 99,999 in magnitude.\n\n");
     sb.append(String.format(Locale.ROOT, "Measured in %.0f s. Reproduce:%n%n```%n", r.millis() / 1000.0));
-    String mixArgs = canonical ? "" : String.format(Locale.ROOT, " --random-order %s --swap %s",
-        plain(mix.randomOrderFraction()), plain(mix.swapFraction()));
+    String mixArgs = String.format(Locale.ROOT, " --random-order %s --swap %s --typed %s",
+        plain(mix.randomOrderFraction()), plain(mix.swapFraction()), plain(mix.typedFraction()));
     long minutes = t.maxDuration().toMinutes();
-    String minutesArg = minutes == Trainer.Settings.DEFAULT.maxDuration().toMinutes() ? "" : " --minutes " + minutes;
-    String trainerMinutes = " " + t.steps() + " " + minutes;
     String envThreads = torchThreads == 1 ? "" : "BURSAR_TORCH_THREADS=" + torchThreads + " ";
     String javaThreads = torchThreads == 1 ? "" : " -Dai.djl.pytorch.num_threads=" + torchThreads;
-    sb.append(String.format(Locale.ROOT, "%s./bursar train-model --out /tmp/model%s%s%n", envThreads, minutesArg, mixArgs));
-    sb.append(String.format(Locale.ROOT, "# or: java%s -cp ... dev.bursar.backends.djl.train.Trainer /tmp/model%s%s%n",
-        javaThreads, canonical && minutesArg.isEmpty() ? "" : trainerMinutes, mixArgs));
-    sb.append(String.format(Locale.ROOT, "java -cp ... dev.bursar.backends.djl.train.Evaluator /tmp/model %d %.1f --card MODEL_CARD.md%s%s%s%n```%n",
-        r.options().perBucket(), r.options().temperature(), mixArgs, minutesArg,
+    sb.append(String.format(Locale.ROOT, "%s./bursar train-model --out /tmp/model --minutes %d%s%n", envThreads, minutes, mixArgs));
+    sb.append(String.format(Locale.ROOT, "# or: java%s -cp ... dev.bursar.backends.djl.train.Trainer /tmp/model %d %d%s%n",
+        javaThreads, t.steps(), minutes, mixArgs));
+    sb.append(String.format(Locale.ROOT, "java -cp ... dev.bursar.backends.djl.train.Evaluator /tmp/model %d %.1f --card MODEL_CARD.md%s --minutes %d%s%n```%n",
+        r.options().perBucket(), r.options().temperature(), mixArgs, minutes,
         torchThreads == 1 ? "" : " --torch-threads " + torchThreads));
     sb.append("\nThe learning-rate schedule follows the further of step count and wall time (`progress` in the log), and a run "
         + "stops at its time limit, so the weights are reproduced bit for bit only where the step count leads throughout; "
