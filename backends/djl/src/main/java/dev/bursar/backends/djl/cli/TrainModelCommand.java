@@ -41,6 +41,13 @@ public final class TrainModelCommand implements Callable<Integer> {
       defaultValue = "0.35")
   double typed;
 
+  @Option(names = "--init", paramLabel = "DIR", description = "Start from this checkpoint's weights (same architecture) "
+      + "instead of a random initialisation: a second run continues a first.")
+  Path init;
+
+  @Option(names = "--lr", description = "Peak learning rate (default: the committed model's first run, 3e-3).")
+  Float learningRate;
+
   @Option(names = "--evaluate", description = "Evaluate afterwards and write evaluation.md (a few minutes).")
   boolean evaluate;
 
@@ -48,8 +55,9 @@ public final class TrainModelCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Trainer.Settings s = Trainer.Settings.DEFAULT.withSteps(steps).withMaxDuration(Duration.ofMinutes(minutes));
     if (seed != null) s = s.withSeed(seed);
+    if (learningRate != null) s = s.withLearningRate(learningRate);
     s = s.withMix(s.mix().withRandomOrderFraction(randomOrder).withSwapFraction(swap).withTypedFraction(typed));
-    Trainer.train(s, out, System.out);
+    Trainer.train(s, init, out, System.out);
     if (evaluate) {
       Evaluator.Report r = Evaluator.evaluate(out, Evaluator.Options.DEFAULT, System.out);
       Files.writeString(out.resolve("evaluation.md"), r.toMarkdown());

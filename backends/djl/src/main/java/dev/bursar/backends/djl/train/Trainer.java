@@ -98,6 +98,10 @@ public final class Trainer {
       return new Settings(model, seed, steps, batchSize, learningRate, warmupSteps, maxDuration, m, logEvery);
     }
 
+    public Settings withLearningRate(float lr) {
+      return new Settings(model, seed, steps, batchSize, lr, warmupSteps, maxDuration, mix, logEvery);
+    }
+
     public Settings withLogEvery(int n) {
       return new Settings(model, seed, steps, batchSize, learningRate, warmupSteps, maxDuration, mix, n);
     }
@@ -111,11 +115,28 @@ public final class Trainer {
 
   private Trainer() {}
 
+  private static LlamaModel initial(Settings s, Path init, Device device) {
+    LlamaConfig c = LlamaConfig.read(init.resolve("config.json"));
+    if (!c.equals(s.model())) {
+      throw new IllegalArgumentException("--init " + init + " has another architecture (" + c + ") than the one trained ("
+          + s.model() + ")");
+    }
+    return LlamaModel.load(c, init.resolve("model.safetensors"), device);
+  }
+
   /**
    * Trains a model and writes {@code config.json}, {@code model.safetensors} and
    * {@code tokenizer.json} into {@code out}.
    */
   public static Result train(Settings s, Path out, PrintStream log) {
+    return train(s, null, out, log);
+  }
+
+  /**
+   * Trains from the weights of the checkpoint {@code init} (same architecture) instead of a random
+   * initialisation, when given: a second run with its own schedule continues a first.
+   */
+  public static Result train(Settings s, @org.jspecify.annotations.Nullable Path init, Path out, PrintStream log) {
     try {
       Files.createDirectories(out);
     } catch (IOException e) {
@@ -131,8 +152,9 @@ public final class Trainer {
         s.model().numKeyValueHeads(), s.model().intermediateSize(), s.steps(), s.batchSize(), s.learningRate(), s.seed(), device);
     log.printf(Locale.ROOT, "train-model: mix random-order %.2f, swap %.2f, forced %.2f, typed %.2f%n",
         s.mix().randomOrderFraction(), s.mix().swapFraction(), s.mix().forcedFraction(), s.mix().typedFraction());
+    if (init != null) log.printf(Locale.ROOT, "train-model: starting from the weights of %s%n", init);
     try (TextCodec codec = TextCodec.load(out.resolve("tokenizer.json"));
-        LlamaModel model = LlamaModel.random(s.model(), s.seed(), device)) {
+        LlamaModel model = init == null ? LlamaModel.random(s.model(), s.seed(), device) : initial(s, init, device)) {
       for (NDArray p : model.parameters().values()) p.setRequiresGradient(true);
       long t0 = System.nanoTime();
       // progress is the further of steps and wall time, so a run cut by the time limit still ends
@@ -303,7 +325,8 @@ public final class Trainer {
   }
 
   /**
-   * {@code Trainer OUT_DIR [steps] [minutes] [--random-order F] [--swap F] [--typed F]}: {@code
+   * {@code Trainer OUT_DIR [steps] [minutes] [INIT_DIR] [--random-order F] [--swap F] [--typed F]}
+   * (INIT_DIR: start from that checkpoint's weights): {@code
    * --random-order} sets {@link TrainingExamples.Mix#randomOrderFraction()}, {@code --swap} {@link
    * TrainingExamples.Mix#swapFraction()}, {@code --typed} {@link
    * TrainingExamples.Mix#typedFraction()} (by default those of {@link Settings#DEFAULT}, the committed
@@ -321,12 +344,13 @@ public final class Trainer {
       }
     }
     if (pos.isEmpty()) {
-      System.err.println("usage: Trainer OUT_DIR [steps] [maxMinutes] [--random-order F] [--swap F] [--typed F]");
+      System.err.println("usage: Trainer OUT_DIR [steps] [maxMinutes] [INIT_DIR] [--random-order F] [--swap F] [--typed F]");
       System.exit(2);
     }
     Settings s = Settings.DEFAULT.withMix(mix);
+    Path init = pos.size() > 3 ? Path.of(pos.get(3)) : null;
     if (pos.size() > 1) s = s.withSteps(Integer.parseInt(pos.get(1)));
     if (pos.size() > 2) s = s.withMaxDuration(Duration.ofMinutes(Long.parseLong(pos.get(2))));
-    train(s, Path.of(pos.get(0)), System.out);
+    train(s, init, Path.of(pos.get(0)), System.out);
   }
 }
