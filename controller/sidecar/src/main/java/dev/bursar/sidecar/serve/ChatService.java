@@ -445,7 +445,10 @@ final class ChatService {
       case Outcome.Abstained a -> {
         // The budget ran out: the best answer so far, marked as cut short; never an empty 200 when there is one.
         String content = a.bestGuess() != null ? a.bestGuess() : "";
-        yield new Answer(content, "length", info("abstained", a, null, null, a.reason(), a.bestGuess(), null));
+        // A chat model that ended at once (an empty reply) stopped; it was not cut short.
+        boolean stopped = prompter.freeText() && upstream == null && !a.exited(ExitReason.Limit.BUDGET)
+            && !a.exited(ExitReason.Limit.DEADLINE) && !a.exited(ExitReason.Limit.LENGTH);
+        yield new Answer(content, stopped ? "stop" : "length", info("abstained", a, null, null, a.reason(), a.bestGuess(), null));
       }
       case Outcome.Failed f -> throw new IllegalStateException("failed outcomes are answered before: " + f.error());
     };

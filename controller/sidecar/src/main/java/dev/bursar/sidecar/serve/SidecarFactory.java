@@ -11,6 +11,7 @@ import dev.bursar.controller.Budget;
 import dev.bursar.controller.ComputeController;
 import dev.bursar.controller.Mode;
 import dev.bursar.controller.Plan;
+import dev.bursar.controller.ReasoningFormat;
 import dev.bursar.backends.djl.GenerationDefaults;
 import java.util.List;
 import dev.bursar.policies.Policies;
@@ -117,6 +118,13 @@ final class SidecarFactory {
   /** Output tokens of a chat reply when generation_config.json gives no max_new_tokens. */
   static final int CHAT_MAX_TOKENS = 512;
 
+  /**
+   * How the controller reads a chat model's reply: no opening marker (so a reply is never taken for
+   * a cut-off arithmetic chain), and what follows a {@code </think>} as the answer. Any other
+   * non-empty text is answered as written; the reply the client gets is the whole text either way.
+   */
+  static final ReasoningFormat CHAT_FORMAT = new ReasoningFormat("", "</think>", "</think>", "\n", List.of());
+
   @Singleton
   ComputeController computeController(Backend backend, SidecarConfig config, SidecarTraceSink sink, OpenTelemetry otel,
       TelemetryConfig telemetry, PolicyHolder policies, QuestionPrompter prompter, io.micronaut.context.env.Environment env) {
@@ -136,7 +144,7 @@ final class SidecarFactory {
             + "--model-dir is a chat model, which runs one sample (FAST) per request. Start without --policy.");
       }
       GenerationDefaults defaults = backend instanceof DjlBackend d ? d.generationDefaults() : GenerationDefaults.NONE;
-      return builder.plan(chatPlan(defaults)).build();
+      return builder.format(CHAT_FORMAT).plan(chatPlan(defaults)).build();
     }
     builder.fallback(DEFAULT_PLAN);
     // A fitted policy (--policy FILE) is validated at start and swapped when the file changes.
