@@ -27,11 +27,10 @@ import java.util.Optional;
  * {@code apply_chat_template} renders it: {@code trim_blocks} and {@code lstrip_blocks} on, one
  * trailing newline of the source dropped, {@code messages}, {@code add_generation_prompt},
  * {@code bos_token} and {@code eos_token} in scope, and transformers' globals
- * {@code raise_exception(message)}, {@code strftime_now(format)} and its {@code tojson} filter.
+ * {@code raise_exception(message)}, {@code strftime_now(format)} and its {@code tojson} filter, and
+ * the Python string methods templates call ({@link PyStrings}).
  *
- * <p>Not supported: Python string methods in templates ({@code .strip()}, {@code .startswith()},
- * {@code .split()}; Qwen3's template uses them), tools and tool calls (messages carry a role and
- * text only).
+ * <p>Not supported: tools and tool calls (messages carry a role and text only).
  */
 public final class ChatTemplate {
   /** The file a checkpoint keeps its tokenizer settings and template in. */
@@ -155,7 +154,11 @@ public final class ChatTemplate {
   }
 
   private static Jinjava jinjava() {
+    var resolver = new jinjava.javax.el.CompositeELResolver();
+    resolver.add(new PyStrings());
+    resolver.add(com.hubspot.jinjava.el.JinjavaInterpreterResolver.DEFAULT_RESOLVER_READ_WRITE);
     JinjavaConfig config = JinjavaConfig.newBuilder()
+        .withElResolver(resolver)
         .withTrimBlocks(true)
         .withLstripBlocks(true)
         .withKeepTrailingNewline(true)

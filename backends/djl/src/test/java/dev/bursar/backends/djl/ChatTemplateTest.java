@@ -127,4 +127,38 @@ final class ChatTemplateTest {
     Files.writeString(dir.resolve(ChatTemplate.JINJA_FILE), "[{{ messages[0]['content'] }}]{{ eos_token }}\n");
     assertThat(ChatTemplate.read(dir).orElseThrow().render(List.of(new Message("user", "Hi")), false)).isEqualTo("[Hi]<|eot_id|>");
   }
+
+  @Test
+  void llama2_usesPythonStringMethods_andRendersAsJinja2Does() {
+    // meta-llama/Llama-2-7b-chat-hf's template
+    String llama2 = "{% if messages[0]['role'] == 'system' %}{% set loop_messages = messages[1:] %}{% set system_message = "
+        + "messages[0]['content'] %}{% else %}{% set loop_messages = messages %}{% set system_message = false %}{% endif %}"
+        + "{% for message in loop_messages %}{% if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}"
+        + "{{ raise_exception('Conversation roles must alternate user/assistant/user/assistant/...') }}{% endif %}"
+        + "{% if loop.index0 == 0 and system_message != false %}{% set content = '<<SYS>>\\n' + system_message + "
+        + "'\\n<</SYS>>\\n\\n' + message['content'] %}{% else %}{% set content = message['content'] %}{% endif %}"
+        + "{% if message['role'] == 'user' %}{{ bos_token + '[INST] ' + content.strip() + ' [/INST]' }}"
+        + "{% elif message['role'] == 'assistant' %}{{ ' '  + content.strip() + ' ' + eos_token }}{% endif %}{% endfor %}";
+    var t = ChatTemplate.of(llama2, "<s>", "</s>");
+    assertThat(t.render(List.of(new Message("system", "Be brief."), new Message("user", " Hi "),
+        new Message("assistant", "Hello! "), new Message("user", "Bye")), true))
+        // strip() trims the whole turn: the space before "Hi" is inside it and stays, as in Python
+        .isEqualTo("<s>[INST] <<SYS>>\nBe brief.\n<</SYS>>\n\n Hi [/INST] Hello! </s><s>[INST] Bye [/INST]");
+  }
+
+  @Test
+  void pythonStringMethods_behaveAsInPython() {
+    var t = ChatTemplate.of("{{ messages[0].content.split('</think>')[-1].lstrip('\\n') }}|{{ 'a  b c'.split() | length }}|"
+        + "{{ 'a,b,,c'.split(',', 2) | tojson }}|{{ 'xxhixx'.strip('x') }}|{{ 'system'.startswith('sys') }}|"
+        + "{{ 'hello world'.title() }}|{{ '-'.join(['a', 'b']) }}|{{ 'abc'.endswith(['x', 'c']) }}", "", "");
+    assertThat(t.render(List.of(new Message("assistant", "<think>hmm</think>\n\nParis")), false))
+        .isEqualTo("Paris|3|[\"a\", \"b\", \",c\"]|hi|true|Hello World|a-b|true");
+  }
+
+  @Test
+  void anUnknownMethod_failsNamingIt() {
+    var t = ChatTemplate.of("{{ messages[0].content.casefold() }}", "", "");
+    assertThatThrownBy(() -> t.render(List.of(new Message("user", "x")), false))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("casefold");
+  }
 }
