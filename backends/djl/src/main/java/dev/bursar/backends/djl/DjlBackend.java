@@ -52,6 +52,7 @@ import org.jspecify.annotations.Nullable;
  * values. Log-probabilities, DeepConf confidence and entropy are of the model's own distribution;
  * confidence averages the top {@code request.topLogprobs()} log-probabilities, or the top 20 when
  * the request asks for none. A stop sequence ends a sequence right after it and stays in its text.
+ * Texts keep the tokenizer's special tokens, except for a checkpoint with a chat template.
  */
 public final class DjlBackend implements WhiteBoxBackend {
 
@@ -155,7 +156,7 @@ public final class DjlBackend implements WhiteBoxBackend {
     AtomicBoolean abandoned = new AtomicBoolean();
     // a caller interrupted while waiting cancels all its sequences instead of leaving them running
     TokenListener guarded = (seq, ev) -> !abandoned.get() && listener.onToken(seq, ev);
-    List<Generator.Sequence> seqs = call(() -> generator.generate(spec, codec::decode, guarded), abandoned);
+    List<Generator.Sequence> seqs = call(() -> generator.generate(spec, this::decode, guarded), abandoned);
     List<Detailed> out = new ArrayList<>(seqs.size());
     for (Generator.Sequence s : seqs) {
       var g = new Generation(s.index(), s.text(), s.index() == 0 ? prompt.length : 0, s.tokens().length, s.finish(),
@@ -220,7 +221,9 @@ public final class DjlBackend implements WhiteBoxBackend {
 
   @Override
   public String decode(int[] ids) {
-    return codec.decode(ids);
+    // A chat model's reply leaves its special tokens out, as inference servers do; the arithmetic
+    // model's (<think>, </think>) are part of its answer format.
+    return codec.decode(ids, chatTemplate != null);
   }
 
   @Override

@@ -54,7 +54,12 @@ final class HfCheckpointTest {
       // the tokenizer's post-processor adds <|begin_of_text|> too; the template's own is the only one kept
       assertThat(g.inputTokens()).isEqualTo(ids.length);
       int expected = argmaxNext(b.config(), dir, ids);
-      assertThat(b.encode(g.text())).containsExactly(expected);
+      var detailed = b.generateDetailed(new GenerationRequest(prompt, 1, 1, Sampling.GREEDY, List.of(), 0, Map.of()),
+          TokenListener.NONE).getFirst();
+      assertThat(detailed.tokenIds()).containsExactly(expected);
+      assertThat(g.text()).isEqualTo(b.decode(new int[] {expected}));
+      // a chat model's text leaves special tokens out
+      assertThat(b.decode(new int[] {HfCheckpoints.LLAMA3_BOS, 6 + HfCheckpoints.WORDS.indexOf("hello")})).isEqualTo("hello");
     }
   }
 
