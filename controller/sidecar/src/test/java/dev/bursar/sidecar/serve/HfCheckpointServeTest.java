@@ -100,4 +100,13 @@ final class HfCheckpointServeTest implements TestPropertyProvider {
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.node("choices.0.message.content").isString()).isTrue();
   }
+
+  @Test
+  void chat_stream_sendsTheReplyAsEventsThenDone() {
+    String sse = http.toBlocking().retrieve(io.micronaut.http.HttpRequest.POST("/v1/chat/completions",
+        CHAT.replace("\"temperature\":0", "\"temperature\":0,\"stream\":true"))
+        .contentType(io.micronaut.http.MediaType.APPLICATION_JSON_TYPE), String.class);
+    assertThat(sse).contains("\"object\":\"chat.completion.chunk\"").contains("\"role\":\"assistant\"")
+        .contains("\"mode\":\"FAST\"").endsWith("data: [DONE]\n\n");
+  }
 }
