@@ -156,7 +156,7 @@ public final class ChatTemplate {
   private static Jinjava jinjava() {
     var resolver = new jinjava.javax.el.CompositeELResolver();
     resolver.add(new PyStrings());
-    resolver.add(com.hubspot.jinjava.el.JinjavaInterpreterResolver.DEFAULT_RESOLVER_READ_WRITE);
+    resolver.add(com.hubspot.jinjava.el.JinjavaInterpreterResolver.DEFAULT_RESOLVER_READ_ONLY);
     JinjavaConfig config = JinjavaConfig.newBuilder()
         .withElResolver(resolver)
         .withTrimBlocks(true)

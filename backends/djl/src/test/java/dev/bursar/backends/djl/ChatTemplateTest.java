@@ -110,12 +110,13 @@ final class ChatTemplateTest {
   }
 
   @Test
-  void tojson_writesAsTransformersDoes_andLoopControlsWork() {
+  void tojson_writesAsTransformersDoes_andLoopControlsAndNamespacesWork() {
     var t = ChatTemplate.of("{% for m in messages %}{% if loop.index0 == 1 %}{% break %}{% endif %}{{ m | tojson }}"
-        + "{% endfor %}|{{ messages[-1] | tojson(indent=2) }}|{{ messages[1:] | length }}", "", "");
+        + "{% endfor %}|{{ messages[-1] | tojson(indent=2) }}|{{ messages[1:] | length }}|{% set ns = namespace(n=0) %}"
+        + "{% for m in messages %}{% set ns.n = ns.n + 1 %}{% endfor %}{{ ns.n }}", "", "");
     assertThat(t.render(List.of(new Message("user", "say \"hi\"\n"), new Message("assistant", "été")), false))
         .isEqualTo("{\"role\": \"user\", \"content\": \"say \\\"hi\\\"\\n\"}|{\n  \"role\": \"assistant\",\n"
-            + "  \"content\": \"été\"\n}|1");
+            + "  \"content\": \"été\"\n}|1|2");
   }
 
   @Test
