@@ -7,6 +7,7 @@ import dev.bursar.backends.djl.internal.Generator;
 import dev.bursar.backends.djl.internal.LlamaConfig;
 import dev.bursar.backends.djl.internal.LlamaModel;
 import dev.bursar.backends.djl.internal.PrefixCache;
+import dev.bursar.backends.djl.internal.ShardedSafeTensors;
 import dev.bursar.backends.djl.internal.TextCodec;
 import dev.bursar.controller.BackendException;
 import dev.bursar.controller.Capability;
@@ -31,8 +32,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A local Llama-family decoder on DJL PyTorch: the embedded default model or any checkpoint in the
- * common layout ({@code config.json}, {@code model.safetensors}, {@code tokenizer.json}).
+ * A local Llama-family decoder on DJL PyTorch: the embedded default model or a Llama or Qwen2
+ * checkpoint in the Hugging Face layout ({@code config.json}, {@code model.safetensors} or shards
+ * with {@code model.safetensors.index.json}, {@code tokenizer.json}; optionally
+ * {@code generation_config.json} and a chat template in {@code tokenizer_config.json}). Weights
+ * are held in F32 whatever their type on disk.
  *
  * {@snippet :
  * try (DjlBackend backend = DjlBackend.builder().embeddedModel().build()) {
@@ -48,6 +52,7 @@ import org.jspecify.annotations.Nullable;
  * values. Log-probabilities, DeepConf confidence and entropy are of the model's own distribution;
  * confidence averages the top {@code request.topLogprobs()} log-probabilities, or the top 20 when
  * the request asks for none. A stop sequence ends a sequence right after it and stays in its text.
+ * Texts keep the tokenizer's special tokens, except for a checkpoint with a chat template.
  */
 public final class DjlBackend implements WhiteBoxBackend {
 
@@ -80,16 +85,27 @@ public final class DjlBackend implements WhiteBoxBackend {
   private final String name;
   private final LlamaModel model;
   private final TextCodec codec;
+  private final int[] eosTokens;
+  private final GenerationDefaults generationDefaults;
+  private final @Nullable ChatTemplate chatTemplate;
+  private final boolean arithmeticVocabulary;
   private final NDManager root;
   private final @Nullable PrefixCache prefixCache;
   private final Generator generator;
   private final ExecutorService workers;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private DjlBackend(Builder b, LlamaModel model, TextCodec codec) {
+  private DjlBackend(Builder b, LlamaModel model, TextCodec codec, GenerationDefaults defaults,
+      @Nullable ChatTemplate template) {
     this.name = b.name != null ? b.name : "djl:" + Objects.requireNonNull(b.dir).getFileName();
     this.model = model;
     this.codec = codec;
+    this.generationDefaults = defaults;
+    this.chatTemplate = template;
+    // config.json's end tokens and generation_config.json's (Llama 3.1 lists <|eot_id|> only there)
+    this.eosTokens = java.util.stream.Stream.concat(model.config().eosTokenIds().stream(), defaults.eosTokenIds().stream())
+        .mapToInt(Integer::intValue).distinct().toArray();
+    this.arithmeticVocabulary = hasArithmeticVocabulary(model.config(), codec);
     this.root = NDManager.newBaseManager(model.device());
     this.prefixCache = b.prefixCacheBytes > 0 ? new PrefixCache(root, b.prefixCacheBytes) : null;
     this.generator = new Generator(model, root, prefixCache, b.kvCache);
@@ -136,11 +152,11 @@ public final class DjlBackend implements WhiteBoxBackend {
     int[] prompt = encodePrompt(request.prompt());
     int k = request.topLogprobs() > 0 ? request.topLogprobs() : DEFAULT_CONFIDENCE_K;
     var spec = new Generator.Spec(prompt, request.n(), request.maxTokens(), request.sampling(), request.stop(), k,
-        model.config().eosTokenId());
+        eosTokens);
     AtomicBoolean abandoned = new AtomicBoolean();
     // a caller interrupted while waiting cancels all its sequences instead of leaving them running
     TokenListener guarded = (seq, ev) -> !abandoned.get() && listener.onToken(seq, ev);
-    List<Generator.Sequence> seqs = call(() -> generator.generate(spec, codec::decode, guarded), abandoned);
+    List<Generator.Sequence> seqs = call(() -> generator.generate(spec, this::decode, guarded), abandoned);
     List<Detailed> out = new ArrayList<>(seqs.size());
     for (Generator.Sequence s : seqs) {
       var g = new Generation(s.index(), s.text(), s.index() == 0 ? prompt.length : 0, s.tokens().length, s.finish(),
@@ -181,7 +197,21 @@ public final class DjlBackend implements WhiteBoxBackend {
     requireOpen();
     int[] ids = codec.encode(text, true);
     if (ids.length == 0) throw new BackendException(name + ": empty prompt", false);
+    // A chat template writes the BOS token itself; the tokenizer's post-processor would add a second.
+    int bos = model.config().bosTokenId();
+    if (bos >= 0 && ids.length > 1 && ids[0] == bos && ids[1] == bos) ids = java.util.Arrays.copyOfRange(ids, 1, ids.length);
     return ids;
+  }
+
+  /** The embedded model's character vocabulary, token for token: such a checkpoint reads arithmetic questions. */
+  private static boolean hasArithmeticVocabulary(LlamaConfig config, TextCodec codec) {
+    var tokens = dev.bursar.arithmetic.Vocabulary.TOKENS;
+    if (config.vocabSize() != tokens.size()) return false;
+    for (int i = 0; i < tokens.size(); i++) {
+      int[] ids = codec.encode(tokens.get(i), false);
+      if (ids.length != 1 || ids[0] != i) return false;
+    }
+    return true;
   }
 
   @Override
@@ -191,7 +221,9 @@ public final class DjlBackend implements WhiteBoxBackend {
 
   @Override
   public String decode(int[] ids) {
-    return codec.decode(ids);
+    // A chat model's reply leaves its special tokens out, as inference servers do; the arithmetic
+    // model's (<think>, </think>) are part of its answer format.
+    return codec.decode(ids, chatTemplate != null);
   }
 
   @Override
@@ -228,6 +260,26 @@ public final class DjlBackend implements WhiteBoxBackend {
   /** {@return the model's configuration} */
   public LlamaConfig config() {
     return model.config();
+  }
+
+  /** {@return the checkpoint's chat template, or empty when it has none (the embedded model)} */
+  public java.util.Optional<ChatTemplate> chatTemplate() {
+    return java.util.Optional.ofNullable(chatTemplate);
+  }
+
+  /** {@return the sampling and length the checkpoint's generation_config.json recommends} */
+  public GenerationDefaults generationDefaults() {
+    return generationDefaults;
+  }
+
+  /** {@return whether the model reads the embedded model's arithmetic vocabulary (one token per character)} */
+  public boolean arithmeticVocabulary() {
+    return arithmeticVocabulary;
+  }
+
+  /** {@return the tokens that end a generation} */
+  public int[] eosTokens() {
+    return eosTokens.clone();
   }
 
   /** {@return the device the model runs on} */
@@ -310,7 +362,11 @@ public final class DjlBackend implements WhiteBoxBackend {
       if (!ok) throw new IllegalStateException(what + " was already set");
     }
 
-    /** Loads a checkpoint directory with {@code config.json}, {@code model.safetensors}, {@code tokenizer.json}. */
+    /**
+     * Loads a checkpoint directory with {@code config.json}, {@code tokenizer.json} and the weights
+     * ({@code model.safetensors}, or shards listed by {@code model.safetensors.index.json}); reads
+     * {@code generation_config.json} and the chat template when they are there.
+     */
     public Builder modelDirectory(Path directory) {
       requireState(dir == null, "model");
       dir = Objects.requireNonNull(directory, "directory");
@@ -376,15 +432,21 @@ public final class DjlBackend implements WhiteBoxBackend {
 
     public DjlBackend build() {
       if (dir == null) throw new IllegalStateException("choose a model: modelDirectory(path) or embeddedModel()");
-      for (String f : EmbeddedModel.FILES) {
+      for (String f : List.of("config.json", "tokenizer.json")) {
         if (!Files.isRegularFile(dir.resolve(f))) throw new IllegalArgumentException("missing " + f + " in " + dir);
+      }
+      if (!ShardedSafeTensors.present(dir)) {
+        throw new IllegalArgumentException("missing model.safetensors (or model.safetensors.index.json and its shards) in " + dir);
       }
       if (prefixCacheBytes < 0) prefixCacheBytes = 256L << 20;
       if (workers < 0) workers = 2;
       if (!kvCache && prefixCacheBytes > 0) prefixCacheBytes = 0; // the prefix cache stores KV: meaningless without
       Device dev = device != null ? device : Engine.getInstance().getGpuCount() > 0 ? Device.gpu() : Device.cpu();
       LlamaConfig config = LlamaConfig.read(dir.resolve("config.json"));
-      LlamaModel model = LlamaModel.load(config, dir.resolve("model.safetensors"), dev);
+      // the small files first: a bad one fails before gigabytes of weights are read
+      GenerationDefaults defaults = GenerationDefaults.read(dir);
+      ChatTemplate template = ChatTemplate.read(dir).orElse(null);
+      LlamaModel model = LlamaModel.load(config, dir, dev);
       TextCodec codec;
       try {
         codec = TextCodec.load(dir.resolve("tokenizer.json"));
@@ -392,7 +454,7 @@ public final class DjlBackend implements WhiteBoxBackend {
         model.close();
         throw e;
       }
-      return new DjlBackend(this, model, codec);
+      return new DjlBackend(this, model, codec, defaults, template);
     }
   }
 }

@@ -172,12 +172,29 @@ final class ChatService {
       prompt = question;
       // The conversation goes to the upstream with every sample; a pass-through sends the body itself.
       if (!passthrough) metadata.put(OpenAiBackend.MESSAGES, messagesJson(raw));
+    } else if (prompter.freeText()) {
+      prompt = conversationPrompt(messages, question);
     } else {
       prompt = promptFor(question);
     }
     Request request = Request.of(prompt).withMetadata(metadata)
         .withHints(hints(mode, body.bursar(), effort, maxTokens, body.temperature(), body.seed()));
     return new ChatPlan(id, body, raw, request, n, stream, passthrough, effort);
+  }
+
+  /** A chat model's prompt: the whole conversation through its template. */
+  private String conversationPrompt(List<@Nullable Message> messages, String question) {
+    List<dev.bursar.backends.djl.ChatTemplate.Message> turns = new ArrayList<>();
+    for (int i = 0; i < messages.size(); i++) {
+      Message m = java.util.Objects.requireNonNull(messages.get(i)); // question() has checked every message
+      String role = java.util.Objects.requireNonNull(m.role()).toLowerCase(Locale.ROOT);
+      turns.add(new dev.bursar.backends.djl.ChatTemplate.Message(role, text(m.content(), i)));
+    }
+    try {
+      return prompter.conversation(turns, question);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.invalid("messages", "unsupported_conversation", String.valueOf(e.getMessage()));
+    }
   }
 
   private String promptFor(String question) {
@@ -221,7 +238,7 @@ final class ChatService {
     long out = 0;
     BursarInfo info = null;
     for (int i = 0; i < outs.size(); i++) {
-      Answer a = answer(outs.get(i), p.request(), upstream != null);
+      Answer a = answer(outs.get(i), p.request(), upstream != null || prompter.freeText());
       choices.add(new Choice(i, new ResponseMessage("assistant", a.content()), null, a.finish()));
       in += a.info().inputTokens();
       out += a.info().outputTokens();
@@ -408,21 +425,30 @@ final class ChatService {
 
   // ---------------------------------------------------------------- shared
 
+  /** What the bursar object of a chat model's reply says about its plan. */
+  static final String CHAT_REASON = "chat model: one sample (FAST); free text has no answer to vote on";
+
   /** One choice's content, finish reason and bursar object. */
   private record Answer(String content, String finish, BursarInfo info) {}
 
   private Answer answer(Outcome o, Request request, boolean wholeText) {
     return switch (o) {
       case Outcome.Answered a -> {
-        boolean cut = a.exited(ExitReason.Limit.BUDGET) || a.exited(ExitReason.Limit.DEADLINE);
+        // A chat model's reply is its whole text (no answer to extract), said in the reason; no thinking besides it.
+        boolean chat = prompter.freeText() && upstream == null;
+        boolean cut = a.exited(ExitReason.Limit.BUDGET) || a.exited(ExitReason.Limit.DEADLINE)
+            || (chat && a.exited(ExitReason.Limit.LENGTH));
         // FAST's confidence is unknown (NaN) without a fitted estimator: left out, not reported as a number.
         yield new Answer(wholeText ? a.text() : a.answer(), cut ? "length" : "stop", info("answered", a,
-            Double.isNaN(a.confidence()) ? null : a.confidence(), a.text(), null, null, null));
+            Double.isNaN(a.confidence()) ? null : a.confidence(), chat ? null : a.text(), chat ? CHAT_REASON : null, null, null));
       }
       case Outcome.Abstained a -> {
         // The budget ran out: the best answer so far, marked as cut short; never an empty 200 when there is one.
         String content = a.bestGuess() != null ? a.bestGuess() : "";
-        yield new Answer(content, "length", info("abstained", a, null, null, a.reason(), a.bestGuess(), null));
+        // A chat model that ended at once (an empty reply) stopped; it was not cut short.
+        boolean stopped = prompter.freeText() && upstream == null && !a.exited(ExitReason.Limit.BUDGET)
+            && !a.exited(ExitReason.Limit.DEADLINE) && !a.exited(ExitReason.Limit.LENGTH);
+        yield new Answer(content, stopped ? "stop" : "length", info("abstained", a, null, null, a.reason(), a.bestGuess(), null));
       }
       case Outcome.Failed f -> throw new IllegalStateException("failed outcomes are answered before: " + f.error());
     };

@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
     description = {
         "Serve an OpenAI-compatible API (POST /v1/chat/completions, GET /v1/models, GET /health) that spends "
             + "test-time compute adaptively: self-consistency that stops once the answer is settled.",
-        "Default model: the embedded arithmetic model; --model-dir serves a checkpoint trained by train-model;",
+        "Default model: the embedded arithmetic model; --model-dir serves a checkpoint trained by train-model, or a small",
+        "Llama or Qwen2 chat checkpoint in the Hugging Face layout (its chat template, one sample per request);",
         "--upstream URL --model NAME puts bursar in front of an OpenAI-compatible server (vLLM, SGLang, llama.cpp, Ollama).",
         "More settings (bursar.sidecar.*) in application.yml; override any with -Dbursar.sidecar.NAME=VALUE "
             + "in BURSAR_JAVA_OPTS."})
@@ -41,7 +42,8 @@ public final class ServeCommand implements Callable<Integer> {
   int port = 8080;
 
   @Option(names = "--model-dir", paramLabel = "DIR",
-      description = "Checkpoint directory (config.json, model.safetensors, tokenizer.json) instead of the embedded model.")
+      description = "Checkpoint directory (config.json, tokenizer.json, model.safetensors or sharded with its index; "
+          + "a chat template in tokenizer_config.json makes it a chat model) instead of the embedded model.")
   @Nullable Path modelDir;
 
   @Option(names = "--upstream", paramLabel = "URL",

@@ -9,7 +9,11 @@ import dev.bursar.arithmetic.QuestionParser;
 import dev.bursar.controller.Backend;
 import dev.bursar.controller.Budget;
 import dev.bursar.controller.ComputeController;
+import dev.bursar.controller.Mode;
 import dev.bursar.controller.Plan;
+import dev.bursar.controller.ReasoningFormat;
+import dev.bursar.backends.djl.GenerationDefaults;
+import java.util.List;
 import dev.bursar.policies.Policies;
 import dev.bursar.trace.TraceLog;
 import io.micronaut.context.annotation.Bean;
@@ -47,7 +51,8 @@ final class SidecarFactory {
       Path path = Path.of(dir);
       if (!Files.isDirectory(path)) {
         throw new IllegalArgumentException("--model-dir " + dir + " is not a directory; pass a checkpoint directory "
-            + "with config.json, model.safetensors and tokenizer.json (as written by ./bursar train-model --out DIR)");
+            + "with config.json, tokenizer.json and model.safetensors (or model.safetensors.index.json and its shards): "
+            + "a Llama or Qwen2 checkpoint in the Hugging Face layout, or one written by ./bursar train-model --out DIR");
       }
       return DjlBackend.builder().modelDirectory(path).device(device(env)).build();
     }
@@ -104,9 +109,25 @@ final class SidecarFactory {
         : new SidecarTraceSink(new dev.bursar.trace.AsyncTraceSink(TraceLog.open(Path.of(config.traceLog()), backend.name(), log.options()), 10_000));
   }
 
+  /** The plan of a free-text chat checkpoint: one sample, sampled as its generation_config.json says. */
+  static Plan chatPlan(GenerationDefaults defaults) {
+    int max = defaults.maxNewTokens() != null ? defaults.maxNewTokens() : CHAT_MAX_TOKENS;
+    return new Plan(new Mode.Fast(), defaults.sampling(), max, List.of());
+  }
+
+  /** Output tokens of a chat reply when generation_config.json gives no max_new_tokens. */
+  static final int CHAT_MAX_TOKENS = 512;
+
+  /**
+   * How the controller reads a chat model's reply: no opening marker (so a reply is never taken for
+   * a cut-off arithmetic chain), and what follows a {@code </think>} as the answer. Any other
+   * non-empty text is answered as written; the reply the client gets is the whole text either way.
+   */
+  static final ReasoningFormat CHAT_FORMAT = new ReasoningFormat("", "</think>", "</think>", "\n", List.of());
+
   @Singleton
   ComputeController computeController(Backend backend, SidecarConfig config, SidecarTraceSink sink, OpenTelemetry otel,
-      TelemetryConfig telemetry, PolicyHolder policies, io.micronaut.context.env.Environment env) {
+      TelemetryConfig telemetry, PolicyHolder policies, QuestionPrompter prompter, io.micronaut.context.env.Environment env) {
     var builder = ComputeController.builder()
         .traceSink(sink.sink())
         .backend(new ClientScope.Scoped(backend))
@@ -115,8 +136,17 @@ final class SidecarFactory {
         .prices(telemetry.prices(env.getProperties("bursar.telemetry.prices", io.micronaut.core.naming.conventions.StringConvention.RAW)))
         .baselineSamples(telemetry.baselineSamples())
         .costAttributes(telemetry.costAttributes())
-        .captureText(telemetry.captureText())
-        .fallback(DEFAULT_PLAN);
+        .captureText(telemetry.captureText());
+    if (prompter.freeText()) {
+      // Self-consistency votes on extracted answers; free text has none, so a chat model runs FAST.
+      if (policies.policy().isPresent()) {
+        throw new IllegalArgumentException("--policy: a fitted policy decides for the arithmetic model; the checkpoint in "
+            + "--model-dir is a chat model, which runs one sample (FAST) per request. Start without --policy.");
+      }
+      GenerationDefaults defaults = backend instanceof DjlBackend d ? d.generationDefaults() : GenerationDefaults.NONE;
+      return builder.format(CHAT_FORMAT).plan(chatPlan(defaults)).build();
+    }
+    builder.fallback(DEFAULT_PLAN);
     // A fitted policy (--policy FILE) is validated at start and swapped when the file changes.
     return policies.policy()
         .map(p -> builder.estimator(p.estimator()).policy(p.policy()).build())
@@ -140,10 +170,18 @@ final class SidecarFactory {
     }
   }
 
-  /** In front of an upstream the question goes as the client wrote it; the embedded model reads arithmetic. */
+  /**
+   * In front of an upstream the question goes as the client wrote it; a checkpoint with a chat
+   * template gets the conversation rendered through it, one with another vocabulary the question as
+   * written; the embedded model (and checkpoints trained like it) reads arithmetic.
+   */
   @Singleton
-  QuestionPrompter questionPrompter(SidecarConfig config) {
+  QuestionPrompter questionPrompter(SidecarConfig config, Backend backend) {
     if (config.upstream() != null) return question -> question;
+    if (backend instanceof DjlBackend d) {
+      if (d.chatTemplate().isPresent()) return QuestionPrompter.chat(d.chatTemplate().get());
+      if (!d.arithmeticVocabulary()) return QuestionPrompter.plainText();
+    }
     return question -> ArithmeticTask.prompt(QuestionParser.parse(question));
   }
 }

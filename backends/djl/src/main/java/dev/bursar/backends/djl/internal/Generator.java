@@ -41,9 +41,15 @@ public final class Generator {
       double[] entropy,
       int cachedPromptTokens) {}
 
-  /** What to generate. */
+  /** What to generate; a sequence ends at any of {@code eosTokens}. */
   public record Spec(
-      int[] prompt, int n, int maxTokens, Sampling sampling, List<String> stop, int topLogprobs, int eosToken) {}
+      int[] prompt, int n, int maxTokens, Sampling sampling, List<String> stop, int topLogprobs, int[] eosTokens) {
+
+    boolean ends(int token) {
+      for (int e : eosTokens) if (e == token) return true;
+      return false;
+    }
+  }
 
   /** Work counters: tokens run through the model in prefill and in decoding. */
   public record Counters(long requests, long prefillTokens, long decodeTokens) {}
@@ -260,7 +266,7 @@ public final class Generator {
       entropy[count] = pick.entropy();
       count++;
       String piece = "";
-      if (pick.token() == spec.eosToken()) {
+      if (spec.ends(pick.token())) {
         finish = FinishReason.EOS;
       } else {
         String before = text;

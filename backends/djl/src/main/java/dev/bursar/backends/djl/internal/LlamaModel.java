@@ -23,8 +23,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * A Llama-family decoder (RMSNorm, rotary position embeddings in the Hugging Face "rotate half"
  * layout, SwiGLU MLP, grouped-query attention, tied or untied head) written as plain NDArray
- * operations over parameters named as in Hugging Face checkpoints. Qwen2-style q/k/v biases are
- * used when the checkpoint has them.
+ * operations over parameters named as in Hugging Face checkpoints. Biases, an explicit head width
+ * and Llama-3 RoPE scaling come from the {@link LlamaConfig}.
  *
  * <p>Memory: parameters live in the model's own manager. {@link #forward} creates every
  * intermediate and output in the manager of its {@code ids} argument, so a caller that passes ids
@@ -44,11 +44,9 @@ public final class LlamaModel implements AutoCloseable {
     this.config = config;
     this.manager = manager;
     this.params = params;
-    int half = config.headDim() / 2;
-    this.invFreq = new float[half];
-    for (int i = 0; i < half; i++) {
-      invFreq[i] = (float) (1.0 / Math.pow(config.ropeTheta(), (2.0 * i) / config.headDim()));
-    }
+    double[] inv = RopeScaling.inverseFrequencies(config.ropeTheta(), config.headDim(), config.ropeScaling());
+    this.invFreq = new float[inv.length];
+    for (int i = 0; i < inv.length; i++) invFreq[i] = (float) inv[i];
   }
 
   public LlamaConfig config() {
@@ -70,23 +68,25 @@ public final class LlamaModel implements AutoCloseable {
   }
 
   /** {@return the expected shape of every parameter, by Hugging Face name} */
-  public static SequencedMap<String, long[]> parameterShapes(LlamaConfig c, boolean withBiases) {
+  public static SequencedMap<String, long[]> parameterShapes(LlamaConfig c) {
     SequencedMap<String, long[]> s = new LinkedHashMap<>();
     long d = c.hiddenSize();
+    long q = c.queryWidth();
     long kv = (long) c.numKeyValueHeads() * c.headDim();
     s.put("model.embed_tokens.weight", new long[] {c.vocabSize(), d});
     for (int l = 0; l < c.numHiddenLayers(); l++) {
       String p = "model.layers." + l + ".";
       s.put(p + "input_layernorm.weight", new long[] {d});
-      s.put(p + "self_attn.q_proj.weight", new long[] {d, d});
+      s.put(p + "self_attn.q_proj.weight", new long[] {q, d});
       s.put(p + "self_attn.k_proj.weight", new long[] {kv, d});
       s.put(p + "self_attn.v_proj.weight", new long[] {kv, d});
-      if (withBiases) {
-        s.put(p + "self_attn.q_proj.bias", new long[] {d});
+      if (c.attentionBias()) {
+        s.put(p + "self_attn.q_proj.bias", new long[] {q});
         s.put(p + "self_attn.k_proj.bias", new long[] {kv});
         s.put(p + "self_attn.v_proj.bias", new long[] {kv});
       }
-      s.put(p + "self_attn.o_proj.weight", new long[] {d, d});
+      s.put(p + "self_attn.o_proj.weight", new long[] {d, q});
+      if (c.outputBias()) s.put(p + "self_attn.o_proj.bias", new long[] {d});
       s.put(p + "post_attention_layernorm.weight", new long[] {d});
       s.put(p + "mlp.gate_proj.weight", new long[] {c.intermediateSize(), d});
       s.put(p + "mlp.up_proj.weight", new long[] {c.intermediateSize(), d});
@@ -106,7 +106,7 @@ public final class LlamaModel implements AutoCloseable {
     SplittableRandom rnd = new SplittableRandom(seed);
     SequencedMap<String, NDArray> p = new LinkedHashMap<>();
     double outStd = 0.02 / Math.sqrt(2.0 * c.numHiddenLayers());
-    for (var e : parameterShapes(c, false).entrySet()) {
+    for (var e : parameterShapes(c).entrySet()) {
       String name = e.getKey();
       int n = (int) SafeTensors.elements(e.getValue());
       float[] data = new float[n];
@@ -121,13 +121,18 @@ public final class LlamaModel implements AutoCloseable {
     return new LlamaModel(c, m, p);
   }
 
-  /** Loads {@code model.safetensors} for {@code config}; fails naming any missing or misshapen tensor. */
+  /**
+   * Loads the weights for {@code config} from one safetensors file, or from a checkpoint directory
+   * (its {@code model.safetensors}, or the shards that {@code model.safetensors.index.json} lists).
+   * BF16 and F16 weights are widened to F32 on load: the model computes in F32, at twice the memory
+   * of a BF16 checkpoint. Fails naming any missing or misshapen tensor; extra tensors (a tied
+   * checkpoint's {@code lm_head.weight}, rotary buffers) are ignored.
+   */
   public static LlamaModel load(LlamaConfig c, Path safetensors, Device device) {
     NDManager m = NDManager.newBaseManager(device);
-    try (SafeTensors st = SafeTensors.open(safetensors)) {
-      boolean biases = st.has("model.layers.0.self_attn.q_proj.bias");
+    try (ShardedSafeTensors st = ShardedSafeTensors.open(safetensors)) {
       SequencedMap<String, NDArray> p = new LinkedHashMap<>();
-      for (var e : parameterShapes(c, biases).entrySet()) {
+      for (var e : parameterShapes(c).entrySet()) {
         float[] data = st.read(e.getKey(), e.getValue());
         p.put(e.getKey(), m.create(data, new Shape(e.getValue())));
       }
@@ -211,7 +216,7 @@ public final class LlamaModel implements AutoCloseable {
       NDArray scores = qg.matMul(k.transpose(0, 1, 3, 2));
       if (mask != null) scores = scores.reshape(b, kvh, rep, t, tk).add(mask).reshape(b, kvh, (long) rep * t, tk);
       NDArray attn = scores.softmax(-1).matMul(v);
-      attn = attn.reshape(b, config.numAttentionHeads(), t, hd).transpose(0, 2, 1, 3).reshape(b, t, config.hiddenSize());
+      attn = attn.reshape(b, config.numAttentionHeads(), t, hd).transpose(0, 2, 1, 3).reshape(b, t, config.queryWidth());
       x = x.add(linear(attn, pre + "self_attn.o_proj"));
       NDArray h2 = rmsNorm(x, p(pre + "post_attention_layernorm.weight"));
       NDArray gate = linear(h2, pre + "mlp.gate_proj");

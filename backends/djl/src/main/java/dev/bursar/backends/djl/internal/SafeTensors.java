@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SequencedMap;
@@ -21,7 +22,7 @@ import java.util.Set;
 /**
  * A small codec for the safetensors format: an 8-byte little-endian header length, a JSON header
  * mapping each tensor name to its dtype, shape and byte range, then the raw little-endian data.
- * Reads F32, BF16 and F16 (widened to float); writes F32.
+ * Reads F32, BF16 and F16 (widened to float); writes F32, BF16 (rounded to nearest even) or F16.
  */
 public final class SafeTensors implements AutoCloseable {
 
@@ -151,8 +152,15 @@ public final class SafeTensors implements AutoCloseable {
     return out;
   }
 
-  /** Writes F32 tensors in the given order (names sorted, as the reference writer does). */
+  /** Writes F32 tensors (names sorted, as the reference writer does). */
   public static void write(Path file, Map<String, FloatTensor> tensors) {
+    write(file, tensors, "F32");
+  }
+
+  /** Writes tensors as {@code dtype} (F32, BF16 or F16), names sorted. */
+  public static void write(Path file, Map<String, FloatTensor> tensors, String dtype) {
+    if (!List.of("F32", "BF16", "F16").contains(dtype)) throw new IllegalArgumentException("cannot write dtype " + dtype);
+    int width = bytesPer(dtype, "");
     ObjectNode header = JSON.createObjectNode();
     header.putObject("__metadata__").put("format", "pt");
     var names = tensors.keySet().stream().sorted().toList();
@@ -160,10 +168,10 @@ public final class SafeTensors implements AutoCloseable {
     for (String name : names) {
       FloatTensor t = tensors.get(name);
       ObjectNode e = header.putObject(name);
-      e.put("dtype", "F32");
+      e.put("dtype", dtype);
       var shape = e.putArray("shape");
       for (long d : t.shape()) shape.add(d);
-      long size = 4L * t.data().length;
+      long size = (long) width * t.data().length;
       e.putArray("data_offsets").add(offset).add(offset + size);
       offset += size;
     }
@@ -183,13 +191,32 @@ public final class SafeTensors implements AutoCloseable {
       writeFully(ch, head.flip());
       for (String name : names) {
         float[] d = tensors.get(name).data();
-        ByteBuffer b = ByteBuffer.allocate(4 * d.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.asFloatBuffer().put(d);
-        writeFully(ch, b);
+        ByteBuffer b = ByteBuffer.allocate(width * d.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : d) {
+          switch (dtype) {
+            case "F32" -> b.putFloat(v);
+            case "BF16" -> b.putShort(toBf16(v));
+            default -> b.putShort(Float.floatToFloat16(v));
+          }
+        }
+        writeFully(ch, b.flip());
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write safetensors " + file, e);
     }
+  }
+
+  /** {@return the bfloat16 bits of {@code v}, rounded to nearest even as torch does} */
+  static short toBf16(float v) {
+    int bits = Float.floatToRawIntBits(v);
+    if (Float.isNaN(v)) return (short) ((bits >>> 16) | 0x40);
+    int rounding = 0x7fff + ((bits >>> 16) & 1);
+    return (short) ((bits + rounding) >>> 16);
+  }
+
+  /** {@return {@code v} as it reads back from BF16} */
+  public static float roundToBf16(float v) {
+    return Float.intBitsToFloat((toBf16(v) & 0xffff) << 16);
   }
 
   static long elements(long[] shape) {

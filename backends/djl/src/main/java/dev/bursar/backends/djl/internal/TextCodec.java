@@ -35,9 +35,14 @@ public final class TextCodec implements AutoCloseable {
 
   /** {@return the text of {@code ids}, special tokens included (they are part of the task's format)} */
   public String decode(int[] ids) {
+    return decode(ids, false);
+  }
+
+  /** {@return the text of {@code ids}; with {@code skipSpecial}, without the special tokens} */
+  public String decode(int[] ids, boolean skipSpecial) {
     long[] l = new long[ids.length];
     for (int i = 0; i < ids.length; i++) l[i] = ids[i];
-    return tokenizer.decode(l, false);
+    return tokenizer.decode(l, skipSpecial);
   }
 
   @Override

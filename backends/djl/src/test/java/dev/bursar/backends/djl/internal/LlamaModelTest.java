@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.bursar.backends.djl.HfCheckpoints;
 
 /**
  * The model's math against an independent plain-Java forward pass, and the KV cache against full
@@ -136,6 +137,83 @@ final class LlamaModelTest {
     }
   }
 
+  /** Loads {@code c} from BF16 shards of larger random weights (attention far from uniform, so RoPE matters). */
+  private static LlamaModel loadSharded(LlamaConfig c, Path dir, long seed) {
+    HfCheckpoints.writeSharded(dir, HfCheckpoints.weights(c, seed, 0.3), 2, "BF16");
+    return LlamaModel.load(c, dir, Device.cpu());
+  }
+
+  private static void assertMatchesReference(LlamaModel m, int[] tokens, double tol) {
+    LlamaConfig c = m.config();
+    double[][] expected = Reference.forward(c, weights(m), tokens);
+    try (NDManager nd = NDManager.newBaseManager()) {
+      float[] got = m.forward(LlamaModel.ids(nd, new int[][] {tokens}), 0, null, 0, false).logits().toFloatArray();
+      int v = c.vocabSize();
+      for (int i = 0; i < tokens.length; i++) {
+        for (int j = 0; j < v; j++) {
+          assertThat((double) got[i * v + j]).as("logit %d of position %d", j, i)
+              .isCloseTo(expected[i][j], org.assertj.core.data.Offset.offset(tol));
+        }
+      }
+    }
+  }
+
+  @Test
+  void forward_llama3ScaledRopeAndWideHeads_fromBf16Shards_matchesReference(@TempDir Path dir) {
+    LlamaConfig c = HfCheckpoints.llama3Config();
+    int[] tokens = {0, 2, 7, 3, 12, 20, 25, 4, 2, 8, 3, 9, 30, 31, 14, 15, 16, 17, 18, 19};
+    try (LlamaModel m = loadSharded(c, dir, 11)) {
+      assertThat(m.parameters().get("model.layers.0.self_attn.q_proj.weight").getShape().getShape()).containsExactly(64, 32);
+      assertMatchesReference(m, tokens, 1e-3);
+    }
+  }
+
+  @Test
+  void forward_qwen2Biases_fromBf16Shards_matchesReference(@TempDir Path dir) {
+    LlamaConfig c = HfCheckpoints.qwen2Config();
+    int[] tokens = {1, 4, 5, 6, 2, 1, 7, 8, 9, 10, 11, 2};
+    try (LlamaModel m = loadSharded(c, dir, 12)) {
+      assertThat(m.parameters()).containsKey("model.layers.1.self_attn.k_proj.bias").doesNotContainKey("lm_head.weight");
+      assertMatchesReference(m, tokens, 1e-3);
+    }
+  }
+
+  @Test
+  void forward_llamaAttentionBias_includesOutputBias(@TempDir Path dir) {
+    LlamaConfig c = new LlamaConfig(16, 24, 1, 2, 1, 11, 1e-5, 10_000, 64, true, "llama", java.util.List.of(2), 8, null, true, -1);
+    try (LlamaModel m = loadSharded(c, dir, 13)) {
+      assertThat(m.parameters()).containsKey("model.layers.0.self_attn.o_proj.bias");
+      assertMatchesReference(m, new int[] {1, 2, 3, 4, 5, 6}, 1e-3);
+    }
+  }
+
+  @Test
+  void ropeScaling_changesLogits_soTheReferenceCheckSeesIt(@TempDir Path dir) {
+    LlamaConfig scaled = HfCheckpoints.llama3Config();
+    LlamaConfig plain = new LlamaConfig(scaled.hiddenSize(), scaled.intermediateSize(), scaled.numHiddenLayers(),
+        scaled.numAttentionHeads(), scaled.numKeyValueHeads(), scaled.vocabSize(), scaled.rmsNormEps(), scaled.ropeTheta(),
+        scaled.maxPositionEmbeddings(), false, "llama", scaled.eosTokenIds(), scaled.headDim(), null, false, 0);
+    int[] tokens = {0, 2, 7, 3, 12, 20, 25, 4, 2, 8, 3, 9, 30, 31, 14, 15, 16, 17, 18, 19};
+    try (LlamaModel a = loadSharded(scaled, dir, 11); LlamaModel b = LlamaModel.load(plain, dir, Device.cpu());
+        NDManager nd = NDManager.newBaseManager()) {
+      float[] la = a.forward(LlamaModel.ids(nd, new int[][] {tokens}), 0, null, 0, false).logits().toFloatArray();
+      float[] lb = b.forward(LlamaModel.ids(nd, new int[][] {tokens}), 0, null, 0, false).logits().toFloatArray();
+      double maxDiff = 0;
+      for (int i = 0; i < la.length; i++) maxDiff = Math.max(maxDiff, Math.abs(la[i] - lb[i]));
+      assertThat(maxDiff).isGreaterThan(1e-2);
+    }
+  }
+
+  @Test
+  void load_qwen2WithoutBiases_failsNamingTheBias(@TempDir Path dir) {
+    LlamaConfig c = HfCheckpoints.qwen2Config();
+    var w = new LinkedHashMap<>(HfCheckpoints.weights(c, 1, 0.1));
+    w.keySet().removeIf(n -> n.endsWith(".bias"));
+    SafeTensors.write(dir.resolve("model.safetensors"), w);
+    assertThatThrownBy(() -> LlamaModel.load(c, dir, Device.cpu()))
+        .hasMessageContaining("missing tensor model.layers.0.self_attn.q_proj.bias");
+  }
+
   private static Map<String, float[]> weights(LlamaModel m) {
     Map<String, float[]> w = new HashMap<>();
     for (Map.Entry<String, NDArray> e : m.parameters().entrySet()) w.put(e.getKey(), e.getValue().toFloatArray());
@@ -156,12 +234,13 @@ final class LlamaModelTest {
       for (int l = 0; l < c.numHiddenLayers(); l++) {
         String p = "model.layers." + l + ".";
         double[][] h = norm(x, w.get(p + "input_layernorm.weight"), c.rmsNormEps());
-        double[][] q = mm(h, w.get(p + "self_attn.q_proj.weight"), nh * hd);
-        double[][] k = mm(h, w.get(p + "self_attn.k_proj.weight"), kvh * hd);
-        double[][] v = mm(h, w.get(p + "self_attn.v_proj.weight"), kvh * hd);
+        double[][] q = bias(mm(h, w.get(p + "self_attn.q_proj.weight"), nh * hd), w.get(p + "self_attn.q_proj.bias"));
+        double[][] k = bias(mm(h, w.get(p + "self_attn.k_proj.weight"), kvh * hd), w.get(p + "self_attn.k_proj.bias"));
+        double[][] v = bias(mm(h, w.get(p + "self_attn.v_proj.weight"), kvh * hd), w.get(p + "self_attn.v_proj.bias"));
+        double[] freq = frequencies(c);
         for (int i = 0; i < t; i++) {
-          for (int head = 0; head < nh; head++) rotate(q[i], head * hd, hd, i, c.ropeTheta());
-          for (int head = 0; head < kvh; head++) rotate(k[i], head * hd, hd, i, c.ropeTheta());
+          for (int head = 0; head < nh; head++) rotate(q[i], head * hd, hd, i, freq);
+          for (int head = 0; head < kvh; head++) rotate(k[i], head * hd, hd, i, freq);
         }
         double[][] att = new double[t][nh * hd];
         for (int head = 0; head < nh; head++) {
@@ -180,7 +259,7 @@ final class LlamaModelTest {
             for (int j = 0; j <= i; j++) for (int e = 0; e < hd; e++) att[i][head * hd + e] += s[j] / z * v[j][g * hd + e];
           }
         }
-        add(x, mm(att, w.get(p + "self_attn.o_proj.weight"), d));
+        add(x, bias(mm(att, w.get(p + "self_attn.o_proj.weight"), d), w.get(p + "self_attn.o_proj.bias")));
         double[][] h2 = norm(x, w.get(p + "post_attention_layernorm.weight"), c.rmsNormEps());
         double[][] gate = mm(h2, w.get(p + "mlp.gate_proj.weight"), c.intermediateSize());
         double[][] up = mm(h2, w.get(p + "mlp.up_proj.weight"), c.intermediateSize());
@@ -193,11 +272,43 @@ final class LlamaModelTest {
       return mm(f, c.tieWordEmbeddings() ? emb : w.get("lm_head.weight"), c.vocabSize());
     }
 
-    /** Rotary embedding, rotate-half layout: pairs (j, j + hd/2) rotate by pos * theta^(-2j/hd). */
-    static void rotate(double[] v, int off, int hd, int pos, double theta) {
+    /**
+     * Rotary frequencies theta^(-2j/hd); with Llama-3 scaling, by how many original contexts fit in a
+     * frequency's wavelength: fewer than low_freq_factor, slowed by factor; more than
+     * high_freq_factor, kept; in between, a linear blend of the two by that count.
+     */
+    static double[] frequencies(LlamaConfig c) {
+      int hd = c.headDim();
+      double[] f = new double[hd / 2];
+      RopeScaling s = c.ropeScaling();
+      for (int j = 0; j < f.length; j++) {
+        double base = Math.pow(c.ropeTheta(), -2.0 * j / hd);
+        if (s == null) {
+          f[j] = base;
+          continue;
+        }
+        double contexts = s.originalMaxPositions() * base / (2 * Math.PI);
+        if (contexts < s.lowFreqFactor()) f[j] = base / s.factor();
+        else if (contexts > s.highFreqFactor()) f[j] = base;
+        else {
+          double a = (contexts - s.lowFreqFactor()) / (s.highFreqFactor() - s.lowFreqFactor());
+          f[j] = (1 - a) * base / s.factor() + a * base;
+        }
+      }
+      return f;
+    }
+
+    static double[][] bias(double[][] x, float[] b) {
+      if (b == null) return x;
+      for (double[] row : x) for (int j = 0; j < row.length; j++) row[j] += b[j];
+      return x;
+    }
+
+    /** Rotary embedding, rotate-half layout: pairs (j, j + hd/2) rotate by pos * freq[j]. */
+    static void rotate(double[] v, int off, int hd, int pos, double[] freq) {
       int half = hd / 2;
       for (int j = 0; j < half; j++) {
-        double a = pos * Math.pow(theta, -2.0 * j / hd);
+        double a = pos * freq[j];
         double x1 = v[off + j];
         double x2 = v[off + j + half];
         v[off + j] = x1 * Math.cos(a) - x2 * Math.sin(a);

@@ -76,4 +76,34 @@ final class SafeTensorsTest {
     Files.write(f, new byte[] {(byte) 200, 0, 0, 0, 0, 0, 0, 0, '{', '}'});
     assertThatThrownBy(() -> SafeTensors.open(f)).hasMessageContaining("not a safetensors file");
   }
+
+  @Test
+  void writeBf16_roundsToNearestEven_andReadsBack() {
+    float[] v = {1.0f, 1.00390625f, 1.01171875f, -3.3f, 0f};
+    Path f = dir.resolve("bf16.safetensors");
+    SafeTensors.write(f, Map.of("w", new SafeTensors.FloatTensor(new long[] {5}, v)), "BF16");
+    try (SafeTensors st = SafeTensors.open(f)) {
+      // 1 + 2^-8 is halfway between 1 and 1 + 2^-7: ties go to the even mantissa (1); 1 + 3*2^-8 goes up to 1 + 2^-6
+      assertThat(st.read("w", 5)).containsExactly(1.0f, 1.0f, 1.015625f, SafeTensors.roundToBf16(-3.3f), 0f);
+    }
+    assertThat(SafeTensors.roundToBf16(-3.3f)).isEqualTo(-3.296875f);
+  }
+
+  @Test
+  void sharded_readsEachTensorFromTheShardTheIndexNames() throws IOException {
+    Map<String, SafeTensors.FloatTensor> a = Map.of("a", new SafeTensors.FloatTensor(new long[] {2}, new float[] {1, 2}));
+    Map<String, SafeTensors.FloatTensor> b = Map.of("b", new SafeTensors.FloatTensor(new long[] {1}, new float[] {3}));
+    SafeTensors.write(dir.resolve("model-00001-of-00002.safetensors"), a, "F16");
+    SafeTensors.write(dir.resolve("model-00002-of-00002.safetensors"), b, "BF16");
+    Files.writeString(dir.resolve(ShardedSafeTensors.INDEX), """
+        {"metadata": {"total_size": 6}, "weight_map": {"a": "model-00001-of-00002.safetensors",
+         "b": "model-00002-of-00002.safetensors"}}""");
+    try (ShardedSafeTensors st = ShardedSafeTensors.open(dir)) {
+      assertThat(st.read("a", 2)).containsExactly(1, 2);
+      assertThat(st.read("b", 1)).containsExactly(3);
+      assertThatThrownBy(() -> st.read("c", 1)).hasMessageContaining("missing tensor c");
+    }
+    Files.delete(dir.resolve("model-00002-of-00002.safetensors"));
+    assertThatThrownBy(() -> ShardedSafeTensors.open(dir)).hasMessageContaining("names shard model-00002-of-00002.safetensors, which is missing");
+  }
 }
