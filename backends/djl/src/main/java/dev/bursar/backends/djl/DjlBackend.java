@@ -56,6 +56,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class DjlBackend implements WhiteBoxBackend {
 
+  /** Vocabulary size from which tokens are picked on the device by default. */
+  static final int DEVICE_SAMPLING_VOCAB = 4096;
+
   /** Confidence width when the request does not name one (DeepConf's default). */
   public static final int DEFAULT_CONFIDENCE_K = 20;
 
@@ -108,7 +111,7 @@ public final class DjlBackend implements WhiteBoxBackend {
     this.arithmeticVocabulary = hasArithmeticVocabulary(model.config(), codec);
     this.root = NDManager.newBaseManager(model.device());
     this.prefixCache = b.prefixCacheBytes > 0 ? new PrefixCache(root, b.prefixCacheBytes) : null;
-    this.generator = new Generator(model, root, prefixCache, b.kvCache);
+    this.generator = new Generator(model, root, prefixCache, b.kvCache, b.sampleOnDevice(model));
     AtomicInteger ids = new AtomicInteger();
     this.workers = Executors.newFixedThreadPool(b.workers, r -> {
       Thread t = new Thread(r, "bursar-djl-" + ids.incrementAndGet());
@@ -355,6 +358,7 @@ public final class DjlBackend implements WhiteBoxBackend {
     private int workers = -1;
     private @Nullable Boolean kvCacheSet;
     private boolean kvCache = true;
+    private @Nullable Boolean sampleOnDevice;
 
     private Builder() {}
 
@@ -428,6 +432,22 @@ public final class DjlBackend implements WhiteBoxBackend {
       kvCacheSet = enabled;
       kvCache = enabled;
       return this;
+    }
+
+    /**
+     * Whether tokens are picked where the logits are, so a decoding step copies ids, log-probabilities
+     * and the top-k to the host instead of every row's logits (default: on a GPU, or for a vocabulary
+     * of 4,096 tokens or more; the host sampler otherwise, where a copy costs less than a kernel).
+     */
+    public Builder sampleOnDevice(boolean enabled) {
+      requireState(sampleOnDevice == null, "sampleOnDevice");
+      sampleOnDevice = enabled;
+      return this;
+    }
+
+    private boolean sampleOnDevice(LlamaModel model) {
+      return sampleOnDevice != null ? sampleOnDevice
+          : model.device().isGpu() || model.config().vocabSize() >= DEVICE_SAMPLING_VOCAB;
     }
 
     public DjlBackend build() {

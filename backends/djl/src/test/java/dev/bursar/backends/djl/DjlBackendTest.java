@@ -56,6 +56,21 @@ final class DjlBackendTest {
   }
 
   @Test
+  void samplingOnTheDevice_givesTheHostSamplersGenerations() {
+    try (DjlBackend onDevice = DjlBackend.builder().modelDirectory(dir).sampleOnDevice(true).build();
+        DjlBackend onHost = DjlBackend.builder().modelDirectory(dir).sampleOnDevice(false).build()) {
+      for (Sampling s : List.of(Sampling.GREEDY, HOT, new Sampling(0.8, 0.9, 10, 7))) {
+        List<Generation> a = run(onDevice, PROMPT, 4, 24, s);
+        List<Generation> b = run(onHost, PROMPT, 4, 24, s);
+        for (int i = 0; i < 4; i++) {
+          assertThat(a.get(i).text()).as(s + " sequence " + i).isEqualTo(b.get(i).text());
+          assertThat(a.get(i).finish()).isEqualTo(b.get(i).finish());
+        }
+      }
+    }
+  }
+
+  @Test
   void tokenizer_roundTripsTaskText() {
     String text = "Q:17+25*3\n<think>25*3=75;17+75\n</think>A:92\n";
     assertThat(backend.decode(backend.encode(text))).isEqualTo(text);

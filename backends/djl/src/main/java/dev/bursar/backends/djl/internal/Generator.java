@@ -2,6 +2,7 @@ package dev.bursar.backends.djl.internal;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import dev.bursar.controller.FinishReason;
 import dev.bursar.controller.Sampling;
 import dev.bursar.controller.TokenListener;
@@ -56,6 +57,7 @@ public final class Generator {
 
   private final LlamaModel model;
   private final NDManager root;
+  private final boolean sampleOnDevice;
   private final @Nullable PrefixCache prefixCache;
   private final boolean kvCache;
   private final AtomicLong requests = new AtomicLong();
@@ -68,10 +70,20 @@ public final class Generator {
    * @param kvCache false to recompute the whole sequence at every step (for benchmarks only)
    */
   public Generator(LlamaModel model, NDManager root, @Nullable PrefixCache prefixCache, boolean kvCache) {
+    this(model, root, prefixCache, kvCache, false);
+  }
+
+  /**
+   * @param sampleOnDevice pick tokens where the logits are ({@link DeviceSampler}) rather than
+   *     copying every row's logits to the host each step; with the KV cache only
+   */
+  public Generator(LlamaModel model, NDManager root, @Nullable PrefixCache prefixCache, boolean kvCache,
+      boolean sampleOnDevice) {
     this.model = model;
     this.root = root;
     this.prefixCache = prefixCache;
     this.kvCache = kvCache;
+    this.sampleOnDevice = sampleOnDevice && kvCache;
   }
 
   public LlamaModel model() {
@@ -122,7 +134,8 @@ public final class Generator {
     try (NDManager scope = root.newSubManager()) {
       NDManager stepScope = scope.newSubManager();
       KvCache kv = null;
-      float[] logits;
+      float[] logits = null;
+      NDArray deviceLogits = null; // [rows, vocab] when sampling on the device
       int[] rows = new int[n]; // rows[r] = sequence index of batch row r
       for (int i = 0; i < n; i++) rows[i] = i;
       if (kvCache) {
@@ -135,6 +148,7 @@ public final class Generator {
         }
         logits = new float[n * vocab];
         for (int i = 0; i < n; i++) System.arraycopy(pf.lastLogits(), 0, logits, i * vocab, vocab);
+        if (sampleOnDevice) deviceLogits = stepScope.create(logits, new Shape(n, vocab));
       } else {
         logits = fullPass(stepScope, spec.prompt(), seq, rows, true);
       }
@@ -142,9 +156,15 @@ public final class Generator {
         for (int step = 0; ; step++) {
           int alive = 0;
           int[] next = new int[rows.length];
+          TokenSampler.Pick[] picks = null;
+          if (deviceLogits != null) {
+            TokenSampler[] samplers = new TokenSampler[rows.length];
+            for (int r = 0; r < rows.length; r++) samplers[r] = seq[rows[r]].sampler;
+            picks = DeviceSampler.next(deviceLogits, samplers, spec.sampling(), spec.topLogprobs());
+          }
           for (int r = 0; r < rows.length; r++) {
             State s = seq[rows[r]];
-            TokenSampler.Pick pick = s.sampler.next(logits, r, vocab);
+            TokenSampler.Pick pick = picks != null ? picks[r] : s.sampler.next(logits, r, vocab);
             if (s.advance(pick, spec, detok, listener, maxStop, promptLen, model.config().maxPositionEmbeddings())) next[alive++] = r;
           }
           if (alive == 0) break;
@@ -158,7 +178,8 @@ public final class Generator {
             for (int i = 0; i < alive; i++) last[i] = new int[] {seq[nextRows[i]].lastToken()};
             NDArray ids = LlamaModel.ids(nextScope, last);
             LlamaModel.Output out = model.forward(ids, promptLen + step, past, 0, true);
-            logits = out.logits().toFloatArray();
+            if (sampleOnDevice) deviceLogits = out.logits().reshape(alive, vocab);
+            else logits = out.logits().toFloatArray();
             kv = out.cache();
             decodeTokens.addAndGet(alive);
           } else {

@@ -65,6 +65,11 @@ public final class TokenSampler {
     return new Pick(token, logprob, confidence, entropy, topIds, topLp);
   }
 
+  /** The next uniform number in [0, 1) of this sequence's stream (what a host draw would consume). */
+  double uniform() {
+    return random.nextDouble();
+  }
+
   private static int argmax(float[] l, int off, int vocab) {
     int best = 0;
     for (int i = 1; i < vocab; i++) if (l[off + i] > l[off + best]) best = i;
@@ -103,7 +108,7 @@ public final class TokenSampler {
       total = 0;
       for (int i = 0; i < n; i++) total += w[i];
     }
-    double u = random.nextDouble() * total;
+    double u = uniform() * total;
     for (int i = 0; i < n; i++) {
       u -= w[i];
       if (u < 0) return cand[i];

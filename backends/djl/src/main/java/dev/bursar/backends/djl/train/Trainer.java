@@ -117,7 +117,12 @@ public final class Trainer {
 
   private static LlamaModel initial(Settings s, Path init, Device device) {
     LlamaConfig c = LlamaConfig.read(init.resolve("config.json"));
-    if (!c.equals(s.model())) {
+    LlamaConfig m = s.model();
+    boolean same = c.hiddenSize() == m.hiddenSize() && c.intermediateSize() == m.intermediateSize()
+        && c.numHiddenLayers() == m.numHiddenLayers() && c.numAttentionHeads() == m.numAttentionHeads()
+        && c.numKeyValueHeads() == m.numKeyValueHeads() && c.vocabSize() == m.vocabSize()
+        && c.parameterCount() == m.parameterCount();
+    if (!same) {
       throw new IllegalArgumentException("--init " + init + " has another architecture (" + c + ") than the one trained ("
           + s.model() + ")");
     }
