@@ -61,8 +61,12 @@ public final class ThroughputBenchmark {
   private ThroughputBenchmark() {}
 
   private static DjlBackend backend(Options o, boolean kv, long prefixBytes) {
+    return builder(o, kv, prefixBytes).build();
+  }
+
+  private static DjlBackend.Builder builder(Options o, boolean kv, long prefixBytes) {
     DjlBackend.Builder b = DjlBackend.builder().workers(1).kvCache(kv).prefixCacheBytes(prefixBytes);
-    return (o.model() == null ? b.embeddedModel() : b.modelDirectory(o.model())).build();
+    return o.model() == null ? b.embeddedModel() : b.modelDirectory(o.model());
   }
 
   public static List<Measure> run(PrintStream log, Options o) throws IOException {
@@ -100,6 +104,14 @@ public final class ThroughputBenchmark {
             return List.of(b.generate(GenerationRequest.of(longPrompt, samples, o.maxTokens(), sampling), TokenListener.NONE));
           }));
         }
+      }
+    }
+    // where the next token is picked: from logits copied to the host, or on the model's device
+    for (boolean onDevice : new boolean[] {false, true}) {
+      try (DjlBackend b = builder(o, true, 0).sampleOnDevice(onDevice).build()) {
+        var req = GenerationRequest.of(decodePrompt, 16, o.maxTokens(), sampling);
+        out.add(measure(log, o, b, "kv-cache batch 16, sampling on " + (onDevice ? "device" : "host"), 16, true, false,
+            () -> List.of(b.generate(req, TokenListener.NONE))));
       }
     }
     write(o, out, decodePrompt, longPrompt);
@@ -161,6 +173,7 @@ public final class ThroughputBenchmark {
     ratios.put("prefixCacheWallRatio", cached.seconds() / uncached.seconds());
     ratios.put("prefixCachePrefillRatio", cached.prefillTokens() / (double) uncached.prefillTokens());
     ratios.put("batchedWallRatio", batched.seconds() / uncached.seconds());
+    ratios.put("deviceOverHostSamplingBatch16", ms.get(8).tokensPerSecond() / ms.get(7).tokensPerSecond());
     AtomicFiles.write(o.out().resolve("live-throughput.json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
 
     StringBuilder md = new StringBuilder("# Live throughput (DJL backend)\n\n");
