@@ -164,10 +164,13 @@ public final class ServeCommand implements Callable<Integer> {
         + " at " + url + " (policy "
         + controller.policy().description() + ", budget " + controller.budget().outputTokens() + " tokens, deadline "
         + ChatService.human(config.deadline()) + ", at most " + config.maxConcurrent() + " in flight). Ctrl-C stops it.");
+    // a chat checkpoint answers anything; the arithmetic model (and an upstream's sample) a sum
+    String question = upstream == null && context.getBean(QuestionPrompter.class).freeText()
+        ? "Say hello in five words." : "What is 17+25*3?";
     System.out.println("try:");
     System.out.println("  curl -s " + url + "/v1/chat/completions -H 'Content-Type: application/json' \\");
     System.out.println("    -d '{\"model\":\"" + (upstream != null ? model : "bursar")
-        + "\",\"messages\":[{\"role\":\"user\",\"content\":\"What is 17+25*3?\"}]}'");
+        + "\",\"messages\":[{\"role\":\"user\",\"content\":\"" + question + "\"}]}'");
     System.out.flush();
     // The shutdown hook stops the context; this thread only waits for it.
     while (context.isRunning()) Thread.sleep(250);
