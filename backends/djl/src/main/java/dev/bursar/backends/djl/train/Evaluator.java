@@ -182,14 +182,19 @@ public final class Evaluator {
   public static void main(String[] args) throws java.io.IOException {
     List<String> pos = new ArrayList<>();
     Path card = null;
-    Path trainLog = null;
+    List<Path> trainLogs = new ArrayList<>();
+    String firstRun = null;
+    Trainer.Settings t = Trainer.Settings.DEFAULT;
     TrainingExamples.Mix mix = Trainer.Settings.DEFAULT.mix();
     long minutes = Trainer.Settings.DEFAULT.maxDuration().toMinutes();
     int torchThreads = 1;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--card" -> card = Path.of(args[++i]);
-        case "--train-log" -> trainLog = Path.of(args[++i]);
+        case "--train-log" -> trainLogs.add(Path.of(args[++i]));
+        case "--first-run" -> firstRun = args[++i];
+        case "--lr" -> t = t.withLearningRate(Float.parseFloat(args[++i]));
+        case "--seed" -> t = t.withSeed(Long.parseLong(args[++i]));
         case "--random-order" -> mix = mix.withRandomOrderFraction(Double.parseDouble(args[++i]));
         case "--swap" -> mix = mix.withSwapFraction(Double.parseDouble(args[++i]));
         case "--typed" -> mix = mix.withTypedFraction(Double.parseDouble(args[++i]));
@@ -199,8 +204,9 @@ public final class Evaluator {
       }
     }
     if (pos.isEmpty()) {
-      System.err.println("usage: Evaluator MODEL_DIR [perBucket] [temperature] [--card FILE [--train-log FILE]"
-          + " [--random-order F] [--swap F] [--typed F] [--minutes M] [--torch-threads N]]");
+      System.err.println("usage: Evaluator MODEL_DIR [perBucket] [temperature] [--card FILE [--train-log FILE]..."
+          + " [--random-order F] [--swap F] [--typed F] [--minutes M] [--lr F] [--seed N] [--torch-threads N]"
+          + " [--first-run \"TRAIN-MODEL ARGS\"]]");
       System.exit(2);
     }
     Options o = Options.DEFAULT;
@@ -212,8 +218,8 @@ public final class Evaluator {
     System.out.print(r.toMarkdown());
     System.out.printf(Locale.ROOT, "%n(%d problems per bucket, SC temperature %.2f, %.1f s)%n", o.perBucket(), o.temperature(), r.millis() / 1000.0);
     if (card != null) {
-      Trainer.Settings t = Trainer.Settings.DEFAULT.withMix(mix).withMaxDuration(java.time.Duration.ofMinutes(minutes));
-      java.nio.file.Files.writeString(card, modelCard(dir, r, trainLog, t, torchThreads));
+      t = t.withMix(mix).withMaxDuration(java.time.Duration.ofMinutes(minutes));
+      java.nio.file.Files.writeString(card, modelCard(dir, r, trainLogs, t, firstRun, torchThreads));
     }
   }
 
@@ -223,11 +229,11 @@ public final class Evaluator {
 
   /**
    * The model card: what the model is, how it was trained ({@code t}, with {@code torchThreads}
-   * PyTorch threads), and the measured table.
+   * PyTorch threads; when {@code firstRun} names the arguments of a first {@code train-model} run,
+   * {@code t} is the second run's, continuing from the first's weights), and the measured table.
    */
-  static String modelCard(
-      Path dir, Report r, @org.jspecify.annotations.Nullable Path trainLog, Trainer.Settings t, int torchThreads)
-      throws java.io.IOException {
+  static String modelCard(Path dir, Report r, List<Path> trainLogs, Trainer.Settings t,
+      @org.jspecify.annotations.Nullable String firstRun, int torchThreads) throws java.io.IOException {
     var c = dev.bursar.backends.djl.internal.LlamaConfig.read(dir.resolve("config.json"));
     var mix = t.mix();
     StringBuilder sb = new StringBuilder();
@@ -262,12 +268,19 @@ public final class Evaluator {
     sb.append("| files | `config.json`, `model.safetensors` (F32, Hugging Face tensor names), `tokenizer.json` |\n\n");
     sb.append("Why this size: the earlier 0.4M-parameter model (hidden 96) multiplied two-digit numbers in one step and got them ")
         .append("wrong; worked partial products make every step a one-digit-factor product or a sum, and twice the width gives room ")
-        .append("for the longer chains and negative values while a whole run still fits in about 40 minutes on 2 CPU cores.\n\n");
-    if (trainLog != null && java.nio.file.Files.exists(trainLog)) {
+        .append("for the longer chains and negative values while a run still fits in under an hour on 2 CPU cores (about 10,000 tokens/s).\n\n");
+    if (firstRun != null) {
+      sb.append(String.format(Locale.ROOT, "Trained in two runs: a first from a random initialisation (`train-model %s`), "
+          + "then a second from its weights with its own warm-up and cosine schedule (peak lr %.0e, seed %d, %d minutes, "
+          + "typed fraction %.2f).%n%n", firstRun, t.learningRate(), t.seed(), t.maxDuration().toMinutes(), mix.typedFraction()));
+    }
+    for (Path trainLog : trainLogs) {
+      if (!java.nio.file.Files.exists(trainLog)) continue;
       List<String> lines = java.nio.file.Files.readAllLines(trainLog).stream()
           .filter(l -> l.startsWith("train-model") || l.startsWith("step")).toList();
+      long header = lines.stream().takeWhile(l -> l.startsWith("train-model")).count();
       sb.append("Training log (first and last lines):\n\n```\n");
-      for (int i = 0; i < lines.size(); i++) if (i < 3 || i >= lines.size() - 3) sb.append(lines.get(i)).append('\n');
+      for (int i = 0; i < lines.size(); i++) if (i < header + 1 || i >= lines.size() - 3) sb.append(lines.get(i)).append('\n');
       sb.append("```\n\n");
     }
     sb.append(String.format(Locale.ROOT, "## Accuracy per difficulty bucket%n%nExact match on `ProblemSet.fixed(%d, %d)` (%d problems per bucket, never seen in training) ",
@@ -294,12 +307,20 @@ public final class Evaluator {
     long minutes = t.maxDuration().toMinutes();
     String envThreads = torchThreads == 1 ? "" : "BURSAR_TORCH_THREADS=" + torchThreads + " ";
     String javaThreads = torchThreads == 1 ? "" : " -Dai.djl.pytorch.num_threads=" + torchThreads;
-    sb.append(String.format(Locale.ROOT, "%s./bursar train-model --out /tmp/model --minutes %d%s%n", envThreads, minutes, mixArgs));
-    sb.append(String.format(Locale.ROOT, "# or: java%s -cp ... dev.bursar.backends.djl.train.Trainer /tmp/model %d %d%s%n",
-        javaThreads, t.steps(), minutes, mixArgs));
-    sb.append(String.format(Locale.ROOT, "java -cp ... dev.bursar.backends.djl.train.Evaluator /tmp/model %d %.1f --card MODEL_CARD.md%s --minutes %d%s%n```%n",
-        r.options().perBucket(), r.options().temperature(), mixArgs, minutes,
-        torchThreads == 1 ? "" : " --torch-threads " + torchThreads));
+    String runArgs = String.format(Locale.ROOT, " --minutes %d%s --lr %s --seed %d", minutes, mixArgs,
+        plain(t.learningRate()), t.seed());
+    if (firstRun != null) {
+      sb.append(String.format(Locale.ROOT, "%s./bursar train-model --out /tmp/model1 %s%n", envThreads, firstRun));
+      sb.append(String.format(Locale.ROOT, "%s./bursar train-model --out /tmp/model --init /tmp/model1%s%n", envThreads, runArgs));
+    } else {
+      sb.append(String.format(Locale.ROOT, "%s./bursar train-model --out /tmp/model%s%n", envThreads, runArgs));
+      sb.append(String.format(Locale.ROOT, "# or: java%s -cp ... dev.bursar.backends.djl.train.Trainer /tmp/model %d %d%s%n",
+          javaThreads, t.steps(), minutes, mixArgs));
+    }
+    sb.append(String.format(Locale.ROOT, "java -cp ... dev.bursar.backends.djl.train.Evaluator /tmp/model %d %.1f --card MODEL_CARD.md%s%s%s%n```%n",
+        r.options().perBucket(), r.options().temperature(), runArgs,
+        torchThreads == 1 ? "" : " --torch-threads " + torchThreads,
+        firstRun == null ? "" : " --first-run \"" + firstRun + "\""));
     sb.append("\nThe learning-rate schedule follows the further of step count and wall time (`progress` in the log), and a run "
         + "stops at its time limit, so the weights are reproduced bit for bit only where the step count leads throughout; "
         + "elsewhere (another machine, another number of PyTorch threads: `BURSAR_TORCH_THREADS` for `./bursar`, "

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
@@ -177,6 +178,7 @@ public final class Trainer {
       long windowStart = System.nanoTime();
       double lastLoss = Double.NaN;
       int step = 0;
+      int skipped = 0;
       java.util.ArrayDeque<Batch> pending = new java.util.ArrayDeque<>();
       java.util.Random shuffle = new java.util.Random(s.seed() ^ 0x5DEECE66DL);
       Duration elapsed = Duration.ZERO;
@@ -191,23 +193,28 @@ public final class Trainer {
           try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             NDArray logits = model.forward(ids.toType(DataType.INT64, false), 0, null, 0, false).logits();
             NDArray logp = logits.logSoftmax(-1);
-            NDArray picked = logp.mul(targets.oneHot(s.model().vocabSize())).sum(new int[] {-1});
+            NDArray picked = logp.gather(targets.toType(DataType.INT64, false).expandDims(-1), -1).squeeze(-1);
             NDArray l = picked.mul(mask).sum().neg().div(batch.lossTokens);
             gc.backward(l);
             loss = l.getFloat();
           }
+          // a step whose loss is not finite would poison Adam's moments and every later step: skip it
+          boolean finite = Double.isFinite(loss);
+          if (!finite) skipped++;
           for (Map.Entry<String, NDArray> e : model.parameters().entrySet()) {
             try (NDArray g = e.getValue().getGradient()) {
-              adam.update(e.getKey(), e.getValue(), g);
-              g.subi(g); // PyTorch accumulates gradients; clear them for the next step
+              if (finite) adam.update(e.getKey(), e.getValue(), g);
+              g.set(new NDIndex("..."), 0); // PyTorch accumulates gradients; clear them (NaN-safe, unlike g - g)
             }
           }
         }
         step++;
         tokens += batch.tokens;
         windowTokens += batch.tokens;
-        windowLoss += loss;
-        windowSteps++;
+        if (Double.isFinite(loss)) {
+          windowLoss += loss;
+          windowSteps++;
+        }
         lastLoss = loss;
         elapsed = Duration.ofNanos(System.nanoTime() - start);
         boolean timeUp = elapsed.compareTo(s.maxDuration()) >= 0;
@@ -219,6 +226,7 @@ public final class Trainer {
           log.printf(Locale.ROOT, "step %5d/%d  loss %.4f  lr %.2e  %,.0f tokens/s  progress %.0f%%  elapsed %s  eta %s%n",
               step, s.steps(), windowLoss / windowSteps, lr(s, prog), windowTokens / secs, 100 * prog, fmt(elapsed),
               fmt(Duration.ofMillis(Math.max(0, etaMs))));
+          if (skipped > 0) log.printf(Locale.ROOT, "train-model: %d steps skipped so far (loss not finite)%n", skipped);
           windowTokens = 0;
           windowLoss = 0;
           windowSteps = 0;
