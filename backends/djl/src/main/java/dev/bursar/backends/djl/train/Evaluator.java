@@ -308,7 +308,7 @@ public final class Evaluator {
     String envThreads = torchThreads == 1 ? "" : "BURSAR_TORCH_THREADS=" + torchThreads + " ";
     String javaThreads = torchThreads == 1 ? "" : " -Dai.djl.pytorch.num_threads=" + torchThreads;
     String runArgs = String.format(Locale.ROOT, " --minutes %d%s --lr %s --seed %d", minutes, mixArgs,
-        plain(t.learningRate()), t.seed());
+        plain(Double.parseDouble(Float.toString(t.learningRate()))), t.seed());
     if (firstRun != null) {
       sb.append(String.format(Locale.ROOT, "%s./bursar train-model --out /tmp/model1 %s%n", envThreads, firstRun));
       sb.append(String.format(Locale.ROOT, "%s./bursar train-model --out /tmp/model --init /tmp/model1%s%n", envThreads, runArgs));
