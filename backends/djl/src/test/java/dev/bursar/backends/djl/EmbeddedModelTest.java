@@ -49,7 +49,7 @@ final class EmbeddedModelTest {
     EmbeddedAsk.Reply r = EmbeddedAsk.ask(backend, "What is 7+8*2?", 1, 0, 0);
     assertThat(r.expression()).isEqualTo("7+8*2");
     assertThat(r.expected()).isEqualTo(23);
-    assertThat(r.thinking()).contains("8*2=16");
+    assertThat(r.thinking()).containsAnyOf("8*2=16", "2*8=16"); // operands may be written either way
     assertThat(r.tokens()).isPositive();
     assertThat(r.toJson()).contains("\"answer\":").contains("\"thinking\":").contains("\"tokens\":").contains("\"millis\":");
     EmbeddedAsk.Reply voted = EmbeddedAsk.ask(backend, "17+25*3", 4, 0.8, 3);

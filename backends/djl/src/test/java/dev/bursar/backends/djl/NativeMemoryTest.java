@@ -20,16 +20,21 @@ final class NativeMemoryTest {
 
   @Test
   void twoThousandRequests_leaveNoNativeArraysBehind(@TempDir Path dir) throws IOException {
-    churn(dir, 2_000);
+    churn(dir, 2_000, false);
   }
 
   @Test
   @Tag("slow")
   void tenThousandRequests_leaveNoNativeArraysBehind(@TempDir Path dir) throws IOException {
-    churn(dir, 10_000);
+    churn(dir, 10_000, true);
   }
 
-  private static void churn(Path dir, int requests) throws IOException {
+  /**
+   * The native arrays are counted exactly; the process's RSS only in the long run, where a leak
+   * outgrows the allocator's and the JVM's own noise (on 2 shared cores the 2,000-request growth
+   * ranged from 54 to 125 MiB with no array left behind).
+   */
+  private static void churn(Path dir, int requests, boolean checkRss) throws IOException {
     TinyModels.write(dir, TinyModels.config(false), 5);
     // ~6 cached prompts fit: the cache evicts continuously
     try (DjlBackend b = DjlBackend.builder().modelDirectory(dir).prefixCacheBytes(40_000).build()) {
@@ -61,7 +66,7 @@ final class NativeMemoryTest {
       assertThat(b.stats().cacheEvictions()).isGreaterThan(requests / 2);
       System.out.printf("NativeMemoryTest: %d requests, RSS growth after warm-up %.1f MiB, peak live arrays %d%n",
           requests, rssGrowth / 1048576.0, maxLive);
-      assertThat(rssGrowth).isLessThan(64L << 20);
+      if (checkRss) assertThat(rssGrowth).isLessThan(64L << 20);
     }
   }
 
