@@ -140,7 +140,11 @@ public final class Evaluator {
   static List<@org.jspecify.annotations.Nullable Problem> typedProblems(int n) {
     List<@org.jspecify.annotations.Nullable Problem> out = new ArrayList<>();
     for (TypedQuestions.Question q : TypedQuestions.draw(n, TypedQuestions.EVALUATION_SEED)) {
-      out.add(QuestionParser.accepts(q.text()) ? QuestionParser.parseProblem(q.text()) : null);
+      try {
+        out.add(QuestionParser.parseProblem(q.text())); // parsed once, as ask parses it
+      } catch (IllegalArgumentException refused) {
+        out.add(null);
+      }
     }
     return out;
   }
