@@ -21,8 +21,11 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
@@ -106,6 +109,12 @@ public final class UpstreamClient implements AutoCloseable {
   private final HttpClient http;
   private final Retry retry;
   private final CircuitBreaker breaker;
+  /** Schedules the backoff of an asynchronous retry; one daemon thread, idle but for retries. */
+  private final ScheduledExecutorService retryTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "bursar-upstream-retry");
+    t.setDaemon(true);
+    return t;
+  });
 
   public UpstreamClient(Settings settings) {
     this.settings = settings;
@@ -129,7 +138,7 @@ public final class UpstreamClient implements AutoCloseable {
         .waitDurationInOpenState(settings.openFor())
         // A kept-alive connection the server closed unread is the client's race, not the server failing:
         // it is retried, and must not count toward opening the breaker (under load it is frequent).
-        .recordException(e -> (e instanceof IOException || e instanceof TimeoutException) && !staleConnection(e))
+        .recordException(e -> (unwrapped(e) instanceof IOException || unwrapped(e) instanceof TimeoutException) && !staleConnection(e))
         .recordResult(r -> r instanceof HttpResponse<?> h && h.statusCode() >= 500)
         .build());
   }
@@ -145,13 +154,15 @@ public final class UpstreamClient implements AutoCloseable {
   }
 
   /** A failure where the request never reached the server's model: safe to send again. */
-  private static boolean didNoWork(Throwable e) {
+  private static boolean didNoWork(Throwable thrown) {
+    Throwable e = unwrapped(thrown);
     if (e instanceof ConnectException || e instanceof HttpConnectTimeoutException) return true;
     return staleConnection(e);
   }
 
   /** A kept-alive connection the server had just closed: it read nothing, so it did nothing. */
-  private static boolean staleConnection(Throwable e) {
+  private static boolean staleConnection(Throwable thrown) {
+    Throwable e = unwrapped(thrown);
     return e instanceof IOException && String.valueOf(e.getMessage()).contains("received no bytes");
   }
 
@@ -166,6 +177,48 @@ public final class UpstreamClient implements AutoCloseable {
         .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build();
     HttpResponse<String> r = call(() -> whole(req));
     return new Response(r.statusCode(), r.body(), r.headers().firstValue("Content-Type").orElse("application/json"));
+  }
+
+  /**
+   * {@link #post} without a thread waiting on it: the same retries, breaker and timeouts, and the
+   * same {@link BackendException}s, completed on the client's executor. Cancelling the returned
+   * future cancels the exchange (its connection closes, so the server stops generating). For the
+   * sidecar's pass-through, where a blocked thread per request costs more than the request.
+   */
+  public CompletableFuture<Response> postAsync(String path, String json, @Nullable String apiKey) {
+    HttpRequest req = request(path, apiKey).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build();
+    CompletableFuture<Response> out = new CompletableFuture<>();
+    var attempt = new java.util.concurrent.atomic.AtomicReference<CompletableFuture<?>>();
+    java.util.function.Supplier<CompletionStage<HttpResponse<String>>> exchange = () -> {
+      if (out.isCancelled()) return CompletableFuture.failedFuture(new CancellationException("the caller cancelled"));
+      var sending = http.sendAsync(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      attempt.set(sending);
+      return sending;
+    };
+    // Cancelling the answer cancels the exchange in flight: the connection closes and the server stops.
+    out.whenComplete((r, e) -> {
+      CompletableFuture<?> a = attempt.get();
+      if (out.isCancelled() && a != null) a.cancel(true);
+    });
+    var guarded = Retry.decorateCompletionStage(retry, retryTimer, CircuitBreaker.decorateCompletionStage(breaker, exchange));
+    CompletionStage<HttpResponse<String>> sent;
+    try {
+      sent = guarded.get();
+    } catch (RuntimeException e) {
+      out.completeExceptionally(translate(e));
+      return out;
+    }
+    sent.whenComplete((r, e) -> {
+      if (e != null) out.completeExceptionally(translate(unwrapped(e)));
+      else out.complete(new Response(r.statusCode(), r.body(), r.headers().firstValue("Content-Type").orElse("application/json")));
+    });
+    return out;
+  }
+
+  private static Throwable unwrapped(Throwable e) {
+    while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) e = e.getCause();
+    return e;
   }
 
   /** GETs {@code path} (e.g. {@code /models}) and reads the whole response. */
@@ -227,29 +280,36 @@ public final class UpstreamClient implements AutoCloseable {
     CheckedSupplier<T> guarded = Retry.decorateCheckedSupplier(retry, CircuitBreaker.decorateCheckedSupplier(breaker, exchange));
     try {
       return guarded.get();
-    } catch (CallNotPermittedException e) {
-      throw new BackendException("the upstream " + base + " kept failing, so its circuit breaker is open for up to "
-          + settings.openFor().toSeconds() + " s; retry later", true);
-    } catch (HttpConnectTimeoutException e) {
-      throw new BackendException("cannot connect to the upstream " + base + " within "
-          + settings.connectTimeout().toMillis() + " ms (after " + settings.maxAttempts() + " attempts)", e, true);
-    } catch (ConnectException e) {
-      throw new BackendException("cannot connect to the upstream " + base + " (" + e.getMessage() + ", after "
-          + settings.maxAttempts() + " attempts): is it running?", e, true);
-    } catch (TimeoutException | java.net.http.HttpTimeoutException e) {
-      throw new BackendException("the upstream " + base + " sent no response within "
-          + settings.readTimeout().toMillis() + " ms", e, true);
-    } catch (IOException e) {
-      throw new BackendException("the exchange with the upstream " + base + " failed: " + e, e, true);
-    } catch (RuntimeException e) {
-      throw e;
     } catch (Throwable e) {
-      throw new BackendException("the exchange with the upstream " + base + " failed: " + e, e, false);
+      throw translate(e);
     }
+  }
+
+  /** The failure of an exchange as the {@link BackendException} that says what went wrong; a runtime exception as it is. */
+  private RuntimeException translate(Throwable thrown) {
+    return switch (thrown) {
+      case CallNotPermittedException e -> new BackendException("the upstream " + base
+          + " kept failing, so its circuit breaker is open for up to " + settings.openFor().toSeconds() + " s; retry later", true);
+      case HttpConnectTimeoutException e -> new BackendException("cannot connect to the upstream " + base + " within "
+          + settings.connectTimeout().toMillis() + " ms (after " + settings.maxAttempts() + " attempts)", e, true);
+      case ConnectException e -> new BackendException("cannot connect to the upstream " + base + " (" + e.getMessage()
+          + ", after " + settings.maxAttempts() + " attempts): is it running?", e, true);
+      case TimeoutException e -> timedOut(e);
+      case java.net.http.HttpTimeoutException e -> timedOut(e);
+      case IOException e -> new BackendException("the exchange with the upstream " + base + " failed: " + e, e, true);
+      case RuntimeException e -> e;
+      default -> new BackendException("the exchange with the upstream " + base + " failed: " + thrown, thrown, false);
+    };
+  }
+
+  private BackendException timedOut(Exception e) {
+    return new BackendException("the upstream " + base + " sent no response within " + settings.readTimeout().toMillis() + " ms",
+        e, true);
   }
 
   @Override
   public void close() {
+    retryTimer.shutdownNow();
     http.shutdownNow();
   }
 }

@@ -64,7 +64,8 @@ public final class BenchSidecarCommand implements Callable<Integer> {
       + "\"bursar\":{\"mode\":\"fast\"}}";
 
   /** One side's numbers. */
-  record Result(String side, int sent, int ok, double p50Ms, double p99Ms, double maxMs, double throughput) {}
+  record Result(String side, int sent, int ok, double p50Ms, double p90Ms, double p99Ms, double p999Ms, double maxMs,
+      double throughput) {}
 
   @Override
   public Integer call() throws Exception {
@@ -81,8 +82,8 @@ public final class BenchSidecarCommand implements Callable<Integer> {
             rate, warmup, seconds, Runtime.getRuntime().availableProcessors());
         run(http, direct, warmup);
         run(http, through, warmup);
-        Result d = summarize("direct", run(http, direct, seconds));
-        Result t = summarize("through bursar (FAST)", run(http, through, seconds));
+        Result d = summarize("direct", run(http, direct, seconds), seconds);
+        Result t = summarize("through bursar (FAST)", run(http, through, seconds), seconds);
         print(d);
         print(t);
         if (!failures.isEmpty()) System.out.println("failed requests (all runs, warm-up included): " + failures);
@@ -196,14 +197,10 @@ public final class BenchSidecarCommand implements Callable<Integer> {
     return lat;
   }
 
-  private Result summarize(String side, long[] lat) {
-    return summarize(side, lat, seconds);
-  }
-
   private Result summarize(String side, long[] lat, double secs) {
     long[] ok = Arrays.stream(lat).filter(v -> v >= 0).sorted().toArray();
-    return new Result(side, lat.length, ok.length, ms(pct(ok, 0.50)), ms(pct(ok, 0.99)), ms(ok.length == 0 ? 0 : ok[ok.length - 1]),
-        ok.length / secs);
+    return new Result(side, lat.length, ok.length, ms(pct(ok, 0.50)), ms(pct(ok, 0.90)), ms(pct(ok, 0.99)), ms(pct(ok, 0.999)),
+        ms(ok.length == 0 ? 0 : ok[ok.length - 1]), ok.length / secs);
   }
 
   private static long pct(long[] sorted, double q) {
@@ -216,8 +213,8 @@ public final class BenchSidecarCommand implements Callable<Integer> {
   }
 
   private static void print(Result r) {
-    System.out.printf(Locale.ROOT, "%-22s sent %6d  ok %6d  p50 %7.3f ms  p99 %7.3f ms  max %8.3f ms  %7.1f req/s%n",
-        r.side(), r.sent(), r.ok(), r.p50Ms(), r.p99Ms(), r.maxMs(), r.throughput());
+    System.out.printf(Locale.ROOT, "%-22s sent %6d  ok %6d  p50 %7.3f  p90 %7.3f  p99 %7.3f  p99.9 %7.3f  max %8.3f ms  %7.1f req/s%n",
+        r.side(), r.sent(), r.ok(), r.p50Ms(), r.p90Ms(), r.p99Ms(), r.p999Ms(), r.maxMs(), r.throughput());
   }
 
   private void write(Path file, Result d, Result t) throws IOException {
@@ -229,7 +226,7 @@ public final class BenchSidecarCommand implements Callable<Integer> {
   }
 
   private static String json(Result r) {
-    return String.format(Locale.ROOT, "{\"sent\":%d,\"ok\":%d,\"p50_ms\":%.4f,\"p99_ms\":%.4f,\"max_ms\":%.4f,\"throughput\":%.2f}",
-        r.sent(), r.ok(), r.p50Ms(), r.p99Ms(), r.maxMs(), r.throughput());
+    return String.format(Locale.ROOT, "{\"sent\":%d,\"ok\":%d,\"p50_ms\":%.4f,\"p90_ms\":%.4f,\"p99_ms\":%.4f,\"p999_ms\":%.4f,"
+        + "\"max_ms\":%.4f,\"throughput\":%.2f}", r.sent(), r.ok(), r.p50Ms(), r.p90Ms(), r.p99Ms(), r.p999Ms(), r.maxMs(), r.throughput());
   }
 }

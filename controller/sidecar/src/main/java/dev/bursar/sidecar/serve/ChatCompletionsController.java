@@ -19,7 +19,6 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.nio.charset.StandardCharsets;
 import io.micronaut.http.server.netty.NettyHttpRequest;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -97,10 +96,10 @@ final class ChatCompletionsController {
    * {@return a flag set when the client's connection closes}: Micronaut cancels a response
    * publisher only once it writes, so a request still deciding learns of it from the channel.
    */
-  private static AtomicBoolean gone(HttpRequest<?> request) {
-    var gone = new AtomicBoolean();
+  private static ClientGone gone(HttpRequest<?> request) {
+    var gone = new ClientGone();
     if (request instanceof NettyHttpRequest<?> netty) {
-      netty.getChannelHandlerContext().channel().closeFuture().addListener(f -> gone.set(true));
+      netty.getChannelHandlerContext().channel().closeFuture().addListener(f -> gone.markGone());
     }
     return gone;
   }

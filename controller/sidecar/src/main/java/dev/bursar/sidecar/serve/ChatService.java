@@ -88,7 +88,6 @@ final class ChatService {
   private final @Nullable Passthrough upstream;
   private final ObjectMapper json;
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-  private final reactor.core.scheduler.Scheduler virtualThreads = reactor.core.scheduler.Schedulers.fromExecutorService(executor);
   private final LongAdder fallbacks = new LongAdder();
   /** Requests sent to the upstream unchanged, by why: {@code fast}, {@code unvotable}, {@code fallback}. */
   private final io.opentelemetry.api.metrics.LongCounter passed;
@@ -122,12 +121,12 @@ final class ChatService {
   record ChatPlan(String id, ChatRequest body, String raw, Request request, int n, boolean stream, boolean passthrough,
       @Nullable String effort) {}
 
-  Mono<MutableHttpResponse<?>> chat(@Nullable String raw, @Nullable String key, AtomicBoolean gone) {
+  Mono<MutableHttpResponse<?>> chat(@Nullable String raw, @Nullable String key, ClientGone gone) {
     ChatPlan p = prepareChat(raw);
     Admission.Slot slot = admission.acquire();
     if (p.passthrough()) {
       countPassthrough(p.request().hints().mode() == Mode.Kind.FAST ? "fast" : "unvotable");
-      return passthrough("/chat/completions", p.raw(), p.stream(), p.effort(), key, null, slot);
+      return passthrough("/chat/completions", p.raw(), p.stream(), p.effort(), key, gone, slot);
     }
     if (p.stream()) return Mono.just(HttpResponse.ok(decidedStream(p, key, slot, gone)).contentType("text/event-stream"));
     return decided(slot, gone, new Original("/chat/completions", p.raw(), p.effort(), key),
@@ -254,12 +253,12 @@ final class ChatService {
   record CompletionPlan(String id, CompletionRequest body, String raw, @Nullable String prompt, int n, boolean stream,
       boolean decided, Request request) {}
 
-  Mono<MutableHttpResponse<?>> completions(@Nullable String raw, @Nullable String key, AtomicBoolean gone) {
+  Mono<MutableHttpResponse<?>> completions(@Nullable String raw, @Nullable String key, ClientGone gone) {
     CompletionPlan p = prepareCompletion(raw);
     Admission.Slot slot = admission.acquire();
     if (!p.decided() && upstream != null) {
       countPassthrough("fast");
-      return passthrough("/completions", p.raw(), p.stream(), null, key, null, slot);
+      return passthrough("/completions", p.raw(), p.stream(), null, key, gone, slot);
     }
     if (!p.decided()) {
       if (p.stream()) return Mono.just(HttpResponse.ok(rawStream(p, slot, gone)).contentType("text/event-stream"));
@@ -598,15 +597,25 @@ final class ChatService {
   private record Original(String path, String raw, @Nullable String effort, @Nullable String key) {}
 
   private Mono<MutableHttpResponse<?>> passthrough(String path, String raw, boolean stream, @Nullable String effort,
-      @Nullable String key, @Nullable String why, Admission.Slot slot) {
+      @Nullable String key, ClientGone gone, Admission.Slot slot) {
     Passthrough up = java.util.Objects.requireNonNull(upstream);
     String body = up.rewrite(raw, effort);
     if (!stream) {
-      // On a virtual thread of its own: never on the event loop that subscribes to the publisher.
-      return Mono.<MutableHttpResponse<?>>fromCallable(() -> up.forward(path, body, key, why))
-          .subscribeOn(virtualThreads)
+      // No thread waits for the upstream: the response completes the publisher from the HTTP client's executor.
+      // A client that goes cancels the exchange, which closes the upstream's connection: it stops generating.
+      var forget = new java.util.concurrent.atomic.AtomicReference<Runnable>(() -> {});
+      return Mono.<MutableHttpResponse<?>>fromFuture(() -> {
+            var answer = up.forwardAsync(path, body, key);
+            forget.set(gone.whenGone(() -> answer.cancel(true)));
+            return answer;
+          })
+          // Cancelled because the client went: there is no one to answer.
+          .onErrorResume(java.util.concurrent.CancellationException.class, e -> Mono.empty())
           .onErrorResume(ApiException.class, e -> Mono.just(e.toResponse()))
-          .doFinally(s -> slot.close());
+          .doFinally(s -> {
+            forget.get().run();
+            slot.close();
+          });
     }
     MutableHttpResponse<?> r;
     try {

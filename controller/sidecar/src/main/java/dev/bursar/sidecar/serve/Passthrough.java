@@ -84,12 +84,32 @@ final class Passthrough {
   /** Sends {@code body} (already rewritten) and returns the upstream's answer with bursar's note added. */
   MutableHttpResponse<?> forward(String path, String body, @Nullable String key, @Nullable String why) {
     passed.incrementAndGet();
-    UpstreamClient.Response r;
     try {
-      r = client.post(path, body, key);
+      return answer(client.post(path, body, key), why);
     } catch (BackendException e) {
       throw failure(e);
     }
+  }
+
+  /**
+   * {@link #forward} with no thread waiting for the upstream; fails with an {@link ApiException}.
+   * Cancelling it cancels the upstream's exchange.
+   */
+  java.util.concurrent.CompletableFuture<MutableHttpResponse<?>> forwardAsync(String path, String body, @Nullable String key) {
+    passed.incrementAndGet();
+    var sent = client.postAsync(path, body, key);
+    java.util.concurrent.CompletableFuture<MutableHttpResponse<?>> answer = sent.handle((r, thrown) -> {
+      if (thrown == null) return answer(r, null);
+      Throwable e = thrown instanceof java.util.concurrent.CompletionException c && c.getCause() != null ? c.getCause() : thrown;
+      throw e instanceof BackendException b ? failure(b) : e instanceof RuntimeException re ? re : new IllegalStateException(e);
+    });
+    answer.whenComplete((r, e) -> {
+      if (answer.isCancelled()) sent.cancel(true);
+    });
+    return answer;
+  }
+
+  private static MutableHttpResponse<?> answer(UpstreamClient.Response r, @Nullable String why) {
     String out = r.status() == 200 ? withNote(r.body(), why) : r.body();
     return HttpResponse.status(status(r.status())).contentType(r.contentType()).body(out.getBytes(StandardCharsets.UTF_8));
   }
