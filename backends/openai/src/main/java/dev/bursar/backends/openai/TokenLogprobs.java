@@ -20,8 +20,20 @@ import org.jspecify.annotations.Nullable;
  *       {@code completion_probabilities}, whose older builds give probabilities
  *       ({@code {"content","probs":[{"tok_str","prob"}]}}) rather than log-probabilities.
  * </ul>
+ *
+ * <p>Two placeholder values that servers really send are not taken as log-probabilities: vLLM writes
+ * {@code -9999.0} (OpenAI's "not among the top 20" value) for a sampled token it has no log-probability
+ * for, which here is "none given" (NaN); SGLang writes {@code -3.4028234663852886e+38} (minus the
+ * largest float) for alternatives its sampler masked out, which here is the same floor a probability
+ * of 0 gets, so one masked alternative no longer makes a token's confidence about 10^38.
  */
 final class TokenLogprobs {
+  /** The least log-probability kept: what a probability of 0 (rounded or masked by the server) becomes, not -infinity. */
+  static final double FLOOR = -1e4;
+
+  /** OpenAI's value for "not among the top 20"; vLLM sends it for a sampled token whose log-probability it lacks. */
+  static final double UNKNOWN = -9999.0;
+
   private TokenLogprobs() {}
 
   /**
@@ -60,7 +72,7 @@ final class TokenLogprobs {
       JsonNode tops = node.path("top_logprobs");
       for (int i = 0; i < tokens.size(); i++) {
         JsonNode lp = lps.path(i);
-        out.add(new Entry(tokens.get(i).asText(""), lp.isNumber() ? lp.asDouble() : Double.NaN, tops(tops.path(i))));
+        out.add(new Entry(tokens.get(i).asText(""), lp.isNumber() ? sampled(lp.asDouble()) : Double.NaN, tops(tops.path(i))));
       }
     }
     return out;
@@ -70,7 +82,7 @@ final class TokenLogprobs {
     String token = text(e, "token", "content", "tok_str");
     double lp;
     if (e.path("logprob").isNumber()) {
-      lp = e.get("logprob").asDouble();
+      lp = sampled(e.get("logprob").asDouble());
     } else if (e.path("prob").isNumber()) {
       lp = log(e.get("prob").asDouble());
     } else {
@@ -93,13 +105,13 @@ final class TokenLogprobs {
     List<Double> v = new ArrayList<>();
     if (node.isArray()) {
       for (JsonNode t : node) {
-        if (t.path("logprob").isNumber()) v.add(t.get("logprob").asDouble());
+        if (t.path("logprob").isNumber()) v.add(floored(t.get("logprob").asDouble()));
         else if (t.path("prob").isNumber()) v.add(log(t.get("prob").asDouble()));
       }
     } else if (node.isObject()) {
       for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
         JsonNode lp = it.next().getValue();
-        if (lp.isNumber()) v.add(lp.asDouble());
+        if (lp.isNumber()) v.add(floored(lp.asDouble()));
       }
     }
     double[] out = new double[v.size()];
@@ -109,7 +121,17 @@ final class TokenLogprobs {
 
   /** Probabilities of exactly 0 (rounded by the server) become a very small log-probability, not -infinity. */
   private static double log(double p) {
-    return p <= 0 ? -1e4 : Math.min(0, Math.log(p));
+    return p <= 0 ? FLOOR : Math.min(0, Math.log(p));
+  }
+
+  /** A server's log-probability, with masked-out values (SGLang's minus the largest float) raised to the floor. */
+  private static double floored(double lp) {
+    return Double.isNaN(lp) || lp < FLOOR ? FLOOR : lp;
+  }
+
+  /** The sampled token's log-probability: the {@link #UNKNOWN} placeholder is none given (NaN). */
+  private static double sampled(double lp) {
+    return lp == UNKNOWN ? Double.NaN : floored(lp);
   }
 
   private static String text(JsonNode e, String... names) {

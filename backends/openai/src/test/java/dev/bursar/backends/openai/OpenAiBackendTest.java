@@ -2,15 +2,23 @@ package dev.bursar.backends.openai;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
 import dev.bursar.controller.BackendException;
 import dev.bursar.controller.FinishReason;
 import dev.bursar.controller.Generation;
 import dev.bursar.controller.GenerationRequest;
 import dev.bursar.controller.Sampling;
 import dev.bursar.controller.TokenListener;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -158,5 +166,67 @@ final class OpenAiBackendTest {
   void settings_badUrl_isRefusedWithTheReason() {
     assertThatThrownBy(() -> UpstreamClient.Settings.of(URI.create("ftp://x/v1"))).hasMessageContaining("http://");
     assertThatThrownBy(() -> OpenAiBackend.builder().model("m").build()).hasMessageContaining("baseUrl");
+  }
+
+  /** A loopback server that answers every request to {@code path} with {@code body}, as a recorded server did. */
+  private static HttpServer replay(String path, String contentType, String body) throws IOException {
+    HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 10);
+    s.createContext(path, ex -> {
+      ex.getRequestBody().readAllBytes();
+      byte[] b = body.getBytes(StandardCharsets.UTF_8);
+      ex.getResponseHeaders().set("Content-Type", contentType);
+      ex.sendResponseHeaders(200, b.length);
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write(b);
+      }
+    });
+    s.start();
+    return s;
+  }
+
+  private static OpenAiBackend.Builder replaying(HttpServer s) {
+    var settings = UpstreamClient.Settings.of(URI.create("http://127.0.0.1:" + s.getAddress().getPort() + "/v1"))
+        .withRetries(1, Duration.ofMillis(1)).withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2));
+    return OpenAiBackend.builder().settings(settings).model("recorded");
+  }
+
+  @Test
+  void chat_recordedVllmResponse_givesItsLogprobsAndNoConfidenceForThePlaceholder() throws IOException {
+    HttpServer s = replay("/v1/chat/completions", "application/json", TokenLogprobsTest.fixture("vllm-chat.json").toString());
+    try (var b = replaying(s).streaming(false).build()) {
+      Generation g = b.generate(GenerationRequest.of("x", 1, 64, Sampling.GREEDY), TokenListener.NONE).getFirst();
+      assertThat(g.text()).isEqualTo("{}");
+      assertThat(g.outputTokens()).as("one entry per token, the end-of-sequence one included").isEqualTo(3);
+      assertThat(g.finish()).isEqualTo(FinishReason.EOS);
+      assertThat(g.tokenLogprobs()).containsExactly(-0.03710511326789856, 0.0, 0.0);
+      assertThat(g.tokenConfidence()[0]).isCloseTo((0.03710511326789856 + 3.312495708465576) / 2, within(1e-12));
+      assertThat(g.tokenConfidence()[1]).isEqualTo(0.0);
+      assertThat(g.tokenConfidence()[2]).as("vLLM's -9999.0 placeholder is no confidence, not 9999").isEqualTo(0.0);
+    } finally {
+      s.stop(0);
+    }
+  }
+
+  @Test
+  void stream_recordedLlamaCppChunks_giveOneEventPerTokenWithItsLogprob() throws IOException {
+    var sse = new StringBuilder();
+    for (JsonNode chunk : TokenLogprobsTest.fixture("llamacpp-chat-stream.json").get("chunks")) {
+      sse.append("data: ").append(chunk).append("\n\n");
+    }
+    sse.append("data: [DONE]\n\n");
+    HttpServer s = replay("/v1/chat/completions", "text/event-stream", sse.toString());
+    List<TokenListener.TokenEvent> events = new ArrayList<>();
+    try (var b = replaying(s).build()) {
+      Generation g = b.generate(GenerationRequest.of("x", 1, 64, Sampling.GREEDY), (seq, ev) -> events.add(ev)).getFirst();
+      assertThat(g.text()).isEqualTo("овые щё");
+      assertThat(g.outputTokens()).isEqualTo(3);
+      assertThat(g.finish()).isEqualTo(FinishReason.EOS);
+      assertThat(events).extracting(TokenListener.TokenEvent::text).containsExactly("овые", " щ", "ё");
+      assertThat(events).extracting(TokenListener.TokenEvent::logprob)
+          .containsExactly(-1.78815535036847e-05, -6.9141628955549095e-06, -0.39498597383499146);
+      assertThat(g.tokenLogprobs()).containsExactly(-1.78815535036847e-05, -6.9141628955549095e-06, -0.39498597383499146);
+    } finally {
+      s.stop(0);
+    }
   }
 }
