@@ -131,4 +131,22 @@ final class TunerTest {
     assertThat(Question.of(r).orElseThrow().sampleAccuracy()).isCloseTo(
         r.samples().stream().filter(s -> s.correct()).count() / (double) r.samples().size(), within(1e-12));
   }
+
+  @Test
+  void choose_whenNoPointReachesTheTarget_takesTheCheapestWithinTheDropOfTheBest_notTheMostExpensive() {
+    var o = new Tuner.Options(SampleOrder.RANDOM, 1, 3, 0.005, 0, 1, Integer.MAX_VALUE, "test");
+    var sc = new Tuner.Point(40, 0.720, 2000, 40);
+    // The best point misses SC - 0.5 pt by 0.01 pt; a point 0.4 pt below it costs a fifth.
+    var best = new Tuner.Point(0, 0.7149, 1400, 28);
+    var cheap = new Tuner.Point(1e-4, 0.7110, 300, 6);
+    var cheaper = new Tuner.Point(1e-3, 0.7000, 150, 3);
+    assertThat(Tuner.choose(List.of(best, cheap, cheaper), sc, o)).isEqualTo(cheap);
+    // Never more than twice the drop below SC at the cap, however low the best point is.
+    var low = new Tuner.Point(0, 0.690, 1400, 28);
+    var lower = new Tuner.Point(1e-3, 0.686, 150, 3);
+    assertThat(Tuner.choose(List.of(low, lower), sc, o)).isEqualTo(low);
+    // A point that reaches the target is still the rule.
+    var reaches = new Tuner.Point(1e-5, 0.7160, 900, 18);
+    assertThat(Tuner.choose(List.of(best, reaches, cheap), sc, o)).isEqualTo(reaches);
+  }
 }
