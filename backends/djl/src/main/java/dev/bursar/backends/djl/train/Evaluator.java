@@ -177,17 +177,19 @@ public final class Evaluator {
 
   /**
    * {@code Evaluator MODEL_DIR [perBucket] [temperature] [--card FILE [--train-log FILE]
-   * [--random-order F] [--swap F] [--typed F] [--minutes M] [--torch-threads N]]}: prints the
-   * Markdown table; with {@code --card} also writes the model card around it, stating the training
-   * mix (the {@link dev.bursar.arithmetic.TrainingExamples.Mix} fractions the model was trained
-   * with; default those of {@link Trainer.Settings#DEFAULT}), the time limit and the training
-   * run's PyTorch threads (default 1) in its reproduce command.
+   * [--random-order F] [--swap F] [--typed F] [--minutes M] [--steps N] [--lr F] [--seed N]
+   * [--torch-threads N] [--earlier-run ARGS]...]}: prints the Markdown table; with {@code --card}
+   * also writes the model card around it, stating the training mix (the {@link
+   * dev.bursar.arithmetic.TrainingExamples.Mix} fractions the model was trained with; default those
+   * of {@link Trainer.Settings#DEFAULT}), the time limit and the training run's PyTorch threads
+   * (default 1) in its reproduce command; each {@code --earlier-run} is the {@code train-model}
+   * arguments of a run the last one continued from, in order ({@code --first-run} is the old name).
    */
   public static void main(String[] args) throws java.io.IOException {
     List<String> pos = new ArrayList<>();
     Path card = null;
     List<Path> trainLogs = new ArrayList<>();
-    String firstRun = null;
+    List<String> earlierRuns = new ArrayList<>();
     Trainer.Settings t = Trainer.Settings.DEFAULT;
     TrainingExamples.Mix mix = Trainer.Settings.DEFAULT.mix();
     long minutes = Trainer.Settings.DEFAULT.maxDuration().toMinutes();
@@ -196,9 +198,10 @@ public final class Evaluator {
       switch (args[i]) {
         case "--card" -> card = Path.of(args[++i]);
         case "--train-log" -> trainLogs.add(Path.of(args[++i]));
-        case "--first-run" -> firstRun = args[++i];
+        case "--first-run", "--earlier-run" -> earlierRuns.add(args[++i]);
         case "--lr" -> t = t.withLearningRate(Float.parseFloat(args[++i]));
         case "--seed" -> t = t.withSeed(Long.parseLong(args[++i]));
+        case "--steps" -> t = t.withSteps(Integer.parseInt(args[++i]));
         case "--random-order" -> mix = mix.withRandomOrderFraction(Double.parseDouble(args[++i]));
         case "--swap" -> mix = mix.withSwapFraction(Double.parseDouble(args[++i]));
         case "--typed" -> mix = mix.withTypedFraction(Double.parseDouble(args[++i]));
@@ -209,8 +212,8 @@ public final class Evaluator {
     }
     if (pos.isEmpty()) {
       System.err.println("usage: Evaluator MODEL_DIR [perBucket] [temperature] [--card FILE [--train-log FILE]..."
-          + " [--random-order F] [--swap F] [--typed F] [--minutes M] [--lr F] [--seed N] [--torch-threads N]"
-          + " [--first-run \"TRAIN-MODEL ARGS\"]]");
+          + " [--random-order F] [--swap F] [--typed F] [--minutes M] [--steps N] [--lr F] [--seed N] [--torch-threads N]"
+          + " [--earlier-run \"TRAIN-MODEL ARGS\"]...]");
       System.exit(2);
     }
     Options o = Options.DEFAULT;
@@ -223,7 +226,7 @@ public final class Evaluator {
     System.out.printf(Locale.ROOT, "%n(%d problems per bucket, SC temperature %.2f, %.1f s)%n", o.perBucket(), o.temperature(), r.millis() / 1000.0);
     if (card != null) {
       t = t.withMix(mix).withMaxDuration(java.time.Duration.ofMinutes(minutes));
-      java.nio.file.Files.writeString(card, modelCard(dir, r, trainLogs, t, firstRun, torchThreads));
+      java.nio.file.Files.writeString(card, modelCard(dir, r, trainLogs, t, earlierRuns, torchThreads));
     }
   }
 
@@ -233,11 +236,12 @@ public final class Evaluator {
 
   /**
    * The model card: what the model is, how it was trained ({@code t}, with {@code torchThreads}
-   * PyTorch threads; when {@code firstRun} names the arguments of a first {@code train-model} run,
-   * {@code t} is the second run's, continuing from the first's weights), and the measured table.
+   * PyTorch threads; when {@code earlierRuns} names the arguments of earlier {@code train-model}
+   * runs, in order, each continuing from the one before, {@code t} is the last run's, continuing
+   * from theirs), and the measured table.
    */
-  static String modelCard(Path dir, Report r, List<Path> trainLogs, Trainer.Settings t,
-      @org.jspecify.annotations.Nullable String firstRun, int torchThreads) throws java.io.IOException {
+  static String modelCard(Path dir, Report r, List<Path> trainLogs, Trainer.Settings t, List<String> earlierRuns,
+      int torchThreads) throws java.io.IOException {
     var c = dev.bursar.backends.djl.internal.LlamaConfig.read(dir.resolve("config.json"));
     var mix = t.mix();
     StringBuilder sb = new StringBuilder();
@@ -273,10 +277,12 @@ public final class Evaluator {
     sb.append("Why this size: the earlier 0.4M-parameter model (hidden 96) multiplied two-digit numbers in one step and got them ")
         .append("wrong; worked partial products make every step a one-digit-factor product or a sum, and twice the width gives room ")
         .append("for the longer chains and negative values while a run still fits in under an hour on 2 CPU cores (about 10,000 tokens/s).\n\n");
-    if (firstRun != null) {
-      sb.append(String.format(Locale.ROOT, "Trained in two runs: a first from a random initialisation (`train-model %s`), "
-          + "then a second from its weights with its own warm-up and cosine schedule (peak lr %.0e, seed %d, %d minutes, "
-          + "typed fraction %.2f).%n%n", firstRun, t.learningRate(), t.seed(), t.maxDuration().toMinutes(), mix.typedFraction()));
+    if (!earlierRuns.isEmpty()) {
+      StringBuilder runs = new StringBuilder("a first from a random initialisation (`train-model " + earlierRuns.get(0) + "`)");
+      for (int i = 1; i < earlierRuns.size(); i++) runs.append(", then one from its weights (`train-model ").append(earlierRuns.get(i)).append("`)");
+      sb.append(String.format(Locale.ROOT, "Trained in %d runs: %s, then a last from those weights with its own warm-up and cosine "
+          + "schedule (peak lr %.0e, seed %d, %d minutes, typed fraction %.2f).%n%n", earlierRuns.size() + 1, runs,
+          t.learningRate(), t.seed(), t.maxDuration().toMinutes(), mix.typedFraction()));
     }
     for (Path trainLog : trainLogs) {
       if (!java.nio.file.Files.exists(trainLog)) continue;
@@ -311,11 +317,16 @@ public final class Evaluator {
     long minutes = t.maxDuration().toMinutes();
     String envThreads = torchThreads == 1 ? "" : "BURSAR_TORCH_THREADS=" + torchThreads + " ";
     String javaThreads = torchThreads == 1 ? "" : " -Dai.djl.pytorch.num_threads=" + torchThreads;
-    String runArgs = String.format(Locale.ROOT, " --minutes %d%s --lr %s --seed %d", minutes, mixArgs,
+    String steps = t.steps() == Trainer.Settings.DEFAULT.steps() ? "" : " --steps " + t.steps();
+    String runArgs = String.format(Locale.ROOT, " --minutes %d%s%s --lr %s --seed %d", minutes, steps, mixArgs,
         plain(Double.parseDouble(Float.toString(t.learningRate()))), t.seed());
-    if (firstRun != null) {
-      sb.append(String.format(Locale.ROOT, "%s./bursar train-model --out /tmp/model1 %s%n", envThreads, firstRun));
-      sb.append(String.format(Locale.ROOT, "%s./bursar train-model --out /tmp/model --init /tmp/model1%s%n", envThreads, runArgs));
+    if (!earlierRuns.isEmpty()) {
+      for (int i = 0; i < earlierRuns.size(); i++) {
+        sb.append(String.format(Locale.ROOT, "%s./bursar train-model --out /tmp/model%d%s %s%n", envThreads, i + 1,
+            i == 0 ? "" : " --init /tmp/model" + i, earlierRuns.get(i)));
+      }
+      sb.append(String.format(Locale.ROOT, "%s./bursar train-model --out /tmp/model --init /tmp/model%d%s%n", envThreads,
+          earlierRuns.size(), runArgs));
     } else {
       sb.append(String.format(Locale.ROOT, "%s./bursar train-model --out /tmp/model%s%n", envThreads, runArgs));
       sb.append(String.format(Locale.ROOT, "# or: java%s -cp ... dev.bursar.backends.djl.train.Trainer /tmp/model %d %d%s%n",
@@ -324,7 +335,7 @@ public final class Evaluator {
     sb.append(String.format(Locale.ROOT, "java -cp ... dev.bursar.backends.djl.train.Evaluator /tmp/model %d %.1f --card MODEL_CARD.md%s%s%s%n```%n",
         r.options().perBucket(), r.options().temperature(), runArgs,
         torchThreads == 1 ? "" : " --torch-threads " + torchThreads,
-        firstRun == null ? "" : " --first-run \"" + firstRun + "\""));
+        earlierRuns.stream().map(a -> " --earlier-run \"" + a + "\"").collect(java.util.stream.Collectors.joining())));
     sb.append("\nThe learning-rate schedule follows the further of step count and wall time (`progress` in the log), and a run "
         + "stops at its time limit, so the weights are reproduced bit for bit only where the step count leads throughout; "
         + "elsewhere (another machine, another number of PyTorch threads: `BURSAR_TORCH_THREADS` for `./bursar`, "
