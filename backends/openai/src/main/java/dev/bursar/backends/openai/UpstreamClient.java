@@ -102,7 +102,11 @@ public final class UpstreamClient implements AutoCloseable {
   public record StreamResponse(int status, String contentType, InputStream body) {}
 
   /** A whole response: status, body and content type. */
-  public record Response(int status, String body, String contentType) {}
+  public record Response(int status, String body, String contentType) {
+    static Response of(HttpResponse<String> r) {
+      return new Response(r.statusCode(), r.body(), r.headers().firstValue("Content-Type").orElse("application/json"));
+    }
+  }
 
   private final Settings settings;
   private final String base;
@@ -176,7 +180,7 @@ public final class UpstreamClient implements AutoCloseable {
     HttpRequest req = request(path, apiKey).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build();
     HttpResponse<String> r = call(() -> whole(req));
-    return new Response(r.statusCode(), r.body(), r.headers().firstValue("Content-Type").orElse("application/json"));
+    return Response.of(r);
   }
 
   /**
@@ -211,7 +215,7 @@ public final class UpstreamClient implements AutoCloseable {
     }
     sent.whenComplete((r, e) -> {
       if (e != null) out.completeExceptionally(translate(unwrapped(e)));
-      else out.complete(new Response(r.statusCode(), r.body(), r.headers().firstValue("Content-Type").orElse("application/json")));
+      else out.complete(Response.of(r));
     });
     return out;
   }
@@ -225,7 +229,7 @@ public final class UpstreamClient implements AutoCloseable {
   public Response get(String path, @Nullable String apiKey) {
     HttpRequest req = request(path, apiKey).GET().build();
     HttpResponse<String> r = call(() -> whole(req));
-    return new Response(r.statusCode(), r.body(), r.headers().firstValue("Content-Type").orElse("application/json"));
+    return Response.of(r);
   }
 
   /**
