@@ -30,6 +30,17 @@ public record TrainingExample(
     FORCED
   }
 
+  /**
+   * Where, in {@link #completion()}, the text a probe writes begins ({@link
+   * ArithmeticTask#FORCE_ANSWER_SUFFIX}), or -1 for a full example. A trainer must not put loss on
+   * that text: it is the controller's decision to stop thinking, not the model's, and learning it
+   * teaches the model to close its thinking before it has begun (the earlier embedded weights
+   * answered 20 of their 25 typed-set misses with no thinking at all).
+   */
+  public int forcedAt() {
+    return kind == Kind.FORCED ? completion.lastIndexOf(ArithmeticTask.FORCE_ANSWER_SUFFIX) : -1;
+  }
+
   /** {@code prompt + completion}. */
   public String text() {
     return prompt + completion;

@@ -13,6 +13,7 @@ import ai.djl.training.tracker.Tracker;
 import dev.bursar.backends.djl.internal.LlamaConfig;
 import dev.bursar.backends.djl.internal.LlamaModel;
 import dev.bursar.backends.djl.internal.TextCodec;
+import dev.bursar.arithmetic.ArithmeticTask;
 import dev.bursar.arithmetic.ProblemSet;
 import dev.bursar.arithmetic.TrainingExample;
 import dev.bursar.arithmetic.TrainingExamples;
@@ -264,7 +265,7 @@ public final class Trainer {
   }
 
   /** One padded batch: inputs are the sequence without its last token, targets shifted by one. */
-  private static final class Batch {
+  static final class Batch {
     int rows;
     int length;
     int[] inputs;
@@ -282,15 +283,27 @@ public final class Trainer {
       int[][] seqs = new int[n][];
       Integer[] order = new Integer[n];
       int[] promptLens = new int[n];
+      int[] forcedFrom = new int[n];
+      int[] forcedTo = new int[n];
       for (int r = 0; r < n; r++) {
         TrainingExample ex = data.next();
         // the same tokenizer path as inference, so prompt framing can never drift from training
         int[] p = codec.encode(ex.prompt(), true);
-        int[] c = codec.encode(ex.completion(), false);
-        int[] all = new int[p.length + c.length];
-        System.arraycopy(p, 0, all, 0, p.length);
-        System.arraycopy(c, 0, all, p.length, c.length);
-        seqs[r] = all;
+        int at = ex.forcedAt();
+        int[] c;
+        if (at < 0) {
+          c = codec.encode(ex.completion(), false);
+          forcedFrom[r] = forcedTo[r] = -1;
+        } else {
+          // encoded in pieces so the probe's suffix can be left out of the loss
+          int[] shown = codec.encode(ex.completion().substring(0, at), false);
+          int[] suffix = codec.encode(ArithmeticTask.FORCE_ANSWER_SUFFIX, false);
+          int[] answer = codec.encode(ex.completion().substring(at + ArithmeticTask.FORCE_ANSWER_SUFFIX.length()), false);
+          c = concat(concat(shown, suffix), answer);
+          forcedFrom[r] = p.length + shown.length;
+          forcedTo[r] = forcedFrom[r] + suffix.length;
+        }
+        seqs[r] = concat(p, c);
         promptLens[r] = p.length;
         order[r] = r;
       }
@@ -299,17 +312,33 @@ public final class Trainer {
       for (int b = 0; b < count; b++) {
         int[][] bs = new int[rows][];
         int[] bp = new int[rows];
+        int[] bf = new int[rows];
+        int[] bt = new int[rows];
         for (int r = 0; r < rows; r++) {
-          bs[r] = seqs[order[b * rows + r]];
-          bp[r] = promptLens[order[b * rows + r]];
+          int i = order[b * rows + r];
+          bs[r] = seqs[i];
+          bp[r] = promptLens[i];
+          bf[r] = forcedFrom[i];
+          bt[r] = forcedTo[i];
         }
-        out.add(of(bs, bp));
+        out.add(of(bs, bp, bf, bt));
       }
       java.util.Collections.shuffle(out, shuffle);
       return out;
     }
 
-    static Batch of(int[][] seqs, int[] promptLens) {
+    private static int[] concat(int[] a, int[] b) {
+      int[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+      System.arraycopy(b, 0, all, a.length, b.length);
+      return all;
+    }
+
+    /**
+     * Inputs, next-token targets and the loss mask: loss on every target after the prompt except
+     * the tokens at sequence positions {@code [forcedFrom, forcedTo)} (a forced example's probe
+     * suffix; -1 for none).
+     */
+    static Batch of(int[][] seqs, int[] promptLens, int[] forcedFrom, int[] forcedTo) {
       int rows = seqs.length;
       int max = 0;
       for (int[] sq : seqs) max = Math.max(max, sq.length - 1);
@@ -326,7 +355,8 @@ public final class Trainer {
         for (int i = 0; i + 1 < sq.length; i++) {
           b.inputs[r * max + i] = sq[i];
           b.targets[r * max + i] = sq[i + 1];
-          if (i + 1 >= promptLens[r]) {
+          boolean forced = i + 1 >= forcedFrom[r] && i + 1 < forcedTo[r];
+          if (i + 1 >= promptLens[r] && !forced) {
             b.mask[r * max + i] = 1;
             b.lossTokens++;
           }

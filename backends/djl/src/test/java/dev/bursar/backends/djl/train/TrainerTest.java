@@ -3,10 +3,12 @@ package dev.bursar.backends.djl.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bursar.arithmetic.ArithmeticTask;
 import dev.bursar.arithmetic.Bucket;
 import dev.bursar.arithmetic.TrainingExamples;
 import dev.bursar.arithmetic.Vocabulary;
 import dev.bursar.backends.djl.internal.LlamaConfig;
+import dev.bursar.backends.djl.internal.TextCodec;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +43,33 @@ final class TrainerTest {
     // started from trained weights, the second run's loss is already near where the first ended
     assertThat(second.finalLoss()).isFinite().isLessThan(first.finalLoss() + 0.3);
     assertThat(log.toString(StandardCharsets.UTF_8)).contains("starting from the weights of").doesNotContain("skipped");
+  }
+
+  @Test
+  void aForcedExamplesProbeSuffixCarriesNoLoss_everythingElseAfterThePromptDoes(@TempDir Path tmp) throws Exception {
+    Vocabulary.writeTokenizerJson(tmp.resolve("tokenizer.json"));
+    try (TextCodec codec = TextCodec.load(tmp.resolve("tokenizer.json"))) {
+      int close = codec.encode(ArithmeticTask.THINK_CLOSE, false)[0];
+      for (double forced : new double[] {0.0, 1.0}) {
+        var data = TrainingExamples.create(7, new TrainingExamples.Mix(Map.of(Bucket.MEDIUM, 1.0), forced).withTypedFraction(0.5));
+        var batches = Trainer.Batch.pool(data, codec, 4, 4, new java.util.Random(1));
+        int closesLearned = 0;
+        int closes = 0;
+        for (Trainer.Batch b : batches) {
+          for (int i = 0; i < b.targets.length; i++) {
+            if (b.targets[i] == close) {
+              closes++;
+              if (b.mask[i] == 1) closesLearned++;
+            }
+          }
+          // answer digits and the end of sequence are still learned on forced examples
+          assertThat(b.lossTokens).isGreaterThan(b.rows * 3);
+        }
+        assertThat(closes).isEqualTo(16);
+        // full examples learn to close their thinking; forced ones never do
+        assertThat(closesLearned).isEqualTo(forced == 0.0 ? 16 : 0);
+      }
+    }
   }
 
   @Test
