@@ -10,14 +10,17 @@ import java.util.Objects;
  * and the calibrated confidence read: the vote (samples, counts of the two leaders, distinct
  * answers, entropy, agreement of the first and the latest samples, the Beta posterior that the
  * leader is the majority), the samples still allowed, the lengths of the samples drawn (against
- * each other and against the query's predicted length) and the query's prior difficulty.
- * Unknown priors are -1, which a tree splits apart from every real value.
+ * each other and against the query's predicted length), the query's prior difficulty and the
+ * model's own confidence in the leader (the mean token log-probability of its samples, when the
+ * backend gives log-probabilities). Unknown priors are -1 and an unknown log-probability is +1
+ * (above every real one), which a tree splits apart from every real value. Features are only ever
+ * appended, so a fitted model keeps reading the ones it was fitted on.
  */
 public final class VoteState {
   public static final List<String> NAMES = List.of(
       "samples", "votes", "top", "second", "distinct", "no_answer", "share", "margin", "remaining",
       "margin_minus_remaining", "beta_majority", "entropy", "first_two_agree", "leader_run",
-      "prior_p_correct", "length_vs_predicted", "leader_length_vs_mean", "cap");
+      "prior_p_correct", "length_vs_predicted", "leader_length_vs_mean", "cap", "leader_mean_logprob");
 
   /** Index of {@code margin_minus_remaining}: above 0, the majority at the cap is decided. */
   public static final int MARGIN_MINUS_REMAINING = 9;
@@ -53,7 +56,16 @@ public final class VoteState {
     for (int i = history.size() - 1; i >= 0 && leader != null && leader.equals(history.get(i)); i--) run++;
     double meanTokens = n == 0 ? 0 : (double) tally.totalOutputTokens() / n;
     double leaderTokens = 0;
-    for (int i = 0; i < n; i++) if (leader != null && leader.equals(history.get(i))) leaderTokens += tally.outputTokens(i);
+    double leaderLogprob = 0;
+    int leaderLogprobs = 0;
+    for (int i = 0; i < n; i++) {
+      if (leader == null || !leader.equals(history.get(i))) continue;
+      leaderTokens += tally.outputTokens(i);
+      if (!Double.isNaN(tally.meanLogprob(i))) {
+        leaderLogprob += tally.meanLogprob(i);
+        leaderLogprobs++;
+      }
+    }
     x[0] = n;
     x[1] = votes;
     x[2] = top;
@@ -72,6 +84,7 @@ public final class VoteState {
     x[15] = Double.isNaN(predictedLength) || predictedLength <= 0 || n == 0 ? -1 : meanTokens / predictedLength;
     x[16] = top == 0 || meanTokens <= 0 ? -1 : (leaderTokens / top) / meanTokens;
     x[17] = cap;
+    x[18] = leaderLogprobs == 0 ? 1 : leaderLogprob / leaderLogprobs;
     return x;
   }
 }

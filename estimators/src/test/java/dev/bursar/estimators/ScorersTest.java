@@ -74,6 +74,21 @@ final class ScorersTest {
     assertThat(x[VoteState.NAMES.indexOf("leader_length_vs_mean")]).isCloseTo(110.0 / 150, within(1e-12));
     // An unknown prior is -1, apart from every probability.
     assertThat(VoteState.features(t, 10, Double.NaN, Double.NaN)[VoteState.NAMES.indexOf("prior_p_correct")]).isEqualTo(-1);
+    // No log-probabilities given: +1, above every real one.
+    assertThat(x[VoteState.NAMES.indexOf("leader_mean_logprob")]).isEqualTo(1);
+  }
+
+  @Test
+  void voteStateReadsTheLeadersMeanLogprobOverTheSamplesThatHaveOne() {
+    var t = new Tally();
+    t.add("a", 1, 10, -0.2);
+    t.add("b", 1, 10, -3.0);
+    t.add("a", 1, 10, Double.NaN);
+    t.add("a", 1, 10, -0.4);
+    double[] x = VoteState.features(t, 8, Double.NaN, Double.NaN);
+    assertThat(x[VoteState.NAMES.indexOf("leader_mean_logprob")]).isCloseTo(-0.3, within(1e-12));
+    assertThat(t.meanLogprob(1)).isEqualTo(-3.0);
+    assertThat(t.meanLogprob(2)).isNaN();
   }
 
   @Test

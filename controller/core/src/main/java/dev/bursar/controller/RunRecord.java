@@ -39,6 +39,19 @@ public record RunRecord(
    * @param inputTokens prompt tokens charged for it
    * @param outputTokens output tokens charged for it
    * @param finish how it ended
+   * @param meanLogprob mean log-probability of its tokens, NaN when the backend gave none
    */
-  public record Sample(String text, @Nullable String answer, int inputTokens, int outputTokens, FinishReason finish) {}
+  public record Sample(String text, @Nullable String answer, int inputTokens, int outputTokens, FinishReason finish,
+      double meanLogprob) {
+
+    /** A sample whose log-probabilities are unknown. */
+    public Sample(String text, @Nullable String answer, int inputTokens, int outputTokens, FinishReason finish) {
+      this(text, answer, inputTokens, outputTokens, finish, Double.NaN);
+    }
+
+    /** {@return the mean log-probability, or null when unknown (the trace format's convention)} */
+    public @Nullable Double meanLogprobOrNull() {
+      return Double.isNaN(meanLogprob) ? null : meanLogprob;
+    }
+  }
 }

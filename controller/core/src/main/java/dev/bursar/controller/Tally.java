@@ -18,6 +18,7 @@ import org.jspecify.annotations.Nullable;
 public final class Tally {
   private final List<@Nullable String> history = new ArrayList<>();
   private int[] outputTokens = new int[8];
+  private double[] meanLogprobs = new double[8];
   private long totalOutputTokens;
   // Insertion order = first appearance, which the tie rule relies on.
   private final Map<String, int[]> counts = new LinkedHashMap<>();
@@ -38,8 +39,21 @@ public final class Tally {
    * stopping rules read (a sample much longer than its peers is more often wrong).
    */
   public void add(@Nullable String key, double weight, int tokens) {
-    if (history.size() == outputTokens.length) outputTokens = java.util.Arrays.copyOf(outputTokens, 2 * outputTokens.length);
+    add(key, weight, tokens, Double.NaN);
+  }
+
+  /**
+   * Adds one sample's vote key, weight, output tokens and the mean log-probability of its tokens
+   * (NaN when the backend gives none), which learned stopping rules read as the model's own
+   * confidence in the sample.
+   */
+  public void add(@Nullable String key, double weight, int tokens, double meanLogprob) {
+    if (history.size() == outputTokens.length) {
+      outputTokens = java.util.Arrays.copyOf(outputTokens, 2 * outputTokens.length);
+      meanLogprobs = java.util.Arrays.copyOf(meanLogprobs, 2 * meanLogprobs.length);
+    }
     outputTokens[history.size()] = tokens;
+    meanLogprobs[history.size()] = meanLogprob;
     totalOutputTokens += tokens;
     history.add(key);
     if (key == null) return;
@@ -50,6 +64,12 @@ public final class Tally {
   /** {@return the number of samples added, voting or not} */
   public int samples() {
     return history.size();
+  }
+
+  /** {@return the mean log-probability of sample {@code i}'s tokens (NaN when unknown)} */
+  public double meanLogprob(int i) {
+    java.util.Objects.checkIndex(i, history.size());
+    return meanLogprobs[i];
   }
 
   /** {@return the output tokens of sample {@code i} (0 when its caller did not say)} */

@@ -36,7 +36,7 @@ final class Episode {
     long spent = 0;
     for (int n = 1; n <= steps; n++) {
       int i = order[n - 1];
-      tally.add(q.keys().get(i), 1.0, q.tokens()[i]);
+      tally.add(q.keys().get(i), 1.0, q.tokens()[i], q.meanLogprobs()[i]);
       spent += q.tokens()[i];
       features[n - 1] = VoteState.features(tally, cap, priorPCorrect, predictedLength);
       accuracyNow[n - 1] = q.accuracyOf(tally.leaders());
@@ -57,7 +57,7 @@ final class Episode {
     int cap = rule.cap(order.length);
     for (int n = 1; n <= cap; n++) {
       int i = order[n - 1];
-      tally.add(q.keys().get(i), 1.0, q.tokens()[i]);
+      tally.add(q.keys().get(i), 1.0, q.tokens()[i], q.meanLogprobs()[i]);
       if (rule.shouldStop(tally)) return n - 1;
     }
     return cap - 1;

@@ -16,9 +16,10 @@ import org.jspecify.annotations.Nullable;
  *
  * @param pool the pool (or trace log) it came from, so folds never split one question
  * @param prompt the prompt text, as the replay benchmark sends it
+ * @param meanLogprobs each sample's mean token log-probability, NaN where the record has none
  */
 public record Question(String pool, long qid, String prompt, List<@Nullable String> keys, int[] tokens, boolean[] correct,
-    Map<String, Boolean> correctByKey) {
+    Map<String, Boolean> correctByKey, double[] meanLogprobs) {
 
   /**
    * {@return the question, or empty when it has no samples or a sample's correctness is unknown}
@@ -31,6 +32,7 @@ public record Question(String pool, long qid, String prompt, List<@Nullable Stri
     List<@Nullable String> keys = new ArrayList<>();
     int[] tokens = new int[r.samples().size()];
     boolean[] correct = new boolean[tokens.length];
+    double[] meanLogprobs = new double[tokens.length];
     Map<String, Boolean> byKey = new HashMap<>();
     for (int i = 0; i < tokens.length; i++) {
       TraceRecord.Sample s = r.samples().get(i);
@@ -40,9 +42,10 @@ public record Question(String pool, long qid, String prompt, List<@Nullable Stri
       keys.add(key);
       tokens[i] = s.tokens();
       correct[i] = right;
+      meanLogprobs[i] = s.meanLogprob() == null ? Double.NaN : s.meanLogprob();
       if (key != null) byKey.putIfAbsent(key, right);
     }
-    return Optional.of(new Question(r.pool(), r.qid(), promptOf(r), keys, tokens, correct, byKey));
+    return Optional.of(new Question(r.pool(), r.qid(), promptOf(r), keys, tokens, correct, byKey, meanLogprobs));
   }
 
   /** The prompt the replay benchmark sends for a record (the question text, or its id when the text is absent). */
