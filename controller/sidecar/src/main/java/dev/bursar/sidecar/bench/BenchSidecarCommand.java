@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -26,9 +27,7 @@ import picocli.CommandLine.Option;
 /**
  * {@code bursar bench sidecar}: latency and throughput of chat completions sent straight to a fast
  * stub upstream, and the same load sent through bursar in front of it (FAST: passed through), in
- * one run; the ratios are bursar's overhead. By default the two sides' requests alternate (each
- * side at the full rate), so both meet the same moments of a shared machine; {@code --sequential}
- * measures one side after the other. The load is open-loop at a fixed rate and latency is
+ * one run; the ratios are bursar's overhead. The load is open-loop at a fixed rate and latency is
  * counted from each request's scheduled start, so a stall is not hidden by requests that were
  * never sent (no coordinated omission).
  *
@@ -51,11 +50,6 @@ public final class BenchSidecarCommand implements Callable<Integer> {
 
   @Option(names = "--out", paramLabel = "FILE", description = "Also write the results as JSON to FILE.")
   @Nullable Path out;
-
-  @Option(names = "--sequential",
-      description = "Measure direct first, then through bursar (the default interleaves the two sides' requests, so "
-          + "drift in the machine's load between two windows does not show up as overhead).")
-  boolean sequential;
 
   @Option(names = "--telemetry",
       description = "Instead: the cost of telemetry and trace logging. Two sidecars in front of the stub run self-consistency "
@@ -84,22 +78,12 @@ public final class BenchSidecarCommand implements Callable<Integer> {
         String direct = stub.baseUrl() + "/chat/completions";
         String through = "http://127.0.0.1:" + server.getPort() + "/v1/chat/completions";
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        System.out.printf(Locale.ROOT, "bench sidecar: %d req/s per side, %d s warm-up + %d s measured, %s, loopback, %d cores%n",
-            rate, warmup, seconds, sequential ? "one side after the other" : "the two sides interleaved",
-            Runtime.getRuntime().availableProcessors());
-        Result d;
-        Result t;
-        if (sequential) {
-          run(http, direct, warmup);
-          run(http, through, warmup);
-          d = summarize("direct", run(http, direct, seconds), seconds);
-          t = summarize("through bursar (FAST)", run(http, through, seconds), seconds);
-        } else {
-          run(http, List.of(direct, through), warmup, BODY);
-          long[][] both = run(http, List.of(direct, through), seconds, BODY);
-          d = summarize("direct", both[0], seconds);
-          t = summarize("through bursar (FAST)", both[1], seconds);
-        }
+        System.out.printf(Locale.ROOT, "bench sidecar: %d req/s, %d s warm-up + %d s measured per side, loopback, %d cores%n",
+            rate, warmup, seconds, Runtime.getRuntime().availableProcessors());
+        run(http, direct, warmup);
+        run(http, through, warmup);
+        Result d = summarize("direct", run(http, direct, seconds), seconds);
+        Result t = summarize("through bursar (FAST)", run(http, through, seconds), seconds);
         print(d);
         print(t);
         if (!failures.isEmpty()) System.out.println("failed requests (all runs, warm-up included): " + failures);
@@ -187,43 +171,29 @@ public final class BenchSidecarCommand implements Callable<Integer> {
   }
 
   private long[] run(HttpClient http, String url, int secs, String body) throws InterruptedException {
-    return run(http, List.of(url), secs, body)[0];
-  }
-
-  /**
-   * Latencies in ns per URL, each URL sent {@code rate} requests per second for {@code secs}
-   * seconds, their schedules offset evenly within each interval (two URLs: direct, through,
-   * direct, through, ...) so every side meets the same moments of the machine.
-   */
-  private long[][] run(HttpClient http, List<String> urls, int secs, String body) throws InterruptedException {
     int n = rate * secs;
-    int sides = urls.size();
-    long[][] lat = new long[sides][n];
-    HttpRequest[] reqs = new HttpRequest[sides];
-    for (int u = 0; u < sides; u++) {
-      reqs[u] = HttpRequest.newBuilder(URI.create(urls.get(u))).timeout(Duration.ofSeconds(10))
-          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
-    }
+    long[] lat = new long[n];
+    HttpRequest req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    var done = new AtomicInteger();
     long start = System.nanoTime() + 1_000_000;
     long interval = 1_000_000_000L / rate;
-    List<CompletableFuture<?>> fs = new ArrayList<>(n * sides);
+    CompletableFuture<?>[] fs = new CompletableFuture<?>[n];
     for (int i = 0; i < n; i++) {
-      for (int u = 0; u < sides; u++) {
-        long at = start + i * interval + u * interval / sides;
-        long wait = at - System.nanoTime();
-        if (wait > 0) LockSupport.parkNanos(wait);
-        long[] side = lat[u];
-        int idx = i;
-        fs.add(http.sendAsync(reqs[u], HttpResponse.BodyHandlers.ofByteArray()).handle((r, e) -> {
-          side[idx] = e == null && r.statusCode() == 200 ? System.nanoTime() - at : -1;
-          if (side[idx] < 0) failures.merge(e != null ? String.valueOf(e.getCause() != null ? e.getCause() : e) : r.statusCode() + " "
-              + new String(r.body(), java.nio.charset.StandardCharsets.UTF_8).replaceAll("\\s+", " ").substring(0,
-                  Math.min(120, r.body().length)), 1, Integer::sum);
-          return null;
-        }));
-      }
+      long at = start + i * interval;
+      long wait = at - System.nanoTime();
+      if (wait > 0) LockSupport.parkNanos(wait);
+      int idx = i;
+      fs[i] = http.sendAsync(req, HttpResponse.BodyHandlers.ofByteArray()).handle((r, e) -> {
+        lat[idx] = e == null && r.statusCode() == 200 ? System.nanoTime() - at : -1;
+        if (lat[idx] < 0) failures.merge(e != null ? String.valueOf(e.getCause() != null ? e.getCause() : e) : r.statusCode() + " "
+            + new String(r.body(), java.nio.charset.StandardCharsets.UTF_8).replaceAll("\\s+", " ").substring(0,
+                Math.min(120, r.body().length)), 1, Integer::sum);
+        done.incrementAndGet();
+        return null;
+      });
     }
-    CompletableFuture.allOf(fs.toArray(CompletableFuture<?>[]::new)).exceptionally(e -> null).join();
+    CompletableFuture.allOf(fs).exceptionally(e -> null).join();
     return lat;
   }
 
@@ -248,10 +218,9 @@ public final class BenchSidecarCommand implements Callable<Integer> {
   }
 
   private void write(Path file, Result d, Result t) throws IOException {
-    String json = String.format(Locale.ROOT, "{\"rate\":%d,\"seconds\":%d,\"cores\":%d,\"sides\":\"%s\",\"direct\":%s,\"through\":%s,"
+    String json = String.format(Locale.ROOT, "{\"rate\":%d,\"seconds\":%d,\"cores\":%d,\"direct\":%s,\"through\":%s,"
             + "\"ratio_p50\":%.4f,\"ratio_p99\":%.4f,\"ratio_throughput\":%.4f,\"p99_overhead_ms\":%.4f}%n",
-        rate, seconds, Runtime.getRuntime().availableProcessors(), sequential ? "sequential" : "interleaved", json(d), json(t),
-        t.p50Ms() / d.p50Ms(),
+        rate, seconds, Runtime.getRuntime().availableProcessors(), json(d), json(t), t.p50Ms() / d.p50Ms(),
         t.p99Ms() / d.p99Ms(), t.throughput() / d.throughput(), t.p99Ms() - d.p99Ms());
     Files.writeString(file, json);
   }
