@@ -254,7 +254,10 @@ public final class Evaluator {
         .append("by partial products on its line (`35*23=35*20+35*3=700+105=805`), so the model never multiplies two ")
         .append("multi-digit numbers in one go, and a chain may run below zero (`10-29=-19`, `9-39=-30;-30+30`). ")
         .append("About a third of the training examples cut the thinking ")
-        .append("at a random step and force the answer right after it, so an answer can be probed at any step boundary.");
+        .append("at a random step and force the answer right after it, so an answer can be probed at any step boundary; ")
+        .append("the forcing text (`</think>A:`) carries no loss, because stopping there is the controller's decision, not ")
+        .append("the model's (weights trained with it had learned to close their thinking at once: 20 of ")
+        .append("the 25 typed-set misses of the earlier embedded weights were answered with no thinking at all).");
     sb.append(String.format(Locale.ROOT,
         " Training mix: %.0f%% of the problems drawn like the questions people type (`TypedQuestions.problem`: two or three "
             + "numbers up to 99 with + - *, products up to 970,299, negative results), the rest from the difficulty buckets; "
