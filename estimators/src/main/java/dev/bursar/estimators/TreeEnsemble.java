@@ -6,18 +6,40 @@ import java.util.Objects;
 
 /**
  * A fitted sum of regression trees (gradient boosting): {@code base + sum of leaf values}, leaf
- * values already scaled by the learning rate. Scoring is a few array reads per tree, no allocation.
+ * values already scaled by the learning rate, read through the ensemble's {@link Link}. Scoring is a
+ * few array reads per tree, no allocation.
  *
  * @param base the constant the boosting started from
  * @param trees the trees
+ * @param link how the sum becomes the prediction
  */
-public record TreeEnsemble(double base, List<Tree> trees) {
+public record TreeEnsemble(double base, List<Tree> trees, Link link) {
+  /** How the sum of the trees becomes the prediction. */
+  public enum Link {
+    /** The sum itself (least-squares boosting). */
+    IDENTITY,
+    /** The logistic function of the sum, a probability strictly inside (0, 1) (cross-entropy boosting). */
+    LOGIT
+  }
+
   public TreeEnsemble {
     if (!Double.isFinite(base)) throw new IllegalArgumentException("base must be finite, was " + base);
     trees = List.copyOf(trees);
+    Objects.requireNonNull(link, "link");
+  }
+
+  /** A least-squares ensemble: the prediction is the sum. */
+  public TreeEnsemble(double base, List<Tree> trees) {
+    this(base, trees, Link.IDENTITY);
   }
 
   public double predict(double[] x) {
+    double s = sum(x);
+    return link == Link.LOGIT ? 1 / (1 + Math.exp(-s)) : s;
+  }
+
+  /** {@return the base plus every tree's leaf, before the link} */
+  public double sum(double[] x) {
     double s = base;
     for (Tree t : trees) s += t.predict(x);
     return s;
@@ -55,9 +77,14 @@ public record TreeEnsemble(double base, List<Tree> trees) {
     }
 
     public double predict(double[] x) {
+      return value[leafOf(x)];
+    }
+
+    /** {@return the index of the leaf {@code x} falls in} */
+    public int leafOf(double[] x) {
       int i = 0;
       while (feature[i] >= 0) i = x[feature[i]] <= threshold[i] ? left[i] : right[i];
-      return value[i];
+      return i;
     }
 
     @Override

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -50,7 +51,8 @@ public record PolicyFile(
     JsonNode provenance,
     JsonNode operatingPoint) {
 
-  public static final int SCHEMA_VERSION = 1;
+  /** Version 2 added each tree ensemble's {@code link}; a version 1 file (no link: identity) still loads. */
+  public static final int SCHEMA_VERSION = 2;
   public static final String COMPUTE_OPTIMAL = "compute-optimal";
   public static final String THRESHOLD = "threshold";
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -113,8 +115,8 @@ public record PolicyFile(
     }
     if (root == null || !root.isObject()) throw new InvalidPolicyFileException("expected a JSON object");
     int version = integer(root, "schemaVersion");
-    if (version != SCHEMA_VERSION) {
-      throw new InvalidPolicyFileException("schemaVersion " + version + " is not supported (this bursar reads " + SCHEMA_VERSION
+    if (version != SCHEMA_VERSION && version != 1) {
+      throw new InvalidPolicyFileException("schemaVersion " + version + " is not supported (this bursar reads 1 to " + SCHEMA_VERSION
           + "); refit with ./bursar tune");
     }
     try {
@@ -187,6 +189,7 @@ public record PolicyFile(
 
   private static ObjectNode trees(TreeEnsemble e) {
     ObjectNode n = JSON.createObjectNode();
+    n.put("link", e.link().name().toLowerCase(Locale.ROOT));
     n.put("base", e.base());
     ArrayNode arr = n.putArray("trees");
     for (TreeEnsemble.Tree t : e.trees()) {
@@ -220,7 +223,16 @@ public record PolicyFile(
         throw new InvalidPolicyFileException(w + ": " + e.getMessage());
       }
     }
-    return new TreeEnsemble(number(n, "base"), out);
+    TreeEnsemble.Link link = TreeEnsemble.Link.IDENTITY;
+    if (n.has("link")) {
+      String name = text(n, "link");
+      link = switch (name) {
+        case "identity" -> TreeEnsemble.Link.IDENTITY;
+        case "logit" -> TreeEnsemble.Link.LOGIT;
+        default -> throw new InvalidPolicyFileException(where + ".link: expected \"identity\" or \"logit\", was \"" + name + "\"");
+      };
+    }
+    return new TreeEnsemble(number(n, "base"), out, link);
   }
 
   private static JsonNode object(JsonNode n, String field) {

@@ -109,11 +109,31 @@ final class LearnedPoliciesTest {
   }
 
   @Test
+  void aLogitEnsembleRoundTripsAndAVersionOneFileReadsItsTreesAsSums() {
+    var logit = new TreeEnsemble(-2, model().gain().trees(), TreeEnsemble.Link.LOGIT);
+    var file = new PolicyFile(PolicyFile.COMPUTE_OPTIMAL, estimator(), new StopModel(logit, model().leaderCorrect()), 2e-4, 0, 12, 4, 512,
+        com.fasterxml.jackson.databind.node.MissingNode.getInstance(), com.fasterxml.jackson.databind.node.MissingNode.getInstance());
+    String json = file.toJson();
+    assertThat(json).contains("\"link\" : \"logit\"", "\"schemaVersion\" : 2");
+    var loaded = PolicyFile.parse(json).stopModel();
+    double[] x = new double[VoteState.NAMES.size()];
+    x[SAMPLES] = 1;
+    assertThat(loaded.gain(x)).isCloseTo(1 / (1 + Math.exp(2 - 0.3)), org.assertj.core.data.Offset.offset(1e-12));
+    // A file written before links existed: no "link", version 1; its sums are read as they were.
+    String v1 = file.withLambda(2e-4).toJson().replace("\"schemaVersion\" : 2", "\"schemaVersion\" : 1")
+        .replace("\"link\" : \"logit\",", "").replace("\"link\" : \"identity\",", "");
+    assertThat(v1).doesNotContain("link");
+    assertThat(PolicyFile.parse(v1).stopModel().gain(x)).isCloseTo(0, org.assertj.core.data.Offset.offset(1e-12)); // -2 + 0.3, clipped
+    assertThatThrownBy(() -> PolicyFile.parse(json.replace("\"link\" : \"logit\"", "\"link\" : \"probit\"")))
+        .hasMessageContaining("stopModel.gain.link").hasMessageContaining("probit");
+  }
+
+  @Test
   void badPolicyFilesAreRejectedWithWhatIsWrong(@TempDir Path dir) throws Exception {
     var good = new PolicyFile(PolicyFile.COMPUTE_OPTIMAL, estimator(), model(), 2e-4, 0, 12, 4, 512,
         com.fasterxml.jackson.databind.node.MissingNode.getInstance(), com.fasterxml.jackson.databind.node.MissingNode.getInstance()).toJson();
     assertThatThrownBy(() -> PolicyFile.parse("{")).hasMessageContaining("not JSON");
-    assertThatThrownBy(() -> PolicyFile.parse(good.replace("\"schemaVersion\" : 1", "\"schemaVersion\" : 9")))
+    assertThatThrownBy(() -> PolicyFile.parse(good.replace("\"schemaVersion\" : 2", "\"schemaVersion\" : 9")))
         .hasMessageContaining("schemaVersion 9 is not supported").hasMessageContaining("bursar tune");
     assertThatThrownBy(() -> PolicyFile.parse(good.replace("\"lengthShape\"", "\"shape\""))).hasMessageContaining("lengthShape");
     assertThatThrownBy(() -> PolicyFile.parse(good.replace("\"kind\" : \"compute-optimal\"", "\"kind\" : \"magic\"")))

@@ -9,6 +9,7 @@ import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import smile.base.cart.CART;
 import smile.base.cart.InternalNode;
 import smile.base.cart.Loss;
 import smile.base.cart.Node;
@@ -16,13 +17,13 @@ import smile.base.cart.OrdinalNode;
 import smile.base.cart.RegressionNode;
 import smile.classification.LogisticRegression;
 import smile.data.DataFrame;
-import smile.data.formula.Formula;
-import smile.regression.GradientTreeBoost;
+import smile.data.type.DataTypes;
+import smile.data.type.StructField;
 import smile.regression.RegressionTree;
 
 /**
  * The fits, with Smile where it fits: logistic regression for P(one sample is right) from the query
- * text, gradient-boosted regression trees for the stop model, and a Gamma regression with log link
+ * text, gradient-boosted trees under cross-entropy for the stop model's probabilities, and a Gamma regression with log link
  * (iteratively reweighted least squares, then the shape by maximum likelihood) for output length.
  * Every fit is exported to the plain-Java scorers of {@code estimators} and checked against Smile's
  * own predictions before it is returned.
@@ -202,33 +203,107 @@ final class Fitting {
     return new LinearModel(Arrays.copyOf(beta, p), beta[p]);
   }
 
-  /** {@return gradient-boosted regression trees of {@code y} on {@code x}, exported and checked} */
-  static TreeEnsemble boostedTrees(double[][] x, double[] y, Boosting b) {
-    int p = x[0].length;
-    String[] names = new String[p + 1];
-    double[][] data = new double[x.length][p + 1];
+  /**
+   * {@return gradient-boosted trees of a probability {@code y} in [0, 1] under cross-entropy, read
+   * through the logistic link} Unlike least squares, whose sum can sit at or below zero over whole
+   * regions (and the clipped prediction then ties at exactly 0), this predicts a probability strictly
+   * inside (0, 1) that still ranks the states there. Smile grows each tree on the pseudo-response
+   * {@code y - p} ({@link CrossEntropy}); its leaves are one Newton step, so the tree is Smile's and
+   * the leaf values are checked against Smile's own.
+   */
+  static TreeEnsemble logisticBoostedTrees(double[][] x, double[] y, Boosting b) {
+    int n = x.length, p = x[0].length;
+    String[] names = new String[p];
     for (int j = 0; j < p; j++) names[j] = "x" + j;
-    names[p] = "y";
-    for (int i = 0; i < x.length; i++) {
-      System.arraycopy(x[i], 0, data[i], 0, p);
-      data[i][p] = y[i];
-    }
-    DataFrame df = DataFrame.of(data, names);
-    var options = new GradientTreeBoost.Options(Loss.ls(), b.trees(), b.maxDepth(), b.maxNodes(), b.nodeSize(), b.shrinkage(), 1.0, null, null);
-    GradientTreeBoost gbt = GradientTreeBoost.fit(Formula.lhs("y"), df, options);
+    DataFrame df = DataFrame.of(x, names);
+    int[][] order = CART.order(df);
+    int[] samples = new int[n];
+    Arrays.fill(samples, 1);
+    var loss = new CrossEntropy(y);
+    double base = loss.intercept(y);
+    double[] sum = loss.residual();
+    var field = new StructField("residual", DataTypes.DoubleType);
     List<TreeEnsemble.Tree> trees = new ArrayList<>();
-    for (RegressionTree t : gbt.trees()) trees.add(export(t.root(), b.shrinkage()));
-    // Smile keeps its starting constant private: recover it from one prediction.
-    double sum = 0;
-    for (TreeEnsemble.Tree t : trees) sum += t.predict(x[0]);
-    var ensemble = new TreeEnsemble(gbt.predict(df.get(0)) - sum, trees);
-    for (int i = 0; i < x.length; i += Math.max(1, x.length / 500)) {
-      double theirs = gbt.predict(df.get(i));
-      if (Math.abs(ensemble.predict(x[i]) - theirs) > 1e-6) {
-        throw new IllegalStateException("tree export disagrees with Smile at row " + i + ": " + ensemble.predict(x[i]) + " vs " + theirs);
+    for (int t = 0; t < b.trees(); t++) {
+      var tree = new RegressionTree(df, loss, field, b.maxDepth(), b.maxNodes(), b.nodeSize(), p, samples, order);
+      TreeEnsemble.Tree exported = export(tree.root(), b.shrinkage());
+      for (int i = 0; i < n; i++) {
+        double leaf = exported.predict(x[i]);
+        if (i % Math.max(1, n / 50) == 0 && Math.abs(leaf - b.shrinkage() * tree.predict(df.get(i))) > 1e-9) {
+          throw new IllegalStateException("tree export disagrees with Smile at row " + i + " of tree " + t);
+        }
+        sum[i] += leaf;
       }
+      trees.add(exported);
     }
-    return ensemble;
+    return new TreeEnsemble(base, trees, TreeEnsemble.Link.LOGIT);
+  }
+
+  /**
+   * Smile's loss contract for cross-entropy on a probability target: {@link #residual} holds the
+   * ensemble's running sum (log-odds), {@link #response} is the gradient {@code y - p} each tree is
+   * grown on, and a leaf's output is the Newton step {@code sum(y - p) / sum(p (1 - p))}.
+   */
+  private static final class CrossEntropy implements Loss {
+    private final double[] y;
+    private final double[] sum;
+    private final double[] response;
+
+    CrossEntropy(double[] y) {
+      this.y = y;
+      this.sum = new double[y.length];
+      this.response = new double[y.length];
+    }
+
+    private static double probability(double s) {
+      return 1 / (1 + Math.exp(-s));
+    }
+
+    @Override
+    public double value() {
+      double v = 0;
+      for (int i = 0; i < y.length; i++) {
+        double pr = Math.clamp(probability(sum[i]), 1e-12, 1 - 1e-12);
+        v -= y[i] * Math.log(pr) + (1 - y[i]) * Math.log(1 - pr);
+      }
+      return v / y.length;
+    }
+
+    @Override
+    public double output(int[] nodeSamples, int[] sampleCount) {
+      double num = 0, den = 0;
+      for (int i : nodeSamples) {
+        double pr = probability(sum[i]);
+        num += sampleCount[i] * (y[i] - pr);
+        den += sampleCount[i] * pr * (1 - pr);
+      }
+      // A leaf that is already pure (p near 0 or 1 everywhere) would take a huge step: bound it.
+      return Math.clamp(num / Math.max(den, 1e-6), -4.0, 4.0);
+    }
+
+    @Override
+    public double intercept(double[] target) {
+      double mean = Math.clamp(Arrays.stream(target).average().orElse(0.5), 1e-4, 1 - 1e-4);
+      double b = Math.log(mean / (1 - mean));
+      Arrays.fill(sum, b);
+      return b;
+    }
+
+    @Override
+    public double[] response() {
+      for (int i = 0; i < y.length; i++) response[i] = y[i] - probability(sum[i]);
+      return response;
+    }
+
+    @Override
+    public double[] residual() {
+      return sum;
+    }
+
+    @Override
+    public String toString() {
+      return "CrossEntropy";
+    }
   }
 
   /** Flattens a Smile tree, pre-order, so every child comes after its parent. */

@@ -73,8 +73,16 @@ public final class Tuner {
     }
   }
 
-  /** One operating point, cross-validated: mean accuracy (fraction), output tokens and samples per query. */
-  public record Point(double param, double accuracy, double tokens, double samples) {}
+  /**
+   * One operating point, cross-validated: mean accuracy (fraction), output tokens and samples per
+   * query, and the standard error of its accuracy difference to self-consistency at the cap (paired
+   * by question; 0 when not measured).
+   */
+  public record Point(double param, double accuracy, double tokens, double samples, double differenceSe) {
+    public Point(double param, double accuracy, double tokens, double samples) {
+      this(param, accuracy, tokens, samples, 0);
+    }
+  }
 
   /** Reliability of the confidence bursar reports (P(leader is right)) on held-out states. */
   public record Calibration(double brier, double brierVoteShare, int states, double[] binConfidence, double[] binAccuracy, int[] binCount) {}
@@ -107,6 +115,10 @@ public final class Tuner {
     double[][] thr = new double[THRESHOLDS.length][3];
     double[] sc = new double[3];
     double[] lambdaSamples = new double[LAMBDAS.length];
+    // Per-question accuracy differences to SC at the cap (mean over the question's orders): sums and squares.
+    double[][] lambdaDiff = new double[LAMBDAS.length][2];
+    double[][] thresholdDiff = new double[THRESHOLDS.length][2];
+    int scored = 0;
     List<double[]> calib = new ArrayList<>(); // {confidence, accuracy, vote share}
     double fittedLl = 0, constantLl = 0;
     int llSamples = 0;
@@ -126,6 +138,8 @@ public final class Tuner {
           constantLl += constant.logDensity(Math.max(1, t));
           llSamples++;
         }
+        double[] qDiff = new double[LAMBDAS.length];
+        double[] qThresholdDiff = new double[THRESHOLDS.length];
         for (int s = 0; s < orders; s++) {
           int[] order = o.order().indices(q.size(), s, q.qid());
           var ep = new Episode(q, order, cap, e.pCorrect(), e.expectedLength());
@@ -135,6 +149,7 @@ public final class Tuner {
           for (int li = 0; li < LAMBDAS.length; li++) {
             int stop = stopIndex(ep, gain, LAMBDAS[li]);
             acc[li][0] += ep.accuracyNow[stop];
+            qDiff[li] += (ep.accuracyNow[stop] - ep.accuracyAtCap()) / orders;
             acc[li][1] += ep.tokens[stop];
             lambdaSamples[li] += stop + 1;
           }
@@ -151,22 +166,28 @@ public final class Tuner {
           for (int ti = 0; ti < THRESHOLDS.length; ti++) {
             boolean fast = e.pCorrect() >= THRESHOLDS[ti];
             thr[ti][0] += fast ? ep.accuracyNow[0] : ep.accuracyNow[acStop];
+            qThresholdDiff[ti] += ((fast ? ep.accuracyNow[0] : ep.accuracyNow[acStop]) - ep.accuracyAtCap()) / orders;
             thr[ti][1] += fast ? ep.tokens[0] : ep.tokens[acStop];
             thr[ti][2] += fast ? 1 : acStop + 1;
           }
         }
+        accumulate(lambdaDiff, qDiff);
+        accumulate(thresholdDiff, qThresholdDiff);
+        scored++;
       }
       progress.printf("  fold %d/%d: fitted on %d questions, scored on %d (%.1f s)%n", f + 1, o.folds(), train.size(), test.size(),
           (System.nanoTime() - start) / 1e9);
     }
     List<Point> frontier = new ArrayList<>();
     for (int li = 0; li < LAMBDAS.length; li++) {
-      frontier.add(new Point(LAMBDAS[li], acc[li][0] / episodes, acc[li][1] / episodes, lambdaSamples[li] / episodes));
+      frontier.add(new Point(LAMBDAS[li], acc[li][0] / episodes, acc[li][1] / episodes, lambdaSamples[li] / episodes,
+          standardError(lambdaDiff[li], scored)));
     }
     Point scPoint = new Point(cap, sc[0] / episodes, sc[1] / episodes, sc[2] / episodes);
     List<Point> thresholds = new ArrayList<>();
     for (int ti = 0; ti < THRESHOLDS.length; ti++) {
-      thresholds.add(new Point(THRESHOLDS[ti], thr[ti][0] / episodes, thr[ti][1] / episodes, thr[ti][2] / episodes));
+      thresholds.add(new Point(THRESHOLDS[ti], thr[ti][0] / episodes, thr[ti][1] / episodes, thr[ti][2] / episodes,
+          standardError(thresholdDiff[ti], scored)));
     }
     Point chosen = choose(frontier, scPoint, o);
     Point thresholdChosen = choose(thresholds, scPoint, o);
@@ -217,9 +238,9 @@ public final class Tuner {
       }
     }
     var gain = xs.isEmpty() ? new dev.bursar.estimators.TreeEnsemble(0, List.of())
-        : Fitting.boostedTrees(xs.toArray(double[][]::new), gains.stream().mapToDouble(Double::doubleValue).toArray(), Fitting.Boosting.DEFAULT);
+        : Fitting.logisticBoostedTrees(xs.toArray(double[][]::new), gains.stream().mapToDouble(Double::doubleValue).toArray(), Fitting.Boosting.DEFAULT);
     var right = cx.isEmpty() ? new dev.bursar.estimators.TreeEnsemble(0.5, List.of())
-        : Fitting.boostedTrees(cx.toArray(double[][]::new), rights.stream().mapToDouble(Double::doubleValue).toArray(), Fitting.Boosting.DEFAULT);
+        : Fitting.logisticBoostedTrees(cx.toArray(double[][]::new), rights.stream().mapToDouble(Double::doubleValue).toArray(), Fitting.Boosting.DEFAULT);
     return new Models(estimator, new StopModel(gain, right));
   }
 
@@ -231,6 +252,27 @@ public final class Tuner {
     return ep.steps - 1;
   }
 
+  private static void accumulate(double[][] sums, double[] values) {
+    for (int i = 0; i < values.length; i++) {
+      sums[i][0] += values[i];
+      sums[i][1] += values[i] * values[i];
+    }
+  }
+
+  private static double standardError(double[] sums, int n) {
+    if (n < 2) return 0;
+    double mean = sums[0] / n;
+    double variance = Math.max(0, (sums[1] - n * mean * mean) / (n - 1));
+    return Math.sqrt(variance / n);
+  }
+
+  /**
+   * The operating point for the options' target: the cheapest point whose accuracy, less one
+   * standard error of its difference to SC at the cap, stays within the target drop (the frontier is
+   * noisy: among a dozen points, the cheapest one that clears the target by a hair is often one that
+   * was lucky on these questions, and it misses on new ones); with a budget, the most accurate
+   * point within it.
+   */
   static Point choose(List<Point> points, Point sc, Options o) {
     if (o.budgetTokens() > 0) {
       return points.stream().filter(p -> p.tokens() <= o.budgetTokens()).max(Comparator.comparingDouble(Point::accuracy)
@@ -238,6 +280,8 @@ public final class Tuner {
           .orElseGet(() -> points.stream().min(Comparator.comparingDouble(Point::tokens)).orElseThrow());
     }
     double target = sc.accuracy() - o.targetDrop() - 1e-12;
+    List<Point> confident = points.stream().filter(p -> p.accuracy() - p.differenceSe() >= target).toList();
+    if (!confident.isEmpty()) return confident.stream().min(Comparator.comparingDouble(Point::tokens)).orElseThrow();
     double best = points.stream().mapToDouble(Point::accuracy).max().orElseThrow();
     // No point reaches the target (the cross-validated frontier can miss it by a hair): give up the
     // same drop against the best point there is instead of taking that point, which is the most

@@ -11,21 +11,28 @@ import org.junit.jupiter.api.Test;
 final class FittingTest {
 
   @Test
-  void boostedTreesAreExportedExactlyAndLearnTheTarget() {
-    var rnd = new Random(3);
-    int n = 3000;
-    double[][] x = new double[n][3];
+  void logisticBoostedTreesLearnAProbabilityStrictlyInsideZeroAndOne() {
+    var rnd = new Random(5);
+    int n = 4000;
+    double[][] x = new double[n][2];
     double[] y = new double[n];
     for (int i = 0; i < n; i++) {
       x[i][0] = rnd.nextInt(10);
       x[i][1] = rnd.nextDouble();
-      x[i][2] = rnd.nextGaussian();
-      y[i] = (x[i][0] > 4 ? 1 : 0) + 0.5 * x[i][1] + 0.05 * rnd.nextGaussian();
+      double p = x[i][0] < 3 ? 0.02 : x[i][0] < 7 ? 0.3 : 0.9; // P(y = 1) by region
+      y[i] = rnd.nextDouble() < p ? 1 : 0;
+      if (i % 10 == 0) y[i] = 0.5; // fractional targets (a tie's accuracy) are allowed
     }
-    // boostedTrees checks its export against Smile's own predictions and throws on any disagreement.
-    var trees = Fitting.boostedTrees(x, y, new Fitting.Boosting(60, 3, 8, 20, 0.1));
-    assertThat(trees.predict(new double[] {8, 0.5, 0})).isCloseTo(1.25, within(0.1));
-    assertThat(trees.predict(new double[] {1, 0.5, 0})).isCloseTo(0.25, within(0.1));
+    // logisticBoostedTrees checks every tree's export against Smile's own leaves and throws on any disagreement.
+    var trees = Fitting.logisticBoostedTrees(x, y, new Fitting.Boosting(60, 3, 8, 20, 0.1));
+    double low = trees.predict(new double[] {1, 0.5});
+    double mid = trees.predict(new double[] {5, 0.5});
+    double high = trees.predict(new double[] {8, 0.5});
+    assertThat(low).isGreaterThan(0).isCloseTo(0.9 * 0.02 + 0.05, within(0.04));
+    assertThat(mid).isCloseTo(0.9 * 0.3 + 0.05, within(0.06));
+    assertThat(high).isLessThan(1).isCloseTo(0.9 * 0.9 + 0.05, within(0.06));
+    // Where least squares can sum to 0 or below (and clipping ties whole regions at 0), this keeps their order.
+    assertThat(low).isLessThan(mid);
   }
 
   @Test

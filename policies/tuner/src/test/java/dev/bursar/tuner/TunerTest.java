@@ -149,4 +149,16 @@ final class TunerTest {
     var reaches = new Tuner.Point(1e-5, 0.7160, 900, 18);
     assertThat(Tuner.choose(List.of(best, reaches, cheap), sc, o)).isEqualTo(reaches);
   }
+
+  @Test
+  void choose_skipsACheapPointThatClearsTheTargetByLessThanItsStandardError() {
+    var o = new Tuner.Options(SampleOrder.RANDOM, 1, 3, 0.005, 0, 1, Integer.MAX_VALUE, "test");
+    var sc = new Tuner.Point(10, 0.365, 1080, 10);
+    var safe = new Tuner.Point(1e-4, 0.364, 880, 8, 0.002);
+    var lucky = new Tuner.Point(3e-4, 0.361, 660, 6, 0.006); // 0.4 pt below SC, but +-0.6 pt
+    var cheapest = new Tuner.Point(1e-3, 0.330, 340, 3, 0.01);
+    assertThat(Tuner.choose(List.of(safe, lucky, cheapest), sc, o)).isEqualTo(safe);
+    var sure = new Tuner.Point(3e-4, 0.361, 660, 6, 0.001);
+    assertThat(Tuner.choose(List.of(safe, sure, cheapest), sc, o)).isEqualTo(sure);
+  }
 }

@@ -80,7 +80,7 @@ final class PolicyFileServeTest implements TestPropertyProvider {
   @Test
   void aBadPolicyFileIsRefusedAtStartWithWhatIsWrong() throws IOException {
     Path bad = Files.createTempFile("bursar-policy", ".json");
-    Files.writeString(bad, policy().toJson().replace("\"schemaVersion\" : 1", "\"schemaVersion\" : 7"));
+    Files.writeString(bad, policy().toJson().replace("\"schemaVersion\" : 2", "\"schemaVersion\" : 7"));
     var config = new SidecarConfig(null, null, null, null, "chat", "openai", null, 4, 16, Duration.ofSeconds(10), 16, 2048,
         16384, Duration.ofSeconds(20), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(5),
         Duration.ofSeconds(120), null, bad.toString());
