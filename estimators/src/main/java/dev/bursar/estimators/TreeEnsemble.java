@@ -19,7 +19,12 @@ public record TreeEnsemble(double base, List<Tree> trees, Link link) {
     /** The sum itself (least-squares boosting). */
     IDENTITY,
     /** The logistic function of the sum, a probability strictly inside (0, 1) (cross-entropy boosting). */
-    LOGIT
+    LOGIT;
+
+    /** {@return the prediction for the sum {@code s}} */
+    public double apply(double s) {
+      return this == LOGIT ? 1 / (1 + Math.exp(-s)) : s;
+    }
   }
 
   public TreeEnsemble {
@@ -34,15 +39,9 @@ public record TreeEnsemble(double base, List<Tree> trees, Link link) {
   }
 
   public double predict(double[] x) {
-    double s = sum(x);
-    return link == Link.LOGIT ? 1 / (1 + Math.exp(-s)) : s;
-  }
-
-  /** {@return the base plus every tree's leaf, before the link} */
-  public double sum(double[] x) {
     double s = base;
     for (Tree t : trees) s += t.predict(x);
-    return s;
+    return link.apply(s);
   }
 
   /** {@return the largest feature index any split reads, -1 for no split} */
@@ -77,14 +76,9 @@ public record TreeEnsemble(double base, List<Tree> trees, Link link) {
     }
 
     public double predict(double[] x) {
-      return value[leafOf(x)];
-    }
-
-    /** {@return the index of the leaf {@code x} falls in} */
-    public int leafOf(double[] x) {
       int i = 0;
       while (feature[i] >= 0) i = x[feature[i]] <= threshold[i] ? left[i] : right[i];
-      return i;
+      return value[i];
     }
 
     @Override

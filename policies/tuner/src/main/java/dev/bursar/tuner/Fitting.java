@@ -256,7 +256,7 @@ final class Fitting {
     }
 
     private static double probability(double s) {
-      return 1 / (1 + Math.exp(-s));
+      return TreeEnsemble.Link.LOGIT.apply(s);
     }
 
     @Override

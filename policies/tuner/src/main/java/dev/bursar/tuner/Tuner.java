@@ -165,8 +165,9 @@ public final class Tuner {
           int acStop = Episode.stopIndex(q, order, ac);
           for (int ti = 0; ti < THRESHOLDS.length; ti++) {
             boolean fast = e.pCorrect() >= THRESHOLDS[ti];
-            thr[ti][0] += fast ? ep.accuracyNow[0] : ep.accuracyNow[acStop];
-            qThresholdDiff[ti] += ((fast ? ep.accuracyNow[0] : ep.accuracyNow[acStop]) - ep.accuracyAtCap()) / orders;
+            double accuracy = fast ? ep.accuracyNow[0] : ep.accuracyNow[acStop];
+            thr[ti][0] += accuracy;
+            qThresholdDiff[ti] += (accuracy - ep.accuracyAtCap()) / orders;
             thr[ti][1] += fast ? ep.tokens[0] : ep.tokens[acStop];
             thr[ti][2] += fast ? 1 : acStop + 1;
           }
