@@ -42,16 +42,59 @@ import java.util.concurrent.Future;
  * bench live} ({@link #greedyPlan}, {@link #selfConsistencyPlan}, {@link #samplingSeed}), so the
  * card and the benchmark agree on the same problems. Produces the table of {@code MODEL_CARD.md}.
  *
- * <p>Run: {@code java -cp ... dev.bursar.backends.djl.train.Evaluator MODEL_DIR [perBucket] [temperature]}.
+ * <p>Run: {@code java -cp ... dev.bursar.backends.djl.train.Evaluator MODEL_DIR [perBucket] [temperature] [--gain-set N]}.
  */
 public final class Evaluator {
 
   /** Longest answer a plan lets a sample write: the task's whole context. */
   public static final int MAX_TOKENS = ArithmeticTask.MAX_SEQUENCE_TOKENS;
 
-  /** Settings of an evaluation; {@code typedSet} questions of {@link TypedQuestions#EVALUATION_SEED} (0: none). */
-  public record Options(int perBucket, int samples, double temperature, int threads, int typedSet) {
-    public static final Options DEFAULT = new Options(80, 16, 0.8, 2, 100);
+  /**
+   * Settings of an evaluation; {@code typedSet} questions of {@link TypedQuestions#EVALUATION_SEED} (0: none);
+   * {@code gainSet} problems per bucket of the larger voting-gain check of the top buckets (0: none).
+   */
+  public record Options(int perBucket, int samples, double temperature, int threads, int typedSet, int gainSet) {
+    public static final Options DEFAULT = new Options(80, 16, 0.8, 2, 100, 0);
+
+    public Options withPerBucket(int n) {
+      return new Options(n, samples, temperature, threads, typedSet, gainSet);
+    }
+
+    public Options withTemperature(double t) {
+      return new Options(perBucket, samples, t, threads, typedSet, gainSet);
+    }
+
+    public Options withGainSet(int n) {
+      return new Options(perBucket, samples, temperature, threads, typedSet, n);
+    }
+  }
+
+  /** The buckets of the voting-gain check: where the card's 80 problems per bucket are too few to tell its size. */
+  static final List<Bucket> GAIN_BUCKETS = List.of(Bucket.HARD, Bucket.HARDER, Bucket.HARDEST);
+
+  /**
+   * SC@k against greedy on the same problems: both accuracies, and the paired gain's standard error
+   * (the standard deviation of the per-problem difference, right minus right, over the square root of n).
+   */
+  public record GainRow(String label, int problems, double greedy, double sc, double standardError) {
+    public double gain() {
+      return sc - greedy;
+    }
+
+    static GainRow of(String label, boolean[] greedyRight, boolean[] scRight) {
+      int n = greedyRight.length;
+      double g = 0, v = 0, sum = 0, sumSq = 0;
+      for (int i = 0; i < n; i++) {
+        int d = (scRight[i] ? 1 : 0) - (greedyRight[i] ? 1 : 0);
+        g += greedyRight[i] ? 1 : 0;
+        v += scRight[i] ? 1 : 0;
+        sum += d;
+        sumSq += d * d;
+      }
+      double mean = sum / n;
+      double variance = n > 1 ? (sumSq - n * mean * mean) / (n - 1) : 0;
+      return new GainRow(label, n, g / n, v / n, Math.sqrt(Math.max(0, variance) / n));
+    }
   }
 
   /** Accuracies of one bucket (or of the typed set), in [0, 1]. */
@@ -59,7 +102,7 @@ public final class Evaluator {
       double forced25, double forced50, double forced75, double meanGreedyTokens) {}
 
   /** The whole table. */
-  public record Report(List<Row> rows, Options options, long millis) {
+  public record Report(List<Row> rows, List<GainRow> gain, Options options, long millis) {
     public String toMarkdown() {
       StringBuilder sb = new StringBuilder();
       sb.append("| bucket | problems | greedy | SC@4 | SC@").append(options.samples())
@@ -69,6 +112,19 @@ public final class Evaluator {
         sb.append(String.format(Locale.ROOT, "| %s | %d | %.1f%% | %.1f%% | %.1f%% | %.1f%% | %.1f%% | %.1f%% | %.1f |%n",
             r.label(), r.problems(), 100 * r.greedy(), 100 * r.sc4(), 100 * r.sc16(),
             100 * r.forced25(), 100 * r.forced50(), 100 * r.forced75(), r.meanGreedyTokens()));
+      }
+      return sb.toString();
+    }
+
+    /** The voting-gain check as a Markdown table (empty when it was not run). */
+    public String gainMarkdown() {
+      if (gain.isEmpty()) return "";
+      StringBuilder sb = new StringBuilder();
+      sb.append("| buckets | problems | greedy | SC@").append(options.samples()).append(" | SC@").append(options.samples())
+          .append(" minus greedy (pts) | standard error (pts) |\n|---|---:|---:|---:|---:|---:|\n");
+      for (GainRow g : gain) {
+        sb.append(String.format(Locale.ROOT, "| %s | %d | %.1f%% | %.1f%% | %+.1f | %.1f |%n",
+            g.label(), g.problems(), 100 * g.greedy(), 100 * g.sc(), 100 * g.gain(), 100 * g.standardError()));
       }
       return sb.toString();
     }
@@ -127,13 +183,54 @@ public final class Evaluator {
         log.printf(Locale.ROOT, "%-9s greedy %.3f  sc4 %.3f  sc%d %.3f  forced25 %.3f forced50 %.3f forced75 %.3f%n",
             row.label(), row.greedy(), row.sc4(), o.samples(), row.sc16(), row.forced25(), row.forced50(), row.forced75());
       }
-      return new Report(rows, o, System.currentTimeMillis() - start);
+      List<GainRow> gain = o.gainSet() > 0 ? gainCheck(pool, controllers, o, log) : List.of();
+      return new Report(rows, gain, o, System.currentTimeMillis() - start);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     } catch (java.util.concurrent.ExecutionException e) {
       throw new IllegalStateException("evaluation failed", e.getCause());
     }
+  }
+
+  /**
+   * Greedy against SC@k on the first {@code o.gainSet()} problems of each of {@link #GAIN_BUCKETS} of
+   * the benchmark set's seed (its first {@code perBucket} are the table's problems), per bucket and
+   * pooled: the table's 80 problems per bucket leave a standard error of about 3 points on a gain.
+   */
+  private static List<GainRow> gainCheck(ExecutorService pool, ComputeController[] controllers, Options o, PrintStream log)
+      throws InterruptedException, java.util.concurrent.ExecutionException {
+    ProblemSet set = ProblemSet.fixed(ProblemSet.DEFAULT_SEED, o.gainSet());
+    List<GainRow> rows = new ArrayList<>();
+    List<Boolean> allGreedy = new ArrayList<>(), allSc = new ArrayList<>();
+    for (Bucket b : GAIN_BUCKETS) {
+      List<Future<boolean[]>> futures = new ArrayList<>();
+      for (Problem p : set.byBucket(b)) {
+        futures.add(pool.submit(() -> {
+          Request request = Request.of(p.prompt()).withHints(Request.Hints.NONE.withSeed(samplingSeed(p)));
+          return new boolean[] {correct(controllers[0].run(request), p), correct(controllers[2].run(request), p)};
+        }));
+      }
+      boolean[] greedy = new boolean[futures.size()], sc = new boolean[futures.size()];
+      for (int i = 0; i < futures.size(); i++) {
+        boolean[] r = futures.get(i).get();
+        greedy[i] = r[0];
+        sc[i] = r[1];
+        allGreedy.add(r[0]);
+        allSc.add(r[1]);
+      }
+      GainRow row = GainRow.of(b.label(), greedy, sc);
+      rows.add(row);
+      log.printf(Locale.ROOT, "gain check %-8s %d problems  greedy %.3f  sc%d %.3f  gain %+.1f pts (se %.1f)%n", row.label(),
+          row.problems(), row.greedy(), o.samples(), row.sc(), 100 * row.gain(), 100 * row.standardError());
+    }
+    boolean[] g = new boolean[allGreedy.size()], v = new boolean[allSc.size()];
+    for (int i = 0; i < g.length; i++) {
+      g[i] = allGreedy.get(i);
+      v[i] = allSc.get(i);
+    }
+    rows.add(GainRow.of("hard + harder + hardest", g, v));
+    return rows;
   }
 
   /** The typed set's questions as parsed problems; a question the parser refuses is null (it scores 0 everywhere). */
@@ -194,6 +291,7 @@ public final class Evaluator {
     TrainingExamples.Mix mix = Trainer.Settings.DEFAULT.mix();
     long minutes = Trainer.Settings.DEFAULT.maxDuration().toMinutes();
     int torchThreads = 1;
+    int gainSet = 0;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--card" -> card = Path.of(args[++i]);
@@ -207,22 +305,24 @@ public final class Evaluator {
         case "--typed" -> mix = mix.withTypedFraction(Double.parseDouble(args[++i]));
         case "--minutes" -> minutes = Long.parseLong(args[++i]);
         case "--torch-threads" -> torchThreads = Integer.parseInt(args[++i]);
+        case "--gain-set" -> gainSet = Integer.parseInt(args[++i]);
         default -> pos.add(args[i]);
       }
     }
     if (pos.isEmpty()) {
       System.err.println("usage: Evaluator MODEL_DIR [perBucket] [temperature] [--card FILE [--train-log FILE]..."
-          + " [--random-order F] [--swap F] [--typed F] [--minutes M] [--steps N] [--lr F] [--seed N] [--torch-threads N]"
+          + " [--random-order F] [--swap F] [--typed F] [--minutes M] [--steps N] [--lr F] [--seed N] [--torch-threads N] [--gain-set N]"
           + " [--earlier-run \"TRAIN-MODEL ARGS\"]...]");
       System.exit(2);
     }
-    Options o = Options.DEFAULT;
-    if (pos.size() > 1) o = new Options(Integer.parseInt(pos.get(1)), o.samples(), o.temperature(), o.threads(), o.typedSet());
-    if (pos.size() > 2) o = new Options(o.perBucket(), o.samples(), Double.parseDouble(pos.get(2)), o.threads(), o.typedSet());
+    Options o = Options.DEFAULT.withGainSet(gainSet);
+    if (pos.size() > 1) o = o.withPerBucket(Integer.parseInt(pos.get(1)));
+    if (pos.size() > 2) o = o.withTemperature(Double.parseDouble(pos.get(2)));
     Path dir = Path.of(pos.get(0));
     Report r = evaluate(dir, o, System.out);
     System.out.println();
     System.out.print(r.toMarkdown());
+    if (!r.gain().isEmpty()) System.out.print(System.lineSeparator() + r.gainMarkdown());
     System.out.printf(Locale.ROOT, "%n(%d problems per bucket, SC temperature %.2f, %.1f s)%n", o.perBucket(), o.temperature(), r.millis() / 1000.0);
     if (card != null) {
       t = t.withMix(mix).withMaxDuration(java.time.Duration.ofMinutes(minutes));
@@ -311,6 +411,15 @@ public final class Evaluator {
     for (Row row : r.rows()) sb.append(String.format(Locale.ROOT, " %s %+.1f;", row.label(), 100 * (row.sc16() - row.greedy())));
     sb.append(" Where this is near zero the model's errors are systematic (its samples agree on the same wrong answer), ")
         .append("so voting cannot fix them; forced answers show how much of the answer is settled at each point of the thinking.\n\n");
+    if (!r.gain().isEmpty()) {
+      sb.append(String.format(Locale.ROOT, "### SC@%d against greedy on %d problems per bucket%n%n", r.options().samples(), r.options().gainSet()))
+          .append(String.format(Locale.ROOT, "On %d problems a bucket a gain's standard error is about 3 points, so the gains above move by ", r.options().perBucket()))
+          .append("several points from one draw of problems to another. The same plans and seeds on the first ")
+          .append(String.format(Locale.ROOT, "%d problems of each top bucket of `ProblemSet.fixed(%d, %d)` (the first %d of each are the table's; ",
+              r.options().gainSet(), ProblemSet.DEFAULT_SEED, r.options().gainSet(), r.options().perBucket()))
+          .append("the rest were not held out of training by name, but these buckets have far more distinct problems than training draws):\n\n")
+          .append(r.gainMarkdown()).append('\n');
+    }
     sb.append("Buckets (from `dev.bursar.arithmetic.Bucket`): easy 1-2 operations on single digits; medium 2-3 operations, 1-2 digits; ")
         .append("hard 3-4 operations, 1-2 digits, some parentheses; harder 4 operations, 1-2 digits, more parentheses; ")
         .append("hardest 4-5 operations on 2-digit numbers, more products; values up to 99, 999, 9,999, 9,999 and 99,999 in magnitude.\n\n");
@@ -337,7 +446,7 @@ public final class Evaluator {
     }
     sb.append(String.format(Locale.ROOT, "java -cp ... dev.bursar.backends.djl.train.Evaluator /tmp/model %d %.1f --card MODEL_CARD.md%s%s%s%n```%n",
         r.options().perBucket(), r.options().temperature(), runArgs,
-        torchThreads == 1 ? "" : " --torch-threads " + torchThreads,
+        (torchThreads == 1 ? "" : " --torch-threads " + torchThreads) + (r.options().gainSet() == 0 ? "" : " --gain-set " + r.options().gainSet()),
         earlierRuns.stream().map(a -> " --earlier-run \"" + a + "\"").collect(java.util.stream.Collectors.joining())));
     sb.append("\nThe learning-rate schedule follows the further of step count and wall time (`progress` in the log), and a run "
         + "stops at its time limit, so the weights are reproduced bit for bit only where the step count leads throughout; "
