@@ -15,7 +15,7 @@ import java.util.Set;
 /**
  * The compute-optimal policy: the plan that maximises expected accuracy minus {@code lambda} times
  * expected output tokens. Self-consistency with a per-query {@link LearnedStop} realises it sample by
- * sample: the first sample is FAST's, and each further one is drawn only while its expected gain
+ * sample: the first sample answers as FAST would (greedy, when the policy was fitted on greedy-first samples), and each further one is drawn only while its expected gain
  * pays for its expected cost, so a question the model finds settled (or hopeless) costs one sample.
  * A client that names a mode gets that mode's preset; a budget that fits one sample only gets FAST.
  * Pure and deterministic; {@code lambda} comes from the tuner (a token budget or an accuracy target).
@@ -25,14 +25,22 @@ import java.util.Set;
  * @param cap the most samples per query
  * @param wave samples drawn in parallel per backend call (1 replays exactly; more trades tokens for latency)
  * @param tokensPerSample cap on each sample's output tokens
+ * @param greedyFirst whether the first sample is greedy (FAST's own answer), as in the samples the
+ *     stop model was fitted on
  */
-public record ComputeOptimalPolicy(StopModel model, double lambda, int cap, int wave, int tokensPerSample) implements Policy {
+public record ComputeOptimalPolicy(StopModel model, double lambda, int cap, int wave, int tokensPerSample, boolean greedyFirst)
+    implements Policy {
   public ComputeOptimalPolicy {
     Objects.requireNonNull(model, "model");
     if (!(lambda >= 0) || Double.isInfinite(lambda)) throw new IllegalArgumentException("lambda must be >= 0, was " + lambda);
     if (cap < 1) throw new IllegalArgumentException("cap must be >= 1, was " + cap);
     if (wave < 1) throw new IllegalArgumentException("wave must be >= 1, was " + wave);
     if (tokensPerSample < 1) throw new IllegalArgumentException("tokensPerSample must be >= 1, was " + tokensPerSample);
+  }
+
+  /** Every sample drawn at the request's sampling settings. */
+  public ComputeOptimalPolicy(StopModel model, double lambda, int cap, int wave, int tokensPerSample) {
+    this(model, lambda, cap, wave, tokensPerSample, false);
   }
 
   @Override
@@ -46,7 +54,7 @@ public record ComputeOptimalPolicy(StopModel model, double lambda, int cap, int 
     if (budget.outputTokens() < 2L * perSample) samples = 1;
     if (samples == 1 && hinted == null) return fast().honouring(request.hints());
     var stop = new LearnedStop(model, lambda, samples, estimate.pCorrect(), estimate.expectedLength());
-    return Plan.selfConsistency(new Mode.SelfConsistency(samples, Math.min(wave, samples), stop, null, false), perSample)
+    return Plan.selfConsistency(new Mode.SelfConsistency(samples, Math.min(wave, samples), stop, null, false, greedyFirst), perSample)
         .honouring(request.hints());
   }
 
@@ -56,7 +64,7 @@ public record ComputeOptimalPolicy(StopModel model, double lambda, int cap, int 
 
   @Override
   public String description() {
-    return String.format(Locale.ROOT, "ComputeOptimal{lambda %.3g per token, SELF_CONSISTENCY(<= %d, learned stop), waves of %d, %d tokens/sample}",
-        lambda, cap, wave, tokensPerSample);
+    return String.format(Locale.ROOT, "ComputeOptimal{lambda %.3g per token, SELF_CONSISTENCY(<= %d, learned stop%s), waves of %d, %d tokens/sample}",
+        lambda, cap, greedyFirst ? ", greedy first" : "", wave, tokensPerSample);
   }
 }

@@ -36,6 +36,7 @@ import org.jspecify.annotations.Nullable;
  * @param cap the most samples per query
  * @param wave samples per backend call
  * @param tokensPerSample cap on each sample's tokens
+ * @param greedyFirst whether self-consistency's first sample is greedy (compute-optimal; written only when true)
  * @param provenance the command, the data and the time it was fitted from, free-form
  * @param operatingPoint what the tuner measured for this policy (cross-validated), free-form
  */
@@ -48,6 +49,7 @@ public record PolicyFile(
     int cap,
     int wave,
     int tokensPerSample,
+    boolean greedyFirst,
     JsonNode provenance,
     JsonNode operatingPoint) {
 
@@ -63,27 +65,29 @@ public record PolicyFile(
       throw new IllegalArgumentException("kind must be " + COMPUTE_OPTIMAL + " or " + THRESHOLD + ", was " + kind);
     }
     if (kind.equals(COMPUTE_OPTIMAL) && stopModel == null) throw new IllegalArgumentException("a compute-optimal policy needs a stopModel");
-    policy(kind, stopModel, lambda, threshold, cap, wave, tokensPerSample); // validates the parameters
+    policy(kind, stopModel, lambda, threshold, cap, wave, tokensPerSample, greedyFirst); // validates the parameters
   }
 
   /** {@return the policy this file describes} */
   public Policy policy() {
-    return policy(kind, stopModel, lambda, threshold, cap, wave, tokensPerSample);
+    return policy(kind, stopModel, lambda, threshold, cap, wave, tokensPerSample, greedyFirst);
   }
 
-  private static Policy policy(String kind, @Nullable StopModel stopModel, double lambda, double threshold, int cap, int wave, int tokens) {
+  private static Policy policy(String kind, @Nullable StopModel stopModel, double lambda, double threshold, int cap, int wave, int tokens,
+      boolean greedyFirst) {
     return kind.equals(COMPUTE_OPTIMAL)
-        ? new ComputeOptimalPolicy(Objects.requireNonNull(stopModel), lambda, cap, wave, tokens)
+        ? new ComputeOptimalPolicy(Objects.requireNonNull(stopModel), lambda, cap, wave, tokens, greedyFirst)
         : new ThresholdPolicy(threshold, cap, wave, tokens);
   }
 
   /** {@return a copy with other serving parameters (the same fitted models)} */
   public PolicyFile withServing(int newCap, int newWave, int newTokensPerSample) {
-    return new PolicyFile(kind, estimator, stopModel, lambda, threshold, newCap, newWave, newTokensPerSample, provenance, operatingPoint);
+    return new PolicyFile(kind, estimator, stopModel, lambda, threshold, newCap, newWave, newTokensPerSample, greedyFirst, provenance,
+        operatingPoint);
   }
 
   public PolicyFile withLambda(double newLambda) {
-    return new PolicyFile(kind, estimator, stopModel, newLambda, threshold, cap, wave, tokensPerSample, provenance, operatingPoint);
+    return new PolicyFile(kind, estimator, stopModel, newLambda, threshold, cap, wave, tokensPerSample, greedyFirst, provenance, operatingPoint);
   }
 
   /**
@@ -132,7 +136,7 @@ public record PolicyFile(
       }
       return new PolicyFile(kind, estimator, stop,
           pol.has("lambda") ? number(pol, "lambda") : 0, pol.has("threshold") ? number(pol, "threshold") : 0,
-          integer(pol, "cap"), integer(pol, "wave"), integer(pol, "tokensPerSample"),
+          integer(pol, "cap"), integer(pol, "wave"), integer(pol, "tokensPerSample"), bool(pol, "greedyFirst"),
           root.path("provenance"), root.path("operatingPoint"));
     } catch (IllegalArgumentException | NullPointerException e) {
       if (e instanceof InvalidPolicyFileException ipe) throw ipe;
@@ -156,6 +160,7 @@ public record PolicyFile(
     if (kind.equals(COMPUTE_OPTIMAL)) pol.put("lambda", lambda);
     else pol.put("threshold", threshold);
     pol.put("cap", cap).put("wave", wave).put("tokensPerSample", tokensPerSample);
+    if (greedyFirst) pol.put("greedyFirst", true);
     root.set("operatingPoint", operatingPoint.isMissingNode() ? JSON.createObjectNode() : operatingPoint);
     root.set("provenance", provenance.isMissingNode() ? JSON.createObjectNode() : provenance);
     ObjectNode est = root.putObject("estimator");
@@ -251,6 +256,14 @@ public record PolicyFile(
     JsonNode v = n.get(field);
     if (v == null || !v.isIntegralNumber() || !v.canConvertToInt()) throw new InvalidPolicyFileException("\"" + field + "\" must be an integer");
     return v.intValue();
+  }
+
+  /** An optional boolean: absent is false. */
+  private static boolean bool(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    if (v == null) return false;
+    if (!v.isBoolean()) throw new InvalidPolicyFileException("\"" + field + "\" must be true or false");
+    return v.booleanValue();
   }
 
   private static double number(JsonNode n, String field) {

@@ -96,7 +96,7 @@ final class LearnedPoliciesTest {
 
   @Test
   void policyFilesRoundTripAndLoadIntoTheSamePolicy(@TempDir Path dir) throws Exception {
-    var file = new PolicyFile(PolicyFile.COMPUTE_OPTIMAL, estimator(), model(), 2e-4, 0, 12, 4, 512,
+    var file = new PolicyFile(PolicyFile.COMPUTE_OPTIMAL, estimator(), model(), 2e-4, 0, 12, 4, 512, false,
         com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("command", "test"),
         com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode());
     Path p = dir.resolve("policy.json");
@@ -109,9 +109,25 @@ final class LearnedPoliciesTest {
   }
 
   @Test
+  void aGreedyFirstPolicyRoundTrips_andItsSelfConsistencyDrawsTheFirstSampleGreedily() {
+    var file = new PolicyFile(PolicyFile.COMPUTE_OPTIMAL, estimator(), model(), 2e-4, 0, 12, 1, 512, true,
+        com.fasterxml.jackson.databind.node.MissingNode.getInstance(), com.fasterxml.jackson.databind.node.MissingNode.getInstance());
+    String json = file.toJson();
+    assertThat(json).contains("\"greedyFirst\" : true");
+    var loaded = PolicyFile.parse(json);
+    assertThat(loaded.greedyFirst()).isTrue();
+    var plan = loaded.policy().decide(Request.of("Q:1+2*3\n"), Estimate.UNKNOWN, Budget.ofTokens(100_000), java.util.EnumSet.allOf(Capability.class));
+    assertThat(((Mode.SelfConsistency) plan.mode()).greedyFirst()).isTrue();
+    // Absent means false (files written before the field), and a wrong type is refused by name.
+    assertThat(PolicyFile.parse(json.replace("\"greedyFirst\" : true,", "").replace(",\n    \"greedyFirst\" : true", "")).greedyFirst()).isFalse();
+    assertThatThrownBy(() -> PolicyFile.parse(json.replace("\"greedyFirst\" : true", "\"greedyFirst\" : \"yes\"")))
+        .hasMessageContaining("greedyFirst");
+  }
+
+  @Test
   void aLogitEnsembleRoundTripsAndAVersionOneFileReadsItsTreesAsSums() {
     var logit = new TreeEnsemble(-2, model().gain().trees(), TreeEnsemble.Link.LOGIT);
-    var file = new PolicyFile(PolicyFile.COMPUTE_OPTIMAL, estimator(), new StopModel(logit, model().leaderCorrect()), 2e-4, 0, 12, 4, 512,
+    var file = new PolicyFile(PolicyFile.COMPUTE_OPTIMAL, estimator(), new StopModel(logit, model().leaderCorrect()), 2e-4, 0, 12, 4, 512, false,
         com.fasterxml.jackson.databind.node.MissingNode.getInstance(), com.fasterxml.jackson.databind.node.MissingNode.getInstance());
     String json = file.toJson();
     assertThat(json).contains("\"link\" : \"logit\"", "\"schemaVersion\" : 2");
@@ -130,7 +146,7 @@ final class LearnedPoliciesTest {
 
   @Test
   void badPolicyFilesAreRejectedWithWhatIsWrong(@TempDir Path dir) throws Exception {
-    var good = new PolicyFile(PolicyFile.COMPUTE_OPTIMAL, estimator(), model(), 2e-4, 0, 12, 4, 512,
+    var good = new PolicyFile(PolicyFile.COMPUTE_OPTIMAL, estimator(), model(), 2e-4, 0, 12, 4, 512, false,
         com.fasterxml.jackson.databind.node.MissingNode.getInstance(), com.fasterxml.jackson.databind.node.MissingNode.getInstance()).toJson();
     assertThatThrownBy(() -> PolicyFile.parse("{")).hasMessageContaining("not JSON");
     assertThatThrownBy(() -> PolicyFile.parse(good.replace("\"schemaVersion\" : 2", "\"schemaVersion\" : 9")))

@@ -18,7 +18,7 @@ final class PolicyFileReadmeExampleTest {
   @Test
   void aFittedPolicyFileDrivesTheController(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("policy.json");
-    new PolicyFile(PolicyFile.COMPUTE_OPTIMAL, LearnedPoliciesTest.estimator(), LearnedPoliciesTest.model(), 1e-4, 0, 8, 2, 160,
+    new PolicyFile(PolicyFile.COMPUTE_OPTIMAL, LearnedPoliciesTest.estimator(), LearnedPoliciesTest.model(), 1e-4, 0, 8, 2, 160, false,
         com.fasterxml.jackson.databind.node.MissingNode.getInstance(), com.fasterxml.jackson.databind.node.MissingNode.getInstance())
         .write(file);
     Backend backend = FakeBackend.of((prompt, i) -> "<think>25*3=75;17+75\n75+17=92\n</think>A:92\n");

@@ -47,7 +47,7 @@ final class LearningLoopTest {
     // Start with a policy that never trusts one sample: Adaptive-Consistency over up to 8 for every query.
     int p = QueryText.STATS + 4;
     var start = new FittedEstimator(4, new LinearModel(new double[p], 0), new LinearModel(new double[p], Math.log(40)), 2);
-    new PolicyFile(PolicyFile.THRESHOLD, start, null, 0, 1.0, 8, 4, 160, MissingNode.getInstance(), MissingNode.getInstance()).write(policy);
+    new PolicyFile(PolicyFile.THRESHOLD, start, null, 0, 1.0, 8, 4, 160, false, MissingNode.getInstance(), MissingNode.getInstance()).write(policy);
     Map<String, Object> props = Map.of("micronaut.server.port", -1, "micronaut.server.host", "127.0.0.1",
         "bursar.sidecar.trace-log", log.toString(), "bursar.sidecar.policy", policy.toString());
     try (var ctx = ApplicationContext.builder().properties(props).deduceEnvironment(false).start()) {

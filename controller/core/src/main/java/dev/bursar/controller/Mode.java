@@ -36,12 +36,20 @@ public sealed interface Mode {
    * @param stop when to stop drawing
    * @param pruning DeepConf online pruning of weak traces, or null
    * @param weighted whether votes are weighted by trace confidence (needs token confidences)
+   * @param greedyFirst whether the first sample is decoded greedily (temperature 0, alone in its wave)
+   *     and the rest sampled: a question settled by FAST's own answer can stop after it at FAST's cost
    */
   record SelfConsistency(int maxSamples, int wave, StoppingRule stop, @org.jspecify.annotations.Nullable TracePruning pruning,
-      boolean weighted) implements Mode {
+      boolean weighted, boolean greedyFirst) implements Mode {
     public SelfConsistency {
       if (maxSamples < 1) throw new IllegalArgumentException("maxSamples must be >= 1, was " + maxSamples);
       if (wave < 1) throw new IllegalArgumentException("wave must be >= 1, was " + wave);
+    }
+
+    /** Every sample drawn at the plan's sampling settings. */
+    public SelfConsistency(int maxSamples, int wave, StoppingRule stop, @org.jspecify.annotations.Nullable TracePruning pruning,
+        boolean weighted) {
+      this(maxSamples, wave, stop, pruning, weighted, false);
     }
 
     public SelfConsistency(int maxSamples, StoppingRule stop) {
@@ -50,7 +58,7 @@ public sealed interface Mode {
 
     /** {@return a copy drawing at most {@code cap} samples} */
     public SelfConsistency withMaxSamples(int cap) {
-      return new SelfConsistency(cap, Math.min(wave, cap), stop, pruning, weighted);
+      return new SelfConsistency(cap, Math.min(wave, cap), stop, pruning, weighted, greedyFirst);
     }
 
     @Override public Kind kind() { return Kind.SELF_CONSISTENCY; }

@@ -74,7 +74,8 @@ public record Plan(Mode mode, Sampling sampling, int maxTokensPerSample, List<Th
       case Mode.Fast f -> "FAST(" + maxTokensPerSample + (exits.isEmpty() ? "" : ", " + exits) + ")";
       case Mode.SelfConsistency sc -> "SELF_CONSISTENCY(" + sc.maxSamples() + ", " + sc.stop().family()
           + (sc.stop().param() == null ? "" : " " + sc.stop().param())
-          + (sc.pruning() == null ? "" : ", " + sc.pruning()) + (sc.weighted() ? ", weighted" : "") + ")";
+          + (sc.pruning() == null ? "" : ", " + sc.pruning()) + (sc.weighted() ? ", weighted" : "")
+          + (sc.greedyFirst() ? ", greedy first" : "") + ")";
       case Mode.DeepSearch ds -> "DEEP_SEARCH(" + (ds.dvts() ? "dvts " : "beam ") + ds.beamWidth() + "x"
           + ds.expansions() + ", depth " + ds.maxDepth() + ", " + ds.verifier().name() + ")";
     };

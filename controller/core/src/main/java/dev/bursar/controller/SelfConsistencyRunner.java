@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * SELF_CONSISTENCY: samples in parallel waves from one prompt (so a prefix-caching backend
- * prefills it once), a stopping rule checked after every sample, and optionally DeepConf online
+ * prefills it once), optionally a greedy first sample alone, a stopping rule checked after every sample, and optionally DeepConf online
  * pruning and confidence-weighted votes. Samples of a wave that finished past the stopping point
  * were paid for, so they vote too.
  */
@@ -31,7 +31,8 @@ final class SelfConsistencyRunner {
         ctx.exit(ExitReason.Limit.DEADLINE);
         break;
       }
-      int n = Math.min(mode.wave(), cap - tally.samples());
+      boolean greedyDraw = mode.greedyFirst() && tally.samples() == 0;
+      int n = greedyDraw ? 1 : Math.min(mode.wave(), cap - tally.samples());
       // Warm-up traces must run to the end, one per draw, before a threshold exists.
       if (pruning != null && Double.isNaN(threshold)) n = Math.min(n, pruning.warmup() - warmup.size());
       // Fewer full-length samples beat many truncated ones: shrink the wave until each fits.
@@ -51,7 +52,7 @@ final class SelfConsistencyRunner {
         double mean = windows[seq].add(ev.confidence());
         return Double.isNaN(mean) || mean >= bar;
       };
-      Sampling s = ctx.plan.sampling().withSeed(ctx.plan.sampling().seed() * 1_000_003L + tally.samples());
+      Sampling s = greedyDraw ? Sampling.GREEDY : ctx.plan.sampling().withSeed(ctx.plan.sampling().seed() * 1_000_003L + tally.samples());
       List<Generation> wave = ctx.sample(n, per, s, needConfidence ? 20 : 0, listener);
       if (wave.isEmpty()) { // a recorded source ran out of samples
         ctx.exit(ExitReason.Limit.EXHAUSTED);

@@ -228,4 +228,26 @@ final class ComputeControllerTest {
     assertThat(b.exitLabels()).doesNotContain("vote-decided");
     assertThat(b.spend().outputTokens()).isEqualTo(4L * CHAIN.length());
   }
+
+  @Test
+  void selfConsistency_greedyFirst_drawsTheFirstSampleAloneAtTemperatureZero_thenSamples() {
+    var fake = FakeBackend.of((prompt, i) -> CHAIN);
+    List<GenerationRequest> seen = new java.util.ArrayList<>();
+    Backend recording = new Backend() {
+      @Override public String name() { return "recording"; }
+      @Override public Set<Capability> capabilities() { return fake.capabilities(); }
+      @Override public List<Generation> generate(GenerationRequest request, TokenListener listener) {
+        seen.add(request);
+        return fake.generate(request, listener);
+      }
+    };
+    var mode = new Mode.SelfConsistency(5, 4, StoppingRules.never(), null, false, true);
+    var plan = Plan.selfConsistency(mode, 100).withSampling(new Sampling(0.8, 1.0, 0, 7));
+    var out = (Outcome.Answered) controller(recording, plan, Budget.ofTokens(10_000)).run(Request.of("Q:17+25*3\n"));
+    assertThat(out.answer()).isEqualTo("92");
+    assertThat(seen).extracting(GenerationRequest::n).containsExactly(1, 4);
+    assertThat(seen.get(0).sampling().temperature()).isZero();
+    assertThat(seen.get(1).sampling().temperature()).isEqualTo(0.8);
+    assertThat(plan.describe()).contains("greedy first");
+  }
 }

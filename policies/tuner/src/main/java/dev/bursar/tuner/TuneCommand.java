@@ -46,8 +46,10 @@ public final class TuneCommand implements Callable<Integer> {
       description = "Which policy to write: the compute-optimal policy, or the one-threshold baseline (default: ${DEFAULT-VALUE}).")
   String kind;
 
-  @Option(names = "--order", paramLabel = "random|stored", defaultValue = "random",
-      description = "Draw orders simulated: random (8 seeded permutations per question) or the stored order (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--order", paramLabel = "random|stored|greedy-first", defaultValue = "random",
+      description = "Draw orders simulated: random (8 seeded permutations per question), the stored order, or greedy-first (each "
+          + "question's first stored sample is greedy and stays first, the rest permuted; the policy then draws its first sample "
+          + "greedily, as the bench live pool was recorded) (default: ${DEFAULT-VALUE}).")
   String order;
 
   @Option(names = "--wave", paramLabel = "N", defaultValue = "4",
@@ -71,7 +73,8 @@ public final class TuneCommand implements Callable<Integer> {
     SampleOrder sampleOrder = switch (order.toLowerCase(Locale.ROOT)) {
       case "random" -> SampleOrder.RANDOM;
       case "stored" -> SampleOrder.STORED;
-      default -> throw new CommandLine.ParameterException(cl, "--order must be random or stored, was '" + order + "'");
+      case "greedy-first" -> SampleOrder.GREEDY_FIRST;
+      default -> throw new CommandLine.ParameterException(cl, "--order must be random, stored or greedy-first, was '" + order + "'");
     };
     long start = System.nanoTime();
     System.err.printf("reading %s%n", traces);

@@ -197,9 +197,9 @@ public final class Tuner {
     progress.printf("  final fit on all %d questions (%.1f s)%n", questions.size(), (System.nanoTime() - start) / 1e9);
     JsonNode provenance = provenance(questions, o, orders);
     var policy = new PolicyFile(PolicyFile.COMPUTE_OPTIMAL, all.estimator(), all.stop(), chosen.param(), 0, cap, o.wave(),
-        o.tokensPerSample(), provenance, operatingPoint(chosen, scPoint, frontier, o));
+        o.tokensPerSample(), o.order() == SampleOrder.GREEDY_FIRST, provenance, operatingPoint(chosen, scPoint, frontier, o));
     var threshold = new PolicyFile(PolicyFile.THRESHOLD, all.estimator(), null, 0, Math.min(1, thresholdChosen.param()), cap, o.wave(),
-        o.tokensPerSample(), provenance, operatingPoint(thresholdChosen, scPoint, thresholds, o));
+        o.tokensPerSample(), false, provenance, operatingPoint(thresholdChosen, scPoint, thresholds, o));
     return new Result(policy, threshold, frontier, chosen, scPoint, thresholds, thresholdChosen, calibration(calib),
         new LengthFit(fittedLl / llSamples, constantLl / llSamples, llSamples), questions.size(), cap);
   }

@@ -62,6 +62,20 @@ final class ReplayBackendTest {
   }
 
   @Test
+  void greedyFirstOrder_keepsTheFirstSampleFirst_andPermutesTheRest() {
+    boolean movedSomething = false;
+    for (long seed = 0; seed < 20; seed++) {
+      int[] o = SampleOrder.GREEDY_FIRST.indices(16, seed, 5);
+      assertThat(o[0]).isZero();
+      assertThat(o).containsExactlyInAnyOrder(SampleOrder.STORED.indices(16, 0, 0));
+      assertThat(o).isEqualTo(SampleOrder.GREEDY_FIRST.indices(16, seed, 5));
+      movedSomething |= o[1] != 1;
+    }
+    assertThat(movedSomething).isTrue();
+    assertThat(SampleOrder.GREEDY_FIRST.indices(1, 3, 5)).containsExactly(0);
+  }
+
+  @Test
   void lengthCap_chargesTheCapAndDropsTheAnswer() {
     var pool = pool(question(0, "q0", 2));
     var backend = new ReplayBackend(List.of(pool), SampleOrder.STORED, 0);

@@ -49,7 +49,7 @@ final class PolicyFileServeTest implements TestPropertyProvider {
     var gain = new TreeEnsemble(0, List.of(new TreeEnsemble.Tree(new int[] {top, -1, -1}, new double[] {1.5, 0, 0},
         new int[] {1, 0, 0}, new int[] {2, 0, 0}, new double[] {0, 0.5, 0})));
     return new PolicyFile(PolicyFile.COMPUTE_OPTIMAL, estimator, new StopModel(gain, new TreeEnsemble(0.9, List.of())), 1e-4, 0,
-        8, 2, 160, MissingNode.getInstance(), MissingNode.getInstance());
+        8, 2, 160, false, MissingNode.getInstance(), MissingNode.getInstance());
   }
 
   Path file;
@@ -94,7 +94,7 @@ final class PolicyFileServeTest implements TestPropertyProvider {
   void theWatchedFileIsReloadedWhenValidAndRejectedWhenNot() throws Exception {
     var client = new SidecarClient(http, json);
     String before = controller.policy().description();
-    var threshold = new PolicyFile(PolicyFile.THRESHOLD, policy().estimator(), null, 0, 0.5, 4, 2, 160,
+    var threshold = new PolicyFile(PolicyFile.THRESHOLD, policy().estimator(), null, 0, 0.5, 4, 2, 160, false,
         MissingNode.getInstance(), MissingNode.getInstance());
     threshold.write(file);
     Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5_000));
