@@ -60,6 +60,11 @@ public final class BenchLiveCommand implements Callable<Integer> {
           + "(a separate seed; 0: skip bursar's families) (default: ${DEFAULT-VALUE}).")
   int fitPerBucket;
 
+  @Option(names = "--greedy-first",
+      description = "Record bursar's fitting samples with the first one greedy and fit a policy that draws its first sample greedily "
+          + "(cheaper at small budgets, less accurate near SC@16's accuracy on the embedded model; see the README).")
+  boolean greedyFirst;
+
   @Override
   public Integer call() throws Exception {
     if (perBucket < 1) throw new IllegalArgumentException("--per-bucket must be >= 1, was " + perBucket);
@@ -81,7 +86,7 @@ public final class BenchLiveCommand implements Callable<Integer> {
         for (Problem p : problems) measured.add(p.expression());
         List<Problem> training = ProblemSet.fixed(seed + 1, fitPerBucket).problems().stream()
             .filter(p -> !measured.contains(p.expression())).toList();
-        var fitted = LivePolicyFit.fit(backend, training, out, System.err);
+        var fitted = LivePolicyFit.fit(backend, training, greedyFirst, out, System.err);
         methods.addAll(fitted.methods().stream().filter(m -> families == null || families.contains(m.family())).toList());
       }
       System.err.printf("bench live: %d problems x %d methods on %s%s%n", problems.size(), methods.size(), backend.name(),
@@ -98,12 +103,12 @@ public final class BenchLiveCommand implements Callable<Integer> {
       var cells = LiveBenchmark.aggregate(results, buckets);
       var stats = backend.stats();
       String header = String.format(java.util.Locale.ROOT,
-          "# Live benchmark on the embedded model%n%n`bursar bench live --out %s --per-bucket %d --seed %d --forced-budget %d`%n%n"
+          "# Live benchmark on the embedded model%n%n`bursar bench live --out %s --per-bucket %d --seed %d --forced-budget %d%s`%n%n"
               + "%d problems (ProblemSet.fixed(%d, %d)), every method through ComputeController on %s; a problem is right when "
               + "the answer equals the exact result. Tokens: mean output tokens per problem, including probes, cancelled "
               + "traces and search expansions. Sampled methods use T = %.1f with a per-problem seed. Wall time %.0f s; "
               + "prefix cache: %d hits, %d misses, %d prompt tokens reused.%n",
-          out, perBucket, seed, forcedBudget, problems.size(), seed, perBucket, backend.name(), LiveMethod.SAMPLING.temperature(),
+          out, perBucket, seed, forcedBudget, greedyFirst ? " --greedy-first" : "", problems.size(), seed, perBucket, backend.name(), LiveMethod.SAMPLING.temperature(),
           (System.nanoTime() - start) / 1e9, stats.cacheHits(), stats.cacheMisses(), stats.tokensReused());
       LiveReport.write(cells, qids, backend.name(), header, out);
       System.out.print(LiveReport.markdown(cells, header));

@@ -26,10 +26,10 @@ import java.util.Map;
 
 /**
  * Fits bursar's estimators and policy for the live benchmark on the model being measured, so they
- * follow the weights: SC@16 samples (the first greedy) on a separate seeded set of training problems become a pool
+ * follow the weights: SC@16 samples (the first one greedy with {@code --greedy-first}) on a separate seeded set of training problems become a pool
  * (each sample marked right or wrong by the task's exact checker), the tuner fits on it exactly as
  * {@code bursar tune} does, and the fitted policies join the methods. The pool and the policy file
- * are written beside the report, so {@code bursar tune --traces DIR/tune-pool.jsonl --order greedy-first} refits by hand.
+ * are written beside the report, so {@code bursar tune --traces DIR/tune-pool.jsonl} (with {@code --order greedy-first} for a greedy-first pool) refits by hand.
  */
 final class LivePolicyFit {
   static final int CAP = 16;
@@ -38,10 +38,10 @@ final class LivePolicyFit {
 
   private LivePolicyFit() {}
 
-  static Fitted fit(Backend backend, List<Problem> training, Path out, PrintStream progress) throws IOException {
+  static Fitted fit(Backend backend, List<Problem> training, boolean greedyFirst, Path out, PrintStream progress) throws IOException {
     RunRecord[] last = new RunRecord[1];
-    // The first sample greedy (FAST's answer), the rest sampled: bursar's policy draws the same way, so it can stop after FAST's answer.
-    var plan = Plan.selfConsistency(new Mode.SelfConsistency(CAP, CAP, StoppingRules.never(), null, false, true), LiveMethod.MAX_TOKENS)
+    // With greedyFirst the first sample is FAST's answer and the fitted policy draws the same way (it can stop after it).
+    var plan = Plan.selfConsistency(new Mode.SelfConsistency(CAP, CAP, StoppingRules.never(), null, false, greedyFirst), LiveMethod.MAX_TOKENS)
         .withSampling(LiveMethod.SAMPLING);
     var controller = ComputeController.builder().backend(backend).plan(plan).budget(LiveMethod.ROOMY).traceSink(r -> last[0] = r).build();
     List<TraceRecord> records = new ArrayList<>();
@@ -67,7 +67,7 @@ final class LivePolicyFit {
     var lines = new StringBuilder();
     for (TraceRecord r : records) lines.append(TraceCodec.encode(r)).append('\n');
     Files.writeString(out.resolve("tune-pool.jsonl"), lines, StandardCharsets.UTF_8);
-    var result = Tuner.tune(Tuner.questions(records), Tuner.Options.target(0.005, SampleOrder.GREEDY_FIRST,
+    var result = Tuner.tune(Tuner.questions(records), Tuner.Options.target(0.005, greedyFirst ? SampleOrder.GREEDY_FIRST : SampleOrder.RANDOM,
         "bursar bench live (SC@" + CAP + " on " + training.size() + " training problems)"), progress);
     // One sample at a time, as the tuner simulated; each sample capped as the fixed plans are.
     PolicyFile policy = result.policy().withServing(CAP, 1, LiveMethod.MAX_TOKENS);

@@ -81,7 +81,7 @@ final class LiveReport {
     }
     if (cells.stream().anyMatch(c -> c.family().equals("bursar"))) {
       sb.append("\n## bursar's fitted policy against SC@16, Adaptive-Consistency and greedy\n\n");
-      sb.append("Fitted on SC@16 samples (the first greedy) of separate training problems by the tuner (the same code as `bursar tune`); "
+      sb.append("Fitted on SC@16 samples of separate training problems by the tuner (the same code as `bursar tune`); "
           + "goal: SC@16's accuracy for at most 25% of its tokens.\n\n");
       sb.append("| bucket | bursar acc / tokens | SC@16 acc / tokens | AC-Beta acc / tokens | greedy acc / tokens | bursar tokens / SC@16 | accuracy vs SC@16 (pts) |\n");
       sb.append("|---|---|---|---|---|---|---|\n");
