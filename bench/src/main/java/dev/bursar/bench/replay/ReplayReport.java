@@ -122,7 +122,7 @@ public final class ReplayReport {
     for (var p : r.pools()) {
       Comparison.of(p).ifPresent(c -> sb.append(String.format(Locale.ROOT, "| %s | %.1f%% | %.1f%% | %s | %.0f | %s | %s | %s | %.0f | %s | %s |%n",
           p.pool(), 100 * c.scAtCap().accuracy(), 100 * c.target(), c.bestBaseline().name(), c.bestBaseline().tokens(),
-          c.bestBursar() == null ? "none reaches it" : c.bestBursar().name(), c.bestBursar() == null ? "-" : String.format(Locale.ROOT, "%.0f", c.bestBursar().tokens()),
+          c.bestBursar() != null ? c.bestBursar().name() : p.tuning() == null ? "not fitted (too few tune-half questions)" : "none reaches it", c.bestBursar() == null ? "-" : String.format(Locale.ROOT, "%.0f", c.bestBursar().tokens()),
           c.bestBursar() == null ? "-" : String.format(Locale.ROOT, "%.2fx", c.ratioToBaseline()), c.oracle().tokens(),
           c.meetsGoal() ? "met" : "not met",
           c.chosen() == null ? "-" : String.format(Locale.ROOT, "%.1f%%, %.0f", 100 * c.chosen().accuracy(), c.chosen().tokens()))));
@@ -132,6 +132,10 @@ public final class ReplayReport {
       sb.append("## ").append(p.pool()).append("\n\n");
       sb.append(String.format(Locale.ROOT, "%s on %s, %d samples per question, %d test questions.",
           p.model(), p.task(), p.maxSamples(), p.testQids().size()));
+      if (p.tuning() == null && !p.lengthOnly()) {
+        sb.append(String.format(Locale.ROOT, " bursar is not fitted: its tune half has fewer than %d questions whose samples say whether "
+            + "they are right.", dev.bursar.tuner.Tuner.MIN_QUESTIONS));
+      }
       if (p.extractorAgreement() != null) {
         sb.append(String.format(Locale.ROOT,
             " bursar's answer extraction from the raw text agrees with the pool's answer on %.1f%% of samples.",

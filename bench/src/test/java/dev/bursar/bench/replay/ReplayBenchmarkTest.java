@@ -110,6 +110,20 @@ final class ReplayBenchmarkTest {
   }
 
   @Test
+  void aPoolTooSmallToFitSaysSo_ratherThanThatNoBursarPointReachesTheTarget() throws Exception {
+    Path pools = dir.resolve("small");
+    Files.createDirectories(pools);
+    var lines = new ArrayList<String>();
+    for (int q = 0; q < 6; q++) lines.add(dev.bursar.trace.TraceCodec.encode(question(q, "1", "2", "1")));
+    Files.write(pools.resolve("tiny.jsonl"), lines);
+    var results = ReplayBenchmark.run(Pool.readAll(List.of(pools)),
+        new ReplayBenchmark.Options(SampleOrder.RANDOM, 2, 0, p -> null), new PrintStream(new ByteArrayOutputStream()));
+    ReplayReport.write(results, dir.resolve("small-out"), "test");
+    assertThat(Files.readString(dir.resolve("small-out/report.md")))
+        .contains("not fitted (too few tune-half questions)", "bursar is not fitted").doesNotContain("none reaches it");
+  }
+
+  @Test
   void bursarIsFittedOnTheTuneHalfAndItsChosenPointIsMarked() throws Exception {
     var rnd = new java.util.Random(4);
     List<TraceRecord> records = new ArrayList<>();
