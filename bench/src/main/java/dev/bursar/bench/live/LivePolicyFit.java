@@ -29,7 +29,7 @@ import java.util.Map;
  * follow the weights: SC@16 samples (the first one greedy with {@code --greedy-first}) on a separate seeded set of training problems become a pool
  * (each sample marked right or wrong by the task's exact checker), the tuner fits on it exactly as
  * {@code bursar tune} does, and the fitted policies join the methods. The pool and the policy file
- * are written beside the report, so {@code bursar tune --traces DIR/tune-pool.jsonl} (with {@code --order greedy-first} for a greedy-first pool) refits by hand.
+ * are written beside the report, so {@code bursar tune --traces DIR/tune-pool.jsonl} refits by hand (a greedy-first pool is tuned greedy-first: its plans say so).
  */
 final class LivePolicyFit {
   static final int CAP = 16;

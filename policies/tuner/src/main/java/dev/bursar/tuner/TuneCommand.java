@@ -46,11 +46,12 @@ public final class TuneCommand implements Callable<Integer> {
       description = "Which policy to write: the compute-optimal policy, or the one-threshold baseline (default: ${DEFAULT-VALUE}).")
   String kind;
 
-  @Option(names = "--order", paramLabel = "random|stored|greedy-first", defaultValue = "random",
+  @Option(names = "--order", paramLabel = "random|stored|greedy-first",
       description = "Draw orders simulated: random (8 seeded permutations per question), the stored order, or greedy-first (each "
           + "question's first stored sample is greedy and stays first, the rest permuted; the policy then draws its first sample "
-          + "greedily, as the bench live pool was recorded) (default: ${DEFAULT-VALUE}).")
-  String order;
+          + "greedily, as the pool of bench live --greedy-first was recorded) (default: greedy-first when every trace's plan says it "
+          + "drew its first sample greedily, else random).")
+  @org.jspecify.annotations.Nullable String order;
 
   @Option(names = "--wave", paramLabel = "N", defaultValue = "4",
       description = "Samples the written policy draws in parallel per backend call (default: ${DEFAULT-VALUE}).")
@@ -59,6 +60,19 @@ public final class TuneCommand implements Callable<Integer> {
   @Option(names = "--tokens-per-sample", paramLabel = "N", defaultValue = "1024",
       description = "Cap on each sample's output tokens in the written policy (default: ${DEFAULT-VALUE}).")
   int tokensPerSample;
+
+  /** Whether every trace records a plan whose first sample was greedy ({@code Plan.describe()} says "greedy first"). */
+  static boolean drawnGreedyFirst(List<Pool> pools) {
+    boolean any = false;
+    for (Pool p : pools) {
+      if (p.lengthOnly()) continue;
+      for (var r : p.records()) {
+        if (r.plan() == null || !r.plan().contains(", greedy first")) return false;
+        any = true;
+      }
+    }
+    return any;
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -70,7 +84,7 @@ public final class TuneCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(cl, "--kind must be compute-optimal or threshold, was '" + kind + "'");
     }
     if (wave < 1 || tokensPerSample < 1) throw new CommandLine.ParameterException(cl, "--wave and --tokens-per-sample must be >= 1");
-    SampleOrder sampleOrder = switch (order.toLowerCase(Locale.ROOT)) {
+    @org.jspecify.annotations.Nullable SampleOrder requested = order == null ? null : switch (order.toLowerCase(Locale.ROOT)) {
       case "random" -> SampleOrder.RANDOM;
       case "stored" -> SampleOrder.STORED;
       case "greedy-first" -> SampleOrder.GREEDY_FIRST;
@@ -90,6 +104,14 @@ public final class TuneCommand implements Callable<Integer> {
       questions.addAll(Tuner.questions(p.records()));
     }
     System.err.printf("%d records, %d with known correctness of every sample%n", records, questions.size());
+    boolean greedyTraces = drawnGreedyFirst(pools);
+    SampleOrder sampleOrder = requested != null ? requested : greedyTraces ? SampleOrder.GREEDY_FIRST : SampleOrder.RANDOM;
+    if (requested == null && greedyTraces) {
+      System.err.println("every trace drew its first sample greedily: simulating --order greedy-first");
+    } else if (greedyTraces && sampleOrder != SampleOrder.GREEDY_FIRST) {
+      System.err.println("warning: every trace drew its first sample greedily, but --order " + order
+          + " shuffles it among the sampled ones; --order greedy-first keeps it first");
+    }
     if (questions.size() < Tuner.MIN_QUESTIONS) {
       System.err.printf("error: need at least %d questions whose samples say whether they are right (pools, or trace logs with feedback); got %d%n",
           Tuner.MIN_QUESTIONS, questions.size());

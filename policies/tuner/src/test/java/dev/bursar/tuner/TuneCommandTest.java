@@ -54,6 +54,23 @@ final class TuneCommandTest {
   }
 
   @Test
+  void tracesDrawnGreedyFirstAreTunedGreedyFirst_unlessAnotherOrderIsAsked(@TempDir Path dir) throws Exception {
+    Path pool = dir.resolve("greedy.jsonl");
+    Files.writeString(pool, Synthetic.pool("greedy", 60, 6, 11).stream()
+        .map(r -> new dev.bursar.trace.TraceRecord(r.schemaVersion(), r.pool(), r.qid(), r.question(), r.gold(), r.model(), r.task(),
+            r.samples(), "SELF_CONSISTENCY(6, never, greedy first)", r.features(), r.outcome()))
+        .map(TraceCodec::encode).collect(Collectors.joining("\n")) + "\n");
+    var err = new ByteArrayOutputStream();
+    assertThat(run(err, "--traces", pool.toString(), "--out", dir.resolve("a.json").toString())).isZero();
+    assertThat(err.toString()).contains("simulating --order greedy-first");
+    assertThat(PolicyFile.load(dir.resolve("a.json")).greedyFirst()).isTrue();
+    err.reset();
+    assertThat(run(err, "--traces", pool.toString(), "--out", dir.resolve("b.json").toString(), "--order", "random")).isZero();
+    assertThat(err.toString()).contains("warning: every trace drew its first sample greedily");
+    assertThat(PolicyFile.load(dir.resolve("b.json")).greedyFirst()).isFalse();
+  }
+
+  @Test
   void badFlagsSayWhatIsWrong(@TempDir Path dir) {
     var err = new ByteArrayOutputStream();
     assertThat(run(err, "--traces", dir.toString(), "--target-accuracy-drop", "1", "--budget-tokens", "5")).isEqualTo(2);
