@@ -31,7 +31,10 @@ import picocli.CommandLine.Option;
  * counted from each request's scheduled start, so a stall is not hidden by requests that were
  * never sent (no coordinated omission).
  *
- * <p>Run: {@code ./bursar bench sidecar --rate 500 --seconds 10}.
+ * <p>Run: {@code ./bursar bench sidecar --rate 500 --seconds 10}. With {@code --through URL} the
+ * sidecar is another process (started by hand in front of the stub's {@code --stub-port}), so the
+ * two can be pinned to different cores: on a small machine the in-process sidecar shares its cores,
+ * its collector and its scheduler with the load generator and the stub.
  */
 @Command(
     name = "sidecar",
@@ -47,6 +50,16 @@ public final class BenchSidecarCommand implements Callable<Integer> {
   @Option(names = "--warmup", description = "Warm-up seconds per side, not measured (default ${DEFAULT-VALUE}).",
       defaultValue = "5")
   int warmup = 5;
+
+  @Option(names = "--stub-port", paramLabel = "PORT", defaultValue = "0",
+      description = "Loopback port of the stub upstream (default ${DEFAULT-VALUE}: any free one).")
+  int stubPort;
+
+  @Option(names = "--through", paramLabel = "URL",
+      description = "Measure a sidecar already running elsewhere (its chat completions URL, in front of this run's stub at "
+          + "--stub-port, e.g. started as ./bursar serve --upstream http://127.0.0.1:PORT/v1 --model stub) instead of one in "
+          + "this process.")
+  @Nullable String throughUrl;
 
   @Option(names = "--out", paramLabel = "FILE", description = "Also write the results as JSON to FILE.")
   @Nullable Path out;
@@ -71,29 +84,60 @@ public final class BenchSidecarCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (rate < 1 || seconds < 1 || warmup < 0) throw new IllegalArgumentException("--rate and --seconds must be >= 1");
     if (telemetry) return telemetryOverhead();
-    try (var stub = new StubUpstream()) {
+    if (stubPort < 0 || stubPort > 65_535) throw new IllegalArgumentException("--stub-port must be in 0..65535, was " + stubPort);
+    try (var stub = new StubUpstream(stubPort)) {
+      if (throughUrl != null) {
+        System.out.printf(Locale.ROOT, "stub upstream at %s; measuring the sidecar at %s%n", stub.baseUrl(), throughUrl);
+        awaitReady(throughUrl);
+        measure(stub.baseUrl() + "/chat/completions", throughUrl, "through bursar (FAST, another process)");
+        return 0;
+      }
       Map<String, Object> props = sidecarInFrontOf(stub);
       try (var ctx = ApplicationContext.builder().banner(false).deduceEnvironment(false).properties(props).start()) {
         EmbeddedServer server = ctx.getBean(EmbeddedServer.class).start();
-        String direct = stub.baseUrl() + "/chat/completions";
-        String through = "http://127.0.0.1:" + server.getPort() + "/v1/chat/completions";
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        System.out.printf(Locale.ROOT, "bench sidecar: %d req/s, %d s warm-up + %d s measured per side, loopback, %d cores%n",
-            rate, warmup, seconds, Runtime.getRuntime().availableProcessors());
-        run(http, direct, warmup);
-        run(http, through, warmup);
-        Result d = summarize("direct", run(http, direct, seconds), seconds);
-        Result t = summarize("through bursar (FAST)", run(http, through, seconds), seconds);
-        print(d);
-        print(t);
-        if (!failures.isEmpty()) System.out.println("failed requests (all runs, warm-up included): " + failures);
-        System.out.printf(Locale.ROOT, "ratios (through/direct): p50 %.2f, p99 %.2f, throughput %.2f; p99 overhead %.2f ms%n",
-            t.p50Ms() / d.p50Ms(), t.p99Ms() / d.p99Ms(), t.throughput() / d.throughput(), t.p99Ms() - d.p99Ms());
-        if (out != null) write(out, d, t);
-        http.shutdownNow();
+        measure(stub.baseUrl() + "/chat/completions", "http://127.0.0.1:" + server.getPort() + "/v1/chat/completions",
+            "through bursar (FAST)");
       }
     }
     return 0;
+  }
+
+  /** Warms both sides, then measures direct and through one after the other, and prints the ratios. */
+  private void measure(String direct, String through, String throughLabel) throws Exception {
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    System.out.printf(Locale.ROOT, "bench sidecar: %d req/s, %d s warm-up + %d s measured per side, loopback, %d cores%n",
+        rate, warmup, seconds, Runtime.getRuntime().availableProcessors());
+    run(http, direct, warmup);
+    run(http, through, warmup);
+    Result d = summarize("direct", run(http, direct, seconds), seconds);
+    Result t = summarize(throughLabel, run(http, through, seconds), seconds);
+    print(d);
+    print(t);
+    if (!failures.isEmpty()) System.out.println("failed requests (all runs, warm-up included): " + failures);
+    System.out.printf(Locale.ROOT, "ratios (through/direct): p50 %.2f, p99 %.2f, throughput %.2f; p99 overhead %.2f ms%n",
+        t.p50Ms() / d.p50Ms(), t.p99Ms() / d.p99Ms(), t.throughput() / d.throughput(), t.p99Ms() - d.p99Ms());
+    if (out != null) write(out, d, t);
+    http.shutdownNow();
+  }
+
+  /** Waits up to a minute for the external sidecar to answer a request (it may still be starting). */
+  private static void awaitReady(String url) throws InterruptedException {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+    String last = "no answer";
+    while (System.nanoTime() < deadline) {
+      try {
+        var r = http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(BODY)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200) return;
+        last = "HTTP " + r.statusCode() + ": " + r.body();
+      } catch (IOException e) {
+        last = e.toString();
+      }
+      Thread.sleep(500);
+    }
+    throw new IllegalStateException("the sidecar at " + url + " did not answer within a minute (" + last + "); start it with "
+        + "./bursar serve --upstream <this run's stub>/v1 --model stub --max-concurrent 1024 --max-queue 1024");
   }
 
   /** A sidecar on loopback in front of {@code stub}, with room for the whole load in flight. */

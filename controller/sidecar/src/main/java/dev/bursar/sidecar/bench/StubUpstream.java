@@ -19,10 +19,15 @@ final class StubUpstream implements AutoCloseable {
   private final HttpServer server;
 
   StubUpstream() {
+    this(0);
+  }
+
+  /** A stub on loopback port {@code port} (0: any free one). */
+  StubUpstream(int port) {
     try {
-      server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);
+      server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot open a loopback port for the stub upstream", e);
+      throw new UncheckedIOException("cannot open loopback port " + port + " for the stub upstream", e);
     }
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server.createContext("/v1/chat/completions", ex -> {

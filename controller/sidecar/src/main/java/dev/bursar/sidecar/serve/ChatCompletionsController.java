@@ -97,11 +97,9 @@ final class ChatCompletionsController {
    * publisher only once it writes, so a request still deciding learns of it from the channel.
    */
   private static ClientGone gone(HttpRequest<?> request) {
-    var gone = new ClientGone();
-    if (request instanceof NettyHttpRequest<?> netty) {
-      netty.getChannelHandlerContext().channel().closeFuture().addListener(f -> gone.markGone());
-    }
-    return gone;
+    return request instanceof NettyHttpRequest<?> netty
+        ? ConnectionWatch.watch(netty.getChannelHandlerContext().channel())
+        : new ClientGone();
   }
 
   /** The client's own key for the upstream, passed through only while bursar's auth is off (then it is bursar's). */
