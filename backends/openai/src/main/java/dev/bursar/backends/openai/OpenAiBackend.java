@@ -68,7 +68,7 @@ public final class OpenAiBackend implements Backend {
     COMPLETIONS
   }
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = PooledJson.mapper();
 
   private final UpstreamClient client;
   private final boolean ownsClient;

@@ -47,7 +47,7 @@ public final class BenchSidecarCommand implements Callable<Integer> {
   @Option(names = "--seconds", description = "Measured seconds per side (default ${DEFAULT-VALUE}).", defaultValue = "10")
   int seconds = 10;
 
-  @Option(names = "--warmup", description = "Warm-up seconds per side, not measured (default ${DEFAULT-VALUE}).",
+  @Option(names = "--warmup", description = "Warm-up seconds per side, not measured, the rate ramping up from a tenth (default ${DEFAULT-VALUE}).",
       defaultValue = "5")
   int warmup = 5;
 
@@ -107,8 +107,8 @@ public final class BenchSidecarCommand implements Callable<Integer> {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     System.out.printf(Locale.ROOT, "bench sidecar: %d req/s, %d s warm-up + %d s measured per side, loopback, %d cores%n",
         rate, warmup, seconds, Runtime.getRuntime().availableProcessors());
-    run(http, direct, warmup);
-    run(http, through, warmup);
+    warm(http, direct, warmup);
+    warm(http, through, warmup);
     Result d = summarize("direct", run(http, direct, seconds), seconds);
     Result t = summarize(throughLabel, run(http, through, seconds), seconds);
     print(d);
@@ -215,16 +215,39 @@ public final class BenchSidecarCommand implements Callable<Integer> {
   }
 
   private long[] run(HttpClient http, String url, int secs, String body) throws InterruptedException {
+    long interval = 1_000_000_000L / rate;
     int n = rate * secs;
+    long[] offsets = new long[n];
+    for (int i = 0; i < n; i++) offsets[i] = i * interval;
+    return send(http, url, body, offsets);
+  }
+
+  /**
+   * The warm-up: the rate ramps from a tenth of {@code --rate} to all of it over {@code secs}, so a
+   * cold sidecar (compiling its hot paths, on one core when pinned) is not buried in a backlog it
+   * then spends the measured window working off. Not measured.
+   */
+  private void warm(HttpClient http, String url, int secs) throws InterruptedException {
+    if (secs <= 0) return;
+    double r0 = rate / 10.0, r1 = rate, slope = (r1 - r0) / secs;
+    int n = (int) ((r0 + r1) / 2 * secs);
+    long[] offsets = new long[n];
+    // The i-th request goes at the t where the ramp's integral r0 t + slope t^2 / 2 reaches i.
+    for (int i = 0; i < n; i++) offsets[i] = (long) ((-r0 + Math.sqrt(r0 * r0 + 2 * slope * i)) / slope * 1e9);
+    send(http, url, BODY, offsets);
+  }
+
+  /** Sends one request at each offset (ns from now), open-loop; latency counts from the scheduled time. */
+  private long[] send(HttpClient http, String url, String body, long[] offsets) throws InterruptedException {
+    int n = offsets.length;
     long[] lat = new long[n];
     HttpRequest req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
     var done = new AtomicInteger();
     long start = System.nanoTime() + 1_000_000;
-    long interval = 1_000_000_000L / rate;
     CompletableFuture<?>[] fs = new CompletableFuture<?>[n];
     for (int i = 0; i < n; i++) {
-      long at = start + i * interval;
+      long at = start + offsets[i];
       long wait = at - System.nanoTime();
       if (wait > 0) LockSupport.parkNanos(wait);
       int idx = i;

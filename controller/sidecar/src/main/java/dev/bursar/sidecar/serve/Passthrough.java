@@ -27,7 +27,7 @@ import reactor.core.publisher.Flux;
  * (the client went away) closes the upstream's stream, which stops its generation.
  */
 final class Passthrough {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = dev.bursar.backends.openai.PooledJson.mapper();
 
   private final UpstreamClient client;
   private final String model;
@@ -78,7 +78,11 @@ final class Passthrough {
         default -> {} // OpenAI and Ollama read reasoning_effort itself, which the body already carries
       }
     }
-    return b.toString();
+    try {
+      return JSON.writeValueAsString(b); // not b.toString(): that writes through Jackson's own mapper, without the shared buffers
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a JSON tree that was just parsed cannot be written", e);
+    }
   }
 
   /** Sends {@code body} (already rewritten) and returns the upstream's answer with bursar's note added. */

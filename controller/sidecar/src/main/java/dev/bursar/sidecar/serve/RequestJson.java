@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class RequestJson {
   static final int MAX_DEPTH = 32;
-  private static final JsonFactory FACTORY = new JsonFactory();
+  private static final JsonFactory FACTORY = dev.bursar.backends.openai.PooledJson.FACTORY;
 
   private RequestJson() {}
 
