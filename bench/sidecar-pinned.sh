@@ -16,7 +16,10 @@ log=$(mktemp)
 BURSAR_JAVA_OPTS="${SIDECAR_JAVA_OPTS:-}" taskset -c 1 ./bursar serve --port "$sidecar_port" --upstream "http://127.0.0.1:$stub_port/v1" --model stub \
   --max-concurrent 1024 --max-queue 1024 >"$log" 2>&1 &
 sidecar=$!
-trap 'kill $sidecar 2>/dev/null || true; wait $sidecar 2>/dev/null || true; rm -f "$log"' EXIT
+trap 'kill $sidecar 2>/dev/null || true; wait $sidecar 2>/dev/null || true; [ -n "${KEEP_LOG:-}" ] && cp "$log" "$KEEP_LOG"; rm -f "$log"' EXIT
+# Let the sidecar finish starting (and its start-up compilation) before any load.
+for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$sidecar_port/health" >/dev/null 2>&1 && break; sleep 0.5; done
+sleep 5
 # The bench waits for the sidecar to answer, then warms both sides, ramping up (WARMUP seconds each, default 30).
 taskset -c 0 ./bursar bench sidecar --stub-port "$stub_port" --through "http://127.0.0.1:$sidecar_port/v1/chat/completions" \
   --warmup "${WARMUP:-30}" --out "$out" "$@"
