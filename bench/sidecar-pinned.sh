@@ -18,7 +18,7 @@ BURSAR_JAVA_OPTS="${SIDECAR_JAVA_OPTS:-}" taskset -c 1 ./bursar serve --port "$s
 sidecar=$!
 trap 'kill $sidecar 2>/dev/null || true; wait $sidecar 2>/dev/null || true; [ -n "${KEEP_LOG:-}" ] && cp "$log" "$KEEP_LOG"; rm -f "$log"' EXIT
 # Let the sidecar finish starting (and its start-up compilation) before any load.
-for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$sidecar_port/health" >/dev/null 2>&1 && break; sleep 0.5; done
+command -v curl >/dev/null && for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$sidecar_port/health" >/dev/null 2>&1 && break; sleep 0.5; done
 sleep 5
 # The bench waits for the sidecar to answer, then warms both sides, ramping up (WARMUP seconds each, default 30).
 taskset -c 0 ./bursar bench sidecar --stub-port "$stub_port" --through "http://127.0.0.1:$sidecar_port/v1/chat/completions" \
