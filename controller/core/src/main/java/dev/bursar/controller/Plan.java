@@ -68,6 +68,9 @@ public record Plan(Mode mode, Sampling sampling, int maxTokensPerSample, List<Th
     return s;
   }
 
+  /** What {@link #describe()} says of self-consistency whose first sample is greedy: traces are read back by it. */
+  public static final String GREEDY_FIRST = "greedy first";
+
   /** {@return a one-line description for traces, e.g. {@code SELF_CONSISTENCY(16, ac-beta 0.95)}} */
   public String describe() {
     return switch (mode) {
@@ -75,7 +78,7 @@ public record Plan(Mode mode, Sampling sampling, int maxTokensPerSample, List<Th
       case Mode.SelfConsistency sc -> "SELF_CONSISTENCY(" + sc.maxSamples() + ", " + sc.stop().family()
           + (sc.stop().param() == null ? "" : " " + sc.stop().param())
           + (sc.pruning() == null ? "" : ", " + sc.pruning()) + (sc.weighted() ? ", weighted" : "")
-          + (sc.greedyFirst() ? ", greedy first" : "") + ")";
+          + (sc.greedyFirst() ? ", " + GREEDY_FIRST : "") + ")";
       case Mode.DeepSearch ds -> "DEEP_SEARCH(" + (ds.dvts() ? "dvts " : "beam ") + ds.beamWidth() + "x"
           + ds.expansions() + ", depth " + ds.maxDepth() + ", " + ds.verifier().name() + ")";
     };

@@ -61,13 +61,13 @@ public final class TuneCommand implements Callable<Integer> {
       description = "Cap on each sample's output tokens in the written policy (default: ${DEFAULT-VALUE}).")
   int tokensPerSample;
 
-  /** Whether every trace records a plan whose first sample was greedy ({@code Plan.describe()} says "greedy first"). */
+  /** Whether every trace records a plan whose first sample was greedy ({@link dev.bursar.controller.Plan#GREEDY_FIRST} in its description). */
   static boolean drawnGreedyFirst(List<Pool> pools) {
     boolean any = false;
     for (Pool p : pools) {
       if (p.lengthOnly()) continue;
       for (var r : p.records()) {
-        if (r.plan() == null || !r.plan().contains(", greedy first")) return false;
+        if (r.plan() == null || !r.plan().contains(", " + dev.bursar.controller.Plan.GREEDY_FIRST)) return false;
         any = true;
       }
     }

@@ -954,13 +954,10 @@ final class ChatService {
    */
   static String id(String prefix) {
     var r = java.util.concurrent.ThreadLocalRandom.current();
-    return prefix + hex16(r.nextLong()) + hex16(r.nextLong());
+    return prefix + HEX.toHexDigits(r.nextLong()) + HEX.toHexDigits(r.nextLong());
   }
 
-  private static String hex16(long v) {
-    String h = Long.toHexString(v);
-    return "0".repeat(16 - h.length()) + h;
-  }
+  private static final java.util.HexFormat HEX = java.util.HexFormat.of();
 
   private static long now() {
     return System.currentTimeMillis() / 1000;

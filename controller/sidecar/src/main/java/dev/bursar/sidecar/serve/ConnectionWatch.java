@@ -14,7 +14,7 @@ import java.util.List;
  * Requests are held weakly: a finished one is forgotten once collected.
  */
 final class ConnectionWatch {
-  private static final AttributeKey<ConnectionWatch> KEY = AttributeKey.valueOf("bursar.connection-watch");
+  static final AttributeKey<ConnectionWatch> KEY = AttributeKey.valueOf("bursar.connection-watch");
 
   private final List<WeakReference<ClientGone>> requests = new ArrayList<>();
   private int pruneAt = 16;

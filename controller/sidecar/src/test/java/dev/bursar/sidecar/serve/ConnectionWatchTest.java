@@ -27,7 +27,7 @@ final class ConnectionWatchTest {
   void aKeptAliveConnectionDoesNotHoldEveryRequestItServed() {
     var channel = new EmbeddedChannel();
     ConnectionWatch.watch(channel);
-    var watch = channel.attr(io.netty.util.AttributeKey.<ConnectionWatch>valueOf("bursar.connection-watch")).get();
+    var watch = channel.attr(ConnectionWatch.KEY).get();
     for (int round = 0; round < 10; round++) {
       for (int i = 0; i < 100_000; i++) ConnectionWatch.watch(channel); // each request finishes at once
       System.gc();

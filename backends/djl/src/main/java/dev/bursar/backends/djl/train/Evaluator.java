@@ -148,6 +148,11 @@ public final class Evaluator {
     return p.expression().hashCode() & 0xffff_ffffL;
   }
 
+  /** A problem as bench live asks it: its prompt, with its {@link #samplingSeed} as the client's seed hint. */
+  static Request request(Problem p) {
+    return Request.of(p.prompt()).withHints(Request.Hints.NONE.withSeed(samplingSeed(p)));
+  }
+
   /** Whether an outcome's answer is the problem's. */
   public static boolean correct(Outcome o, Problem p) {
     return o instanceof Outcome.Answered a
@@ -202,34 +207,27 @@ public final class Evaluator {
       throws InterruptedException, java.util.concurrent.ExecutionException {
     ProblemSet set = ProblemSet.fixed(ProblemSet.DEFAULT_SEED, o.gainSet());
     List<GainRow> rows = new ArrayList<>();
-    List<Boolean> allGreedy = new ArrayList<>(), allSc = new ArrayList<>();
+    int all = GAIN_BUCKETS.size() * o.gainSet();
+    boolean[] allGreedy = new boolean[all], allSc = new boolean[all];
+    int filled = 0;
     for (Bucket b : GAIN_BUCKETS) {
       List<Future<boolean[]>> futures = new ArrayList<>();
       for (Problem p : set.byBucket(b)) {
-        futures.add(pool.submit(() -> {
-          Request request = Request.of(p.prompt()).withHints(Request.Hints.NONE.withSeed(samplingSeed(p)));
-          return new boolean[] {correct(controllers[0].run(request), p), correct(controllers[2].run(request), p)};
-        }));
+        futures.add(pool.submit(() -> new boolean[] {correct(controllers[0].run(request(p)), p), correct(controllers[2].run(request(p)), p)}));
       }
-      boolean[] greedy = new boolean[futures.size()], sc = new boolean[futures.size()];
-      for (int i = 0; i < futures.size(); i++) {
-        boolean[] r = futures.get(i).get();
-        greedy[i] = r[0];
-        sc[i] = r[1];
-        allGreedy.add(r[0]);
-        allSc.add(r[1]);
+      int from = filled;
+      for (Future<boolean[]> f : futures) {
+        boolean[] r = f.get();
+        allGreedy[filled] = r[0];
+        allSc[filled++] = r[1];
       }
-      GainRow row = GainRow.of(b.label(), greedy, sc);
+      GainRow row = GainRow.of(b.label(), java.util.Arrays.copyOfRange(allGreedy, from, filled),
+          java.util.Arrays.copyOfRange(allSc, from, filled));
       rows.add(row);
       log.printf(Locale.ROOT, "gain check %-8s %d problems  greedy %.3f  sc%d %.3f  gain %+.1f pts (se %.1f)%n", row.label(),
           row.problems(), row.greedy(), o.samples(), row.sc(), 100 * row.gain(), 100 * row.standardError());
     }
-    boolean[] g = new boolean[allGreedy.size()], v = new boolean[allSc.size()];
-    for (int i = 0; i < g.length; i++) {
-      g[i] = allGreedy.get(i);
-      v[i] = allSc.get(i);
-    }
-    rows.add(GainRow.of("hard + harder + hardest", g, v));
+    rows.add(GainRow.of("hard + harder + hardest", allGreedy, allSc));
     return rows;
   }
 
@@ -252,7 +250,7 @@ public final class Evaluator {
 
   /** greedy, sc4, scN, forced25, forced50, forced75 (each 0/1) and greedy tokens. */
   private static double[] score(DjlBackend backend, ComputeController[] controllers, Problem p) {
-    Request request = Request.of(p.prompt()).withHints(Request.Hints.NONE.withSeed(samplingSeed(p)));
+    Request request = request(p);
     double[] r = new double[7];
     Outcome greedy = controllers[0].run(request);
     r[0] = correct(greedy, p) ? 1 : 0;
