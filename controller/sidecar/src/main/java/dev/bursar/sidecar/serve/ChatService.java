@@ -235,15 +235,17 @@ final class ChatService {
     long in = 0;
     long out = 0;
     BursarInfo info = null;
+    // The reply is the model's whole text (a chat checkpoint, an upstream) or only the answer its thinking led to.
+    boolean wholeText = upstream != null || prompter.freeText();
     for (int i = 0; i < outs.size(); i++) {
-      Answer a = answer(outs.get(i), p.request(), upstream != null || prompter.freeText());
+      Answer a = answer(outs.get(i), p.request(), wholeText);
       choices.add(new Choice(i, new ResponseMessage("assistant", a.content()), null, a.finish()));
       in += a.info().inputTokens();
       out += a.info().outputTokens();
       if (info == null) info = a.info();
     }
     return new ChatResponse(p.id(), "chat.completion", now(), modelName(), choices,
-        Usage.of(in, out, reasoning(outs), cached(outs)), sum(info, outs.size(), in, out));
+        Usage.of(in, out, wholeText ? 0 : reasoning(outs), cached(outs)), sum(info, outs.size(), in, out));
   }
 
   // ---------------------------------------------------------------- completions
@@ -322,7 +324,7 @@ final class ChatService {
       if (info == null) info = a.info();
     }
     return new CompletionResponse(p.id(), "text_completion", now(), modelName(), choices,
-        Usage.of(in, out, reasoning(outs), cached(outs)), sum(info, outs.size(), in, out));
+        Usage.of(in, out, 0, cached(outs)), sum(info, outs.size(), in, out)); // the whole text is returned: nothing hidden
   }
 
   /** The model's raw continuations of the prompt: {@code n}, stop sequences, log-probabilities, seed. */

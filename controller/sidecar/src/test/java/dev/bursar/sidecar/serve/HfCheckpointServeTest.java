@@ -68,6 +68,7 @@ final class HfCheckpointServeTest implements TestPropertyProvider {
     assertThat(r.text("choices.0.finish_reason")).isIn("stop", "length");
     assertThat(r.number("usage.completion_tokens")).isBetween(1L, 24L); // generation_config.json: max_new_tokens 24
     assertThat(r.number("usage.total_tokens")).isEqualTo(r.number("usage.prompt_tokens") + r.number("usage.completion_tokens"));
+    assertThat(r.number("usage.completion_tokens_details.reasoning_tokens")).isZero(); // the reply is the whole text: no hidden thinking
     assertThat(r.text("bursar.mode")).isEqualTo("FAST");
     assertThat(r.text("bursar.plan")).isEqualTo("FAST(24)");
     assertThat(r.number("bursar.samples")).isEqualTo(1);
