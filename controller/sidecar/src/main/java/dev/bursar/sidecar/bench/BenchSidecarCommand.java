@@ -122,19 +122,20 @@ public final class BenchSidecarCommand implements Callable<Integer> {
 
   /** Waits up to a minute for the external sidecar to answer a request (it may still be starting). */
   private static void awaitReady(String url) throws InterruptedException {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
     String last = "no answer";
-    while (System.nanoTime() < deadline) {
-      try {
-        var r = http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(BODY)).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200) return;
-        last = "HTTP " + r.statusCode() + ": " + r.body();
-      } catch (IOException e) {
-        last = e.toString();
+    try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+      while (System.nanoTime() < deadline) {
+        try {
+          var r = http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString(BODY)).build(), HttpResponse.BodyHandlers.ofString());
+          if (r.statusCode() == 200) return;
+          last = "HTTP " + r.statusCode() + ": " + r.body();
+        } catch (IOException e) {
+          last = e.toString();
+        }
+        Thread.sleep(500);
       }
-      Thread.sleep(500);
     }
     throw new IllegalStateException("the sidecar at " + url + " did not answer within a minute (" + last + "); start it with "
         + "./bursar serve --upstream <this run's stub>/v1 --model stub --max-concurrent 1024 --max-queue 1024");
