@@ -45,9 +45,10 @@ public final class EmbeddedModel {
       if (extracted != null) return extracted;
       try {
         dir = Files.createTempDirectory("bursar-embedded-model");
-        extractTo(dir);
-        for (String f : FILES) dir.resolve(f).toFile().deleteOnExit();
+        // Deleted at exit in the reverse order of registration: the directory last, once it is empty.
         dir.toFile().deleteOnExit();
+        for (String f : FILES) dir.resolve(f).toFile().deleteOnExit();
+        extractTo(dir);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot extract the embedded model", e);
       }

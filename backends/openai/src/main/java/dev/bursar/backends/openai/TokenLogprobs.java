@@ -18,7 +18,8 @@ import org.jspecify.annotations.Nullable;
  *       "token_logprobs":[],"top_logprobs":[{"tok":lp}]}};
  *   <li>a bare array of entries: Ollama's native {@code /api/chat} and llama.cpp's native
  *       {@code completion_probabilities}, whose older builds give probabilities
- *       ({@code {"content","probs":[{"tok_str","prob"}]}}) rather than log-probabilities.
+ *       ({@code {"content","probs":[{"tok_str","prob"}]}}) rather than log-probabilities, as do newer
+ *       ones asked for {@code post_sampling_probs} ({@code {"token","prob","top_probs":[{"token","prob"}]}}).
  * </ul>
  *
  * <p>Two placeholder values that servers really send are not taken as log-probabilities: vLLM writes
@@ -88,7 +89,7 @@ final class TokenLogprobs {
     } else {
       lp = ownFromProbs(token, e.path("probs"));
     }
-    JsonNode tops = e.has("top_logprobs") ? e.get("top_logprobs") : e.path("probs");
+    JsonNode tops = e.has("top_logprobs") ? e.get("top_logprobs") : e.has("top_probs") ? e.get("top_probs") : e.path("probs");
     return new Entry(token, lp, tops(tops));
   }
 

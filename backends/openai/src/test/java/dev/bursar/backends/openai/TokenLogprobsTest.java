@@ -173,6 +173,21 @@ final class TokenLogprobsTest {
   }
 
   @Test
+  void parse_llamacppPostSamplingProbs_handWritten_readsProbabilitiesAndTheirAlternatives() throws IOException {
+    // Written by hand after llama.cpp's server source (probs_vector_to_json with post_sampling_probs):
+    // no recording of this shape was found (see the fixtures' README).
+    JsonNode node = JSON.readTree("""
+        [{"id":13,"token":" four","bytes":[32,102,111,117,114],"prob":0.5,
+          "top_probs":[{"id":13,"token":" four","bytes":[32,102,111,117,114],"prob":0.5},
+                       {"id":14,"token":" 4","bytes":[32,52],"prob":0.25}]}]""");
+    assertThat(parse(node)).singleElement().satisfies(t -> {
+      assertThat(t.token()).isEqualTo(" four");
+      assertThat(t.logprob()).isCloseTo(Math.log(0.5), within(1e-12));
+      assertThat(t.top()).containsExactly(Math.log(0.5), Math.log(0.25));
+    });
+  }
+
+  @Test
   void parse_absentOrOddNodes_giveNoTokens() throws IOException {
     assertThat(TokenLogprobs.parse(null)).isEmpty();
     assertThat(TokenLogprobs.parse(JSON.readTree("null"))).isEmpty();
