@@ -3,6 +3,8 @@
 # (one process) on CPU 0, bursar serving FAST in front of the stub on CPU 1. On a 2-core machine the
 # in-process `./bursar bench sidecar` shares both cores between all three, so its tail measures their
 # contention more than bursar. Usage: bench/sidecar-pinned.sh [OUT.json] [extra bench sidecar flags]
+# Env: WARMUP (s, default 30), SIDECAR_JAVA_OPTS (e.g. -XX:TieredStopAtLevel=1: a fresh sidecar on one
+# core otherwise spends most of it in the C2 compiler), KEEP_LOG (copy the sidecar log there).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-target/sidecar-pinned.json}
