@@ -52,7 +52,7 @@ public final class BenchLiveCommand implements Callable<Integer> {
   int forcedBudget;
 
   @Option(names = "--methods", paramLabel = "FAMILY", split = ",",
-      description = "Only these method families (fast, sc, ac-beta, deepconf, deep-search-confidence, deep-search-prm, dvts-prm, fast-probe, fast-forcing, fast-capped, bursar, bursar-threshold).")
+      description = "Only these method families (fast, sc, ac-beta, deepconf, deep-search-confidence, deep-search-prm, dvts-prm, fast-probe, fast-forcing, fast-capped, bursar, bursar-threshold, bursar-prefill-probe).")
   @Nullable List<String> families;
 
   @Option(names = "--fit-per-bucket", paramLabel = "N", defaultValue = "40",
@@ -73,7 +73,8 @@ public final class BenchLiveCommand implements Callable<Integer> {
     LinearProbe probe = loadProbe();
     List<LiveMethod> methods = new ArrayList<>(LiveMethod.all(probe, forcedBudget).stream()
         .filter(m -> families == null || families.contains(m.family())).toList());
-    boolean fit = fitPerBucket > 0 && (families == null || families.contains("bursar") || families.contains("bursar-threshold"));
+    boolean fit = fitPerBucket > 0 && (families == null || families.contains("bursar") || families.contains("bursar-threshold")
+        || families.contains("bursar-prefill-probe"));
     if (methods.isEmpty() && !fit) throw new IllegalArgumentException("--methods " + families + " selects no method");
     if (fitPerBucket < 0) throw new IllegalArgumentException("--fit-per-bucket must be >= 0, was " + fitPerBucket);
     ProblemSet set = ProblemSet.fixed(seed, perBucket);
@@ -86,7 +87,8 @@ public final class BenchLiveCommand implements Callable<Integer> {
         for (Problem p : problems) measured.add(p.expression());
         List<Problem> training = ProblemSet.fixed(seed + 1, fitPerBucket).problems().stream()
             .filter(p -> !measured.contains(p.expression())).toList();
-        var fitted = LivePolicyFit.fit(backend, training, greedyFirst, out, System.err);
+        boolean prefillProbe = families == null || families.contains("bursar-prefill-probe");
+        var fitted = LivePolicyFit.fit(backend, training, greedyFirst, prefillProbe, out, System.err);
         methods.addAll(fitted.methods().stream().filter(m -> families == null || families.contains(m.family())).toList());
       }
       System.err.printf("bench live: %d problems x %d methods on %s%s%n", problems.size(), methods.size(), backend.name(),
@@ -108,7 +110,8 @@ public final class BenchLiveCommand implements Callable<Integer> {
               + "the answer equals the exact result. Tokens: mean output tokens per problem, including probes, cancelled "
               + "traces and search expansions. Sampled methods use T = %.1f with a per-problem seed. Wall time %.0f s; "
               + "prefix cache: %d hits, %d misses, %d prompt tokens reused.%n",
-          out, perBucket, seed, forcedBudget, greedyFirst ? " --greedy-first" : "", problems.size(), seed, perBucket, backend.name(), LiveMethod.SAMPLING.temperature(),
+          out, perBucket, seed, forcedBudget, (greedyFirst ? " --greedy-first" : "") + (families == null ? "" : " --methods " + String.join(",", families)),
+          problems.size(), seed, perBucket, backend.name(), LiveMethod.SAMPLING.temperature(),
           (System.nanoTime() - start) / 1e9, stats.cacheHits(), stats.cacheMisses(), stats.tokensReused());
       LiveReport.write(cells, qids, backend.name(), header, out);
       System.out.print(LiveReport.markdown(cells, header));

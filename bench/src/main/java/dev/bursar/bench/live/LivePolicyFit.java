@@ -10,9 +10,13 @@ import dev.bursar.controller.Plan;
 import dev.bursar.controller.Request;
 import dev.bursar.controller.RunRecord;
 import dev.bursar.controller.StoppingRules;
+import dev.bursar.controller.WhiteBoxBackend;
+import dev.bursar.estimators.PrefillProbeEstimator;
 import dev.bursar.policies.PolicyFile;
 import dev.bursar.trace.TraceCodec;
 import dev.bursar.trace.TraceRecord;
+import dev.bursar.tuner.PrefillProbeFit;
+import dev.bursar.tuner.Question;
 import dev.bursar.tuner.Tuner;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -38,7 +42,9 @@ final class LivePolicyFit {
 
   private LivePolicyFit() {}
 
-  static Fitted fit(Backend backend, List<Problem> training, boolean greedyFirst, Path out, PrintStream progress) throws IOException {
+  /** @param prefillProbe also fit the white-box variant (on a {@link WhiteBoxBackend}) */
+  static Fitted fit(Backend backend, List<Problem> training, boolean greedyFirst, boolean prefillProbe, Path out, PrintStream progress)
+      throws IOException {
     RunRecord[] last = new RunRecord[1];
     // With greedyFirst the first sample is FAST's answer and the fitted policy draws the same way (it can stop after it).
     var plan = Plan.selfConsistency(new Mode.SelfConsistency(CAP, CAP, StoppingRules.never(), null, false, greedyFirst), LiveMethod.MAX_TOKENS)
@@ -74,11 +80,44 @@ final class LivePolicyFit {
     policy.write(out.resolve("policy.json"));
     PolicyFile threshold = result.thresholdPolicy().withServing(CAP, 1, LiveMethod.MAX_TOKENS);
     var fallback = Plan.fast(LiveMethod.MAX_TOKENS);
-    List<LiveMethod> methods = List.of(
+    List<LiveMethod> methods = new ArrayList<>(List.of(
         new LiveMethod(String.format(Locale.ROOT, "bursar compute-optimal (fitted, lambda %.2g)", policy.lambda()), "bursar",
             policy.lambda(), fallback, LiveMethod.ROOMY, policy.policy(), policy.estimator()),
         new LiveMethod(String.format(Locale.ROOT, "bursar threshold baseline (FAST if P(right) >= %.2f)", threshold.threshold()),
-            "bursar-threshold", threshold.threshold(), fallback, LiveMethod.ROOMY, threshold.policy(), threshold.estimator()));
+            "bursar-threshold", threshold.threshold(), fallback, LiveMethod.ROOMY, threshold.policy(), threshold.estimator())));
+    if (prefillProbe && backend instanceof WhiteBoxBackend wb) methods.add(withPrefillProbe(wb, records, greedyFirst, out, progress));
     return new Fitted(methods, result);
+  }
+
+  /**
+   * The white-box variant: the difficulty prior read from the model's hidden state at the end of the
+   * prompt ({@link PrefillProbeFit}) instead of the prompt's text, the stop model refitted on it, the
+   * probe written beside the policy as {@code prefill-probe.properties}.
+   */
+  private static LiveMethod withPrefillProbe(WhiteBoxBackend wb, List<TraceRecord> records, boolean greedyFirst, Path out,
+      PrintStream progress) throws IOException {
+    List<Question> questions = Tuner.questions(records);
+    long start = System.nanoTime();
+    var probe = PrefillProbeFit.fit(questions, layer -> {
+      float[][] h = new float[questions.size()][];
+      for (int i = 0; i < h.length; i++) h[i] = wb.hiddenStates(questions.get(i).prompt(), layer, new int[] {-1})[0];
+      return h;
+    }, wb.layers(), progress);
+    progress.printf(Locale.ROOT, "  prefill probe: layer %d, held-out log-loss %.4f against the text estimator's %.4f (%.1f s)%n",
+        probe.probe().layer(), probe.probeLogLoss(), probe.textLogLoss(), (System.nanoTime() - start) / 1e9);
+    Map<Long, Double> prior = new java.util.HashMap<>();
+    for (int i = 0; i < questions.size(); i++) prior.put(questions.get(i).qid(), probe.outOfFold()[i]);
+    var options = Tuner.Options.target(0.005, greedyFirst ? SampleOrder.GREEDY_FIRST : SampleOrder.RANDOM,
+        "bursar bench live (SC@" + CAP + " on " + records.size() + " training problems, prefill-probe prior)").withPrior(q -> prior.get(q.qid()));
+    var result = Tuner.tune(questions, options, progress);
+    PolicyFile policy = result.policy().withServing(CAP, 1, LiveMethod.MAX_TOKENS);
+    policy.write(out.resolve("policy-prefill-probe.json"));
+    probe.probe().write(out.resolve("prefill-probe.properties"), String.format(Locale.ROOT,
+        "Prefill difficulty probe (bursar bench live): P(one sample is right | hidden state after layer %d at the last prompt token).%n"
+            + "Held-out log-loss per sample %.4f; the text estimator's on the same folds %.4f.", probe.probe().layer(), probe.probeLogLoss(),
+        probe.textLogLoss()));
+    return new LiveMethod(String.format(Locale.ROOT, "bursar compute-optimal + prefill probe (fitted, lambda %.2g)", policy.lambda()),
+        "bursar-prefill-probe", policy.lambda(), Plan.fast(LiveMethod.MAX_TOKENS), LiveMethod.ROOMY, policy.policy(),
+        new PrefillProbeEstimator(policy.estimator(), wb, probe.probe()));
   }
 }

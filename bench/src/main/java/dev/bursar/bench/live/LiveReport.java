@@ -136,6 +136,7 @@ final class LiveReport {
       case "fast-probe" -> "FAST + probe convergence";
       case "bursar" -> "bursar compute-optimal (fitted)";
       case "bursar-threshold" -> "bursar threshold baseline (fitted)";
+      case "bursar-prefill-probe" -> "bursar compute-optimal + prefill probe (fitted)";
       default -> "FAST under a tight budget (forcing / none)";
     };
   }

@@ -16,6 +16,8 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.ToDoubleFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Fits bursar's estimators and compute-optimal policy on recorded questions and picks its operating
@@ -45,9 +47,26 @@ public final class Tuner {
    * @param wave samples per backend call in the written policy
    * @param tokensPerSample cap on each sample's tokens in the written policy
    * @param command the command line, for the file's provenance
+   * @param prior P(one sample is right) of a question from a signal other than its text (a white-box
+   *     prefill probe), cross-fitted so that it never saw the question; null: the text estimator's
    */
   public record Options(SampleOrder order, int orders, int folds, double targetDrop, long budgetTokens, int wave,
-      int tokensPerSample, String command) {
+      int tokensPerSample, String command, @Nullable ToDoubleFunction<Question> prior) {
+    public Options(SampleOrder order, int orders, int folds, double targetDrop, long budgetTokens, int wave, int tokensPerSample,
+        String command) {
+      this(order, orders, folds, targetDrop, budgetTokens, wave, tokensPerSample, command, null);
+    }
+
+    /** {@return these options with {@code prior} as every question's P(one sample is right)} */
+    public Options withPrior(ToDoubleFunction<Question> prior) {
+      return new Options(order, orders, folds, targetDrop, budgetTokens, wave, tokensPerSample, command, prior);
+    }
+
+    /** {@return the prior the stop model reads for {@code q}: the options' own, else the estimator's} */
+    double pCorrect(Question q, Estimate e) {
+      return prior == null ? e.pCorrect() : prior.applyAsDouble(q);
+    }
+
     public Options {
       if (orders < 1) throw new IllegalArgumentException("orders must be >= 1, was " + orders);
       if (folds < 2) throw new IllegalArgumentException("folds must be >= 2, was " + folds);
@@ -142,7 +161,7 @@ public final class Tuner {
         double[] qThresholdDiff = new double[THRESHOLDS.length];
         for (int s = 0; s < orders; s++) {
           int[] order = o.order().indices(q.size(), s, q.qid());
-          var ep = new Episode(q, order, cap, e.pCorrect(), e.expectedLength());
+          var ep = new Episode(q, order, cap, o.pCorrect(q, e), e.expectedLength());
           episodes++;
           double[] gain = new double[ep.steps];
           for (int n = 1; n < ep.steps; n++) gain[n - 1] = m.stop().gain(ep.features[n - 1]);
@@ -164,7 +183,7 @@ public final class Tuner {
           var ac = StoppingRules.anyOf(StoppingRules.beta(0.95), StoppingRules.decided(cap));
           int acStop = Episode.stopIndex(q, order, ac);
           for (int ti = 0; ti < THRESHOLDS.length; ti++) {
-            boolean fast = e.pCorrect() >= THRESHOLDS[ti];
+            boolean fast = o.pCorrect(q, e) >= THRESHOLDS[ti];
             double accuracy = fast ? ep.accuracyNow[0] : ep.accuracyNow[acStop];
             thr[ti][0] += accuracy;
             qThresholdDiff[ti] += (accuracy - ep.accuracyAtCap()) / orders;
@@ -221,7 +240,7 @@ public final class Tuner {
       FittedEstimator prior = q.fold(2, 7) == 0 ? onB : onA;
       Estimate e = prior.estimate(Request.of(q.prompt()), dev.bursar.controller.Features.NONE);
       for (int s = 0; s < orders; s++) {
-        var ep = new Episode(q, o.order().indices(q.size(), s, q.qid()), cap, e.pCorrect(), e.expectedLength());
+        var ep = new Episode(q, o.order().indices(q.size(), s, q.qid()), cap, o.pCorrect(q, e), e.expectedLength());
         for (int n = 1; n <= ep.steps; n++) {
           double[] x = ep.features[n - 1];
           if (n < ep.steps) {

@@ -1,0 +1,45 @@
+package dev.bursar.estimators;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.bursar.controller.Estimate;
+import dev.bursar.controller.Estimator;
+import dev.bursar.controller.FakeBackend;
+import dev.bursar.controller.Features;
+import dev.bursar.controller.LinearProbe;
+import dev.bursar.controller.Request;
+import org.junit.jupiter.api.Test;
+
+final class PrefillProbeEstimatorTest {
+  /** The base: a fixed difficulty and length, as the text estimator would give. */
+  private static final Estimator BASE = (request, features) -> new Estimate(0.5, 2, 10, "text");
+  /** FakeBackend's one-wide hidden state is 1 without an 'x' in the text, 0 with one. */
+  private static final LinearProbe PROBE = new LinearProbe(1, -2, new double[] {4}, new double[] {0}, new double[] {1});
+
+  @Test
+  void estimate_readsPCorrectFromThePrefillAndKeepsTheBaseLength() {
+    var e = new PrefillProbeEstimator(BASE, FakeBackend.of((p, i) -> "1"), PROBE);
+    Estimate clean = e.estimate(Request.of("what is 2 + 2?"), Features.NONE);
+    Estimate marked = e.estimate(Request.of("what is x + 2?"), Features.NONE);
+    assertThat(clean.pCorrect()).isEqualTo(1 / (1 + Math.exp(-2)));
+    assertThat(marked.pCorrect()).isEqualTo(1 / (1 + Math.exp(2)));
+    assertThat(clean.lengthShape()).isEqualTo(2);
+    assertThat(clean.lengthScale()).isEqualTo(10);
+    assertThat(clean.source()).isEqualTo("text+prefill-probe(layer 1)");
+  }
+
+  @Test
+  void estimate_whenTheProbeCannotBeRead_keepsTheBaseEstimate() {
+    var wide = new LinearProbe(1, 0, new double[] {1, 1}, new double[] {0, 0}, new double[] {1, 1});
+    var e = new PrefillProbeEstimator(BASE, FakeBackend.of((p, i) -> "1"), wide);
+    assertThat(e.estimate(Request.of("what is 2 + 2?"), Features.NONE)).isEqualTo(BASE.estimate(null, null));
+  }
+
+  @Test
+  void construct_aLayerTheModelLacks_saysWhich() {
+    var deep = new LinearProbe(3, 0, new double[] {1}, new double[] {0}, new double[] {1});
+    assertThatThrownBy(() -> new PrefillProbeEstimator(BASE, FakeBackend.of((p, i) -> "1"), deep))
+        .hasMessageContaining("layer 3").hasMessageContaining("1..1");
+  }
+}
