@@ -102,6 +102,11 @@ public final class ServeCommand implements Callable<Integer> {
       description = "A policy file written by `bursar tune`: its fitted estimator and policy decide every request (default: the presets with self-consistency over 8 samples).")
   @Nullable Path policy;
 
+  @Option(names = "--prefill-probe", paramLabel = "FILE",
+      description = "With --policy: read P(right) from the local model's hidden state at the end of the prompt with this probe "
+          + "(prefill-probe.properties, written by `bursar bench live` beside policy-prefill-probe.json, the policy fitted on it).")
+  @Nullable Path prefillProbe;
+
   @Override
   public Integer call() throws InterruptedException {
     if (port < 0 || port > 65_535) throw new IllegalArgumentException("--port must be 0..65535, was " + port);
@@ -123,6 +128,7 @@ public final class ServeCommand implements Callable<Integer> {
     if (traceLogSample != null) props.put("bursar.trace-log.sample-rate", traceLogSample);
     if (traceLogHashPrompts) props.put("bursar.trace-log.hash-prompts", true);
     if (policy != null) props.put("bursar.sidecar.policy", policy.toAbsolutePath().toString());
+    if (prefillProbe != null) props.put("bursar.sidecar.prefill-probe", prefillProbe.toAbsolutePath().toString());
     System.err.println(upstream != null ? "bursar: in front of " + upstream + " (model " + model + ")..."
         : "bursar: loading the model" + (modelDir == null ? " (embedded)" : " from " + modelDir) + "...");
     ApplicationContext context;

@@ -40,6 +40,8 @@ import org.jspecify.annotations.Nullable;
  * @param traceLog a file to append one trace record per request to (JSON lines); unset: none
  * @param policy a policy file written by {@code bursar tune} (its estimator and policy decide every
  *     request); unset: the presets with the default plan
+ * @param prefillProbe a prefill probe ({@code bench live} writes one beside the policy fitted on it):
+ *     P(one sample is right) read from the local model's hidden state instead of the prompt's text
  */
 @ConfigurationProperties("bursar.sidecar")
 public record SidecarConfig(
@@ -62,7 +64,8 @@ public record SidecarConfig(
     @Bindable(defaultValue = "5s") Duration upstreamConnectTimeout,
     @Bindable(defaultValue = "120s") Duration upstreamReadTimeout,
     @Nullable String traceLog,
-    @Nullable String policy) {
+    @Nullable String policy,
+    @Nullable String prefillProbe) {
 
   static final Set<String> DIALECTS = Set.of("openai", "vllm", "sglang", "llamacpp", "ollama");
 
@@ -97,6 +100,10 @@ public record SidecarConfig(
     }
     if (upstream != null && modelDir != null) {
       throw new IllegalArgumentException("give either an upstream (--upstream) or a local checkpoint (--model-dir), not both");
+    }
+    if (prefillProbe != null && (policy == null || upstream != null)) {
+      throw new IllegalArgumentException("--prefill-probe reads the local model's hidden states for a fitted policy: give it with "
+          + "--policy (the policy fitted on the probe, policy-prefill-probe.json beside it) and without --upstream");
     }
     if (upstream != null && (model == null || model.isBlank())) {
       throw new IllegalArgumentException("--upstream needs --model NAME: the model name the upstream serves "

@@ -149,8 +149,18 @@ final class SidecarFactory {
     builder.fallback(DEFAULT_PLAN);
     // A fitted policy (--policy FILE) is validated at start and swapped when the file changes.
     return policies.policy()
-        .map(p -> builder.estimator(p.estimator()).policy(p.policy()).build())
+        .map(p -> builder.estimator(estimator(p.estimator(), backend, config)).policy(p.policy()).build())
         .orElseGet(() -> builder.policy(Policies.presets(DEFAULT_PLAN)).build());
+  }
+
+  /** The policy's estimator, or with {@code --prefill-probe} its difficulty read from the local model's prefill. */
+  private static dev.bursar.controller.Estimator estimator(dev.bursar.controller.Estimator fitted, Backend backend, SidecarConfig config) {
+    if (config.prefillProbe() == null) return fitted;
+    if (!(backend instanceof dev.bursar.controller.WhiteBoxBackend wb)) {
+      throw new IllegalArgumentException("--prefill-probe needs a local model whose hidden states bursar can read; " + backend.name() + " is not one");
+    }
+    var probe = dev.bursar.controller.LinearProbe.read(java.nio.file.Path.of(config.prefillProbe()));
+    return new dev.bursar.estimators.PrefillProbeEstimator(fitted, wb, probe);
   }
 
   /** Holds the trace log (if any) so Micronaut closes it on shutdown. */
