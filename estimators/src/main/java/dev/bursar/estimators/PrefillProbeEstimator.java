@@ -11,9 +11,9 @@ import java.util.Objects;
 /**
  * The white-box difficulty estimate: P(one sample is right) read by a fitted {@link LinearProbe} from
  * the model's hidden state at the last prompt token (one prefill, which the backend's prefix cache
- * then reuses for the samples), with the output length from {@code base}. When the probe cannot be
- * read (the backend fails, or the state has another width), the base estimate stands: a broken probe
- * never breaks a request.
+ * then reuses for the samples), with the output length from {@code base}. A probe fitted on another
+ * model (another layer count or width) is refused when built; when the probe cannot be read (the
+ * backend fails), the base estimate stands: a broken probe never breaks a request.
  */
 public record PrefillProbeEstimator(Estimator base, WhiteBoxBackend backend, LinearProbe probe) implements Estimator {
   public PrefillProbeEstimator {
@@ -22,6 +22,10 @@ public record PrefillProbeEstimator(Estimator base, WhiteBoxBackend backend, Lin
     Objects.requireNonNull(probe, "probe");
     if (probe.layer() < 1 || probe.layer() > backend.layers()) {
       throw new IllegalArgumentException("the probe reads layer " + probe.layer() + ", the model has layers 1.." + backend.layers());
+    }
+    if (probe.weights().length != backend.hiddenSize()) {
+      throw new IllegalArgumentException("the probe reads hidden states of " + probe.weights().length + " values, the model's have "
+          + backend.hiddenSize() + ": it was fitted on another model");
     }
   }
 

@@ -30,10 +30,30 @@ final class PrefillProbeEstimatorTest {
   }
 
   @Test
-  void estimate_whenTheProbeCannotBeRead_keepsTheBaseEstimate() {
-    var wide = new LinearProbe(1, 0, new double[] {1, 1}, new double[] {0, 0}, new double[] {1, 1});
-    var e = new PrefillProbeEstimator(BASE, FakeBackend.of((p, i) -> "1"), wide);
+  void estimate_whenTheBackendFails_keepsTheBaseEstimate() {
+    FakeBackend fake = FakeBackend.of((p, i) -> "1");
+    var failing = new dev.bursar.controller.WhiteBoxBackend() {
+      @Override public String name() { return fake.name(); }
+      @Override public java.util.Set<dev.bursar.controller.Capability> capabilities() { return fake.capabilities(); }
+      @Override public java.util.List<dev.bursar.controller.Generation> generate(dev.bursar.controller.GenerationRequest r,
+          dev.bursar.controller.TokenListener l) { return fake.generate(r, l); }
+      @Override public int[] encode(String text) { return fake.encode(text); }
+      @Override public String decode(int[] ids) { return fake.decode(ids); }
+      @Override public int layers() { return 1; }
+      @Override public int hiddenSize() { return 1; }
+      @Override public float[][] hiddenStates(String text, int layer, int[] positions) {
+        throw new dev.bursar.controller.BackendException("the model is closed", false);
+      }
+    };
+    var e = new PrefillProbeEstimator(BASE, failing, PROBE);
     assertThat(e.estimate(Request.of("what is 2 + 2?"), Features.NONE)).isEqualTo(BASE.estimate(null, null));
+  }
+
+  @Test
+  void construct_aProbeOfAnotherWidth_saysItWasFittedOnAnotherModel() {
+    var wide = new LinearProbe(1, 0, new double[] {1, 1}, new double[] {0, 0}, new double[] {1, 1});
+    assertThatThrownBy(() -> new PrefillProbeEstimator(BASE, FakeBackend.of((p, i) -> "1"), wide))
+        .hasMessageContaining("2 values").hasMessageContaining("another model");
   }
 
   @Test
