@@ -65,16 +65,19 @@ public final class BenchLiveCommand implements Callable<Integer> {
           + "(cheaper at small budgets, less accurate near SC@16's accuracy on the embedded model; see the README).")
   boolean greedyFirst;
 
+  /** {@return whether {@code --methods} runs {@code family} (every family without it)} */
+  private boolean selected(String family) {
+    return families == null || families.contains(family);
+  }
+
   @Override
   public Integer call() throws Exception {
     if (perBucket < 1) throw new IllegalArgumentException("--per-bucket must be >= 1, was " + perBucket);
     var builder = DjlBackend.builder().device(device);
     if (modelDir != null) builder.modelDirectory(modelDir); else builder.embeddedModel();
     LinearProbe probe = loadProbe();
-    List<LiveMethod> methods = new ArrayList<>(LiveMethod.all(probe, forcedBudget).stream()
-        .filter(m -> families == null || families.contains(m.family())).toList());
-    boolean fit = fitPerBucket > 0 && (families == null || families.contains("bursar") || families.contains("bursar-threshold")
-        || families.contains("bursar-prefill-probe"));
+    List<LiveMethod> methods = new ArrayList<>(LiveMethod.all(probe, forcedBudget).stream().filter(m -> selected(m.family())).toList());
+    boolean fit = fitPerBucket > 0 && (selected("bursar") || selected("bursar-threshold") || selected("bursar-prefill-probe"));
     if (methods.isEmpty() && !fit) throw new IllegalArgumentException("--methods " + families + " selects no method");
     if (fitPerBucket < 0) throw new IllegalArgumentException("--fit-per-bucket must be >= 0, was " + fitPerBucket);
     ProblemSet set = ProblemSet.fixed(seed, perBucket);
@@ -87,9 +90,8 @@ public final class BenchLiveCommand implements Callable<Integer> {
         for (Problem p : problems) measured.add(p.expression());
         List<Problem> training = ProblemSet.fixed(seed + 1, fitPerBucket).problems().stream()
             .filter(p -> !measured.contains(p.expression())).toList();
-        boolean prefillProbe = families == null || families.contains("bursar-prefill-probe");
-        var fitted = LivePolicyFit.fit(backend, training, greedyFirst, prefillProbe, out, System.err);
-        methods.addAll(fitted.methods().stream().filter(m -> families == null || families.contains(m.family())).toList());
+        var fitted = LivePolicyFit.fit(backend, training, greedyFirst, selected("bursar-prefill-probe"), out, System.err);
+        methods.addAll(fitted.methods().stream().filter(m -> selected(m.family())).toList());
       }
       System.err.printf("bench live: %d problems x %d methods on %s%s%n", problems.size(), methods.size(), backend.name(),
           probe == null ? " (no PRM probe found: DEEP_SEARCH with the probe is skipped)" : "");

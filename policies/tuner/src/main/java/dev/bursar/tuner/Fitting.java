@@ -118,12 +118,18 @@ final class Fitting {
     return new Length(logMean, Gamma.shapeGivenMeans(y, means));
   }
 
-  private static double logLoss(LinearModel m, List<Question> questions) {
+  /** {@return the summed log-loss of the difficulty model on every sample of {@code questions}} */
+  static double logLoss(LinearModel m, List<Question> questions) {
     double loss = 0;
-    for (Question q : questions) {
-      double pr = Math.clamp(m.probability(QueryText.features(q.prompt(), BUCKETS)), 1e-6, 1 - 1e-6);
-      for (boolean c : q.correct()) loss -= c ? Math.log(pr) : Math.log(1 - pr);
-    }
+    for (Question q : questions) loss += logLoss(m.probability(QueryText.features(q.prompt(), BUCKETS)), q);
+    return loss;
+  }
+
+  /** {@return the summed log-loss of P(one sample is right) = {@code p} on {@code q}'s samples} */
+  static double logLoss(double p, Question q) {
+    double pr = Math.clamp(p, 1e-6, 1 - 1e-6);
+    double loss = 0;
+    for (boolean c : q.correct()) loss -= c ? Math.log(pr) : Math.log(1 - pr);
     return loss;
   }
 

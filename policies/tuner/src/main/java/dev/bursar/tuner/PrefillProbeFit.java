@@ -1,9 +1,7 @@
 package dev.bursar.tuner;
 
 import dev.bursar.controller.LinearProbe;
-import dev.bursar.estimators.FittedEstimator;
 import dev.bursar.estimators.LinearModel;
-import dev.bursar.estimators.QueryText;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,29 +95,23 @@ public final class PrefillProbeFit {
   }
 
   private static double textLogLoss(List<Question> questions, int[] fold) {
-    double[] oof = new double[questions.size()];
+    double loss = 0;
     for (int f = 0; f < FOLDS; f++) {
-      final int held = f;
-      List<Question> train = new ArrayList<>();
-      for (int i = 0; i < fold.length; i++) if (fold[i] != held) train.add(questions.get(i));
-      FittedEstimator e = Fitting.estimator(train);
-      for (int i = 0; i < fold.length; i++) {
-        if (fold[i] == held) oof[i] = e.difficulty().probability(QueryText.features(questions.get(i).prompt(), Fitting.BUCKETS));
-      }
+      List<Question> train = new ArrayList<>(), held = new ArrayList<>();
+      for (int i = 0; i < fold.length; i++) (fold[i] == f ? held : train).add(questions.get(i));
+      loss += Fitting.logLoss(Fitting.estimator(train).difficulty(), held);
     }
-    return logLoss(questions, oof);
+    return loss / samples(questions);
   }
 
+  /** {@return the mean log-loss per sample of the per-question probabilities {@code p}} */
   private static double logLoss(List<Question> questions, double[] p) {
     double loss = 0;
-    int n = 0;
-    for (int i = 0; i < p.length; i++) {
-      double pr = Math.clamp(p[i], 1e-6, 1 - 1e-6);
-      for (boolean c : questions.get(i).correct()) {
-        loss -= c ? Math.log(pr) : Math.log(1 - pr);
-        n++;
-      }
-    }
-    return loss / n;
+    for (int i = 0; i < p.length; i++) loss += Fitting.logLoss(p[i], questions.get(i));
+    return loss / samples(questions);
+  }
+
+  private static int samples(List<Question> questions) {
+    return questions.stream().mapToInt(Question::size).sum();
   }
 }
