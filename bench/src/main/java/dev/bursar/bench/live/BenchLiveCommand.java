@@ -6,6 +6,7 @@ import dev.bursar.arithmetic.Bucket;
 import dev.bursar.arithmetic.Problem;
 import dev.bursar.arithmetic.ProblemSet;
 import dev.bursar.controller.LinearProbe;
+import dev.bursar.controller.WhiteBoxBackend;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,7 +53,7 @@ public final class BenchLiveCommand implements Callable<Integer> {
   int forcedBudget;
 
   @Option(names = "--methods", paramLabel = "FAMILY", split = ",",
-      description = "Only these method families (fast, sc, ac-beta, deepconf, deep-search-confidence, deep-search-prm, dvts-prm, fast-probe, fast-forcing, fast-capped, bursar, bursar-threshold, bursar-prefill-probe).")
+      description = "Only these method families (fast, sc, ac-beta, deepconf, deep-search-confidence, deep-search-prm, dvts-prm, fast-probe, fast-forcing, fast-capped, fast-length-forcing, bursar, bursar-threshold, bursar-prefill-probe).")
   @Nullable List<String> families;
 
   @Option(names = "--fit-per-bucket", paramLabel = "N", defaultValue = "40",
@@ -77,7 +78,8 @@ public final class BenchLiveCommand implements Callable<Integer> {
     if (modelDir != null) builder.modelDirectory(modelDir); else builder.embeddedModel();
     LinearProbe probe = loadProbe();
     List<LiveMethod> methods = new ArrayList<>(LiveMethod.all(probe, forcedBudget).stream().filter(m -> selected(m.family())).toList());
-    boolean fit = fitPerBucket > 0 && (selected("bursar") || selected("bursar-threshold") || selected("bursar-prefill-probe"));
+    boolean fit = fitPerBucket > 0 && (selected("bursar") || selected("bursar-threshold") || selected("bursar-prefill-probe")
+        || selected("fast-length-forcing"));
     if (methods.isEmpty() && !fit) throw new IllegalArgumentException("--methods " + families + " selects no method");
     if (fitPerBucket < 0) throw new IllegalArgumentException("--fit-per-bucket must be >= 0, was " + fitPerBucket);
     ProblemSet set = ProblemSet.fixed(seed, perBucket);
@@ -92,6 +94,9 @@ public final class BenchLiveCommand implements Callable<Integer> {
             .filter(p -> !measured.contains(p.expression())).toList();
         var fitted = LivePolicyFit.fit(backend, training, greedyFirst, selected("bursar-prefill-probe"), out, System.err);
         methods.addAll(fitted.methods().stream().filter(m -> selected(m.family())).toList());
+        if (selected("fast-length-forcing") && backend instanceof WhiteBoxBackend wb) {
+          methods.add(LivePolicyFit.withRemainingLength(wb, fitted.pool(), forcedBudget, out, System.err));
+        }
       }
       System.err.printf("bench live: %d problems x %d methods on %s%s%n", problems.size(), methods.size(), backend.name(),
           probe == null ? " (no PRM probe found: DEEP_SEARCH with the probe is skipped)" : "");

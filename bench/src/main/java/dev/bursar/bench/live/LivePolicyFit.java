@@ -4,12 +4,15 @@ import dev.bursar.arithmetic.Problem;
 import dev.bursar.backends.replay.SampleOrder;
 import dev.bursar.controller.Answers;
 import dev.bursar.controller.Backend;
+import dev.bursar.controller.Budget;
 import dev.bursar.controller.ComputeController;
 import dev.bursar.controller.Mode;
 import dev.bursar.controller.Plan;
+import dev.bursar.controller.ReasoningFormat;
 import dev.bursar.controller.Request;
 import dev.bursar.controller.RunRecord;
 import dev.bursar.controller.StoppingRules;
+import dev.bursar.controller.ThinkingExit;
 import dev.bursar.controller.WhiteBoxBackend;
 import dev.bursar.estimators.PrefillProbeEstimator;
 import dev.bursar.policies.PolicyFile;
@@ -17,6 +20,7 @@ import dev.bursar.trace.TraceCodec;
 import dev.bursar.trace.TraceRecord;
 import dev.bursar.tuner.PrefillProbeFit;
 import dev.bursar.tuner.Question;
+import dev.bursar.tuner.RemainingLengthFit;
 import dev.bursar.tuner.Tuner;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -38,7 +42,7 @@ import java.util.Map;
 final class LivePolicyFit {
   static final int CAP = 16;
 
-  record Fitted(List<LiveMethod> methods, Tuner.Result tuning) {}
+  record Fitted(List<LiveMethod> methods, Tuner.Result tuning, List<TraceRecord> pool) {}
 
   private LivePolicyFit() {}
 
@@ -86,7 +90,7 @@ final class LivePolicyFit {
         new LiveMethod(String.format(Locale.ROOT, "bursar threshold baseline (FAST if P(right) >= %.2f)", threshold.threshold()),
             "bursar-threshold", threshold.threshold(), fallback, LiveMethod.ROOMY, threshold.policy(), threshold.estimator())));
     if (prefillProbe && backend instanceof WhiteBoxBackend wb) methods.add(withPrefillProbe(wb, records, greedyFirst, out, progress));
-    return new Fitted(methods, result);
+    return new Fitted(methods, result, records);
   }
 
   /**
@@ -119,5 +123,34 @@ final class LivePolicyFit {
     return new LiveMethod(String.format(Locale.ROOT, "bursar compute-optimal + prefill probe (fitted, lambda %.2g)", policy.lambda()),
         "bursar-prefill-probe", policy.lambda(), Plan.fast(LiveMethod.MAX_TOKENS), LiveMethod.ROOMY, policy.policy(),
         new PrefillProbeEstimator(policy.estimator(), wb, probe.probe()));
+  }
+
+  /** Chains per training problem the remaining-length head is fitted on (the pool's first samples). */
+  static final int LENGTH_CHAINS = 4;
+
+  /**
+   * The remaining-length head ({@link RemainingLengthFit}) on the first chains of the fitting pool,
+   * written as {@code remaining-length.properties}, and FAST under the forced budget with the head
+   * driving budget forcing.
+   */
+  static LiveMethod withRemainingLength(WhiteBoxBackend wb, List<TraceRecord> pool, int forcedBudget, Path out, PrintStream progress) {
+    List<RemainingLengthFit.Chain> chains = new ArrayList<>();
+    for (TraceRecord r : pool) {
+      for (int i = 0; i < Math.min(LENGTH_CHAINS, r.samples().size()); i++) {
+        chains.add(new RemainingLengthFit.Chain((int) r.qid(), r.question(), r.samples().get(i).text()));
+      }
+    }
+    long start = System.nanoTime();
+    var fit = RemainingLengthFit.fit(chains, ReasoningFormat.THINK_TAGS, t -> wb.encode(t).length, wb::hiddenStates, wb.layers(), progress);
+    progress.printf(Locale.ROOT, "  remaining-length head: layer %d, penalty %.0f, held-out MAE %.2f tokens against a constant's %.2f "
+        + "(%d step ends of %d chains, %.1f s)%n", fit.head().layer(), fit.penalty(), fit.headMae(), fit.constantMae(), fit.rows(),
+        fit.chains(), (System.nanoTime() - start) / 1e9);
+    fit.head().write(out.resolve("remaining-length.properties"), String.format(Locale.ROOT,
+        "Remaining-length head (bursar bench live): log(1 + thinking tokens still to come) from the hidden state after layer %d "
+            + "at the end of a reasoning step.%nHeld-out mean absolute error %.2f tokens; a constant's %.2f (%d step ends of %d chains).",
+        fit.head().layer(), fit.headMae(), fit.constantMae(), fit.rows(), fit.chains()));
+    return new LiveMethod("FAST + remaining-length forcing (" + forcedBudget + " tokens)", "fast-length-forcing", (double) forcedBudget,
+        Plan.fast(LiveMethod.MAX_TOKENS, new ThinkingExit.RemainingLengthForcing(fit.head(), LiveMethod.ANSWER_TOKENS)),
+        Budget.ofTokens(forcedBudget));
   }
 }

@@ -10,6 +10,8 @@ import java.util.regex.Pattern;
  * the chain is generated step by step and probed at step boundaries (Dynasor-CoT, with the intended
  * agreement rule and whole-word hesitation matching, docs/ALGORITHMS.md §4). With
  * {@link ThinkingExit.BudgetForcing} a chain that would outrun the budget is cut and its answer forced.
+ * With {@link ThinkingExit.RemainingLengthForcing} it is generated step by step and cut as soon as
+ * the remaining-length head says it cannot finish inside the budget.
  */
 final class FastRunner {
   /** Dynasor's hesitation words, matched as whole words: "no" must not match "know" or "denominator". */
@@ -20,9 +22,15 @@ final class FastRunner {
   static Outcome run(RunContext ctx) {
     ThinkingExit.ProbeConvergence probe = null;
     ThinkingExit.BudgetForcing forcing = null;
+    ThinkingExit.RemainingLengthForcing lengthForcing = null;
     for (ThinkingExit e : ctx.plan.exits()) {
       if (e instanceof ThinkingExit.ProbeConvergence p) probe = p;
       if (e instanceof ThinkingExit.BudgetForcing f) forcing = f;
+      if (e instanceof ThinkingExit.RemainingLengthForcing l) lengthForcing = l;
+    }
+    if (lengthForcing != null) {
+      if (probe != null) throw new IllegalArgumentException("a FAST plan takes probe convergence or remaining-length forcing, not both");
+      return lengthForced(ctx, lengthForcing);
     }
     int reserve = forcing == null ? 0 : forcing.answerTokens();
     return probe == null ? single(ctx, reserve) : stepwise(ctx, probe, reserve);
@@ -55,7 +63,11 @@ final class FastRunner {
 
   /** Appends the answer marker to a cut chain and reads the answer it forces. */
   private static Outcome force(RunContext ctx, String thinking, int reserve) {
-    ctx.exit(ExitReason.Early.BUDGET_FORCED);
+    return force(ctx, thinking, reserve, ExitReason.Early.BUDGET_FORCED);
+  }
+
+  private static Outcome force(RunContext ctx, String thinking, int reserve, ExitReason why) {
+    ctx.exit(why);
     int n = ctx.allowance(1, reserve);
     if (n < 1) return ctx.abstained("budget ran out before the answer could be forced", null);
     String forced = thinking + ctx.format.forceSuffix();
@@ -107,6 +119,63 @@ final class FastRunner {
         String answer = probes.getLast();
         return ctx.answered(answer, ctx.priorConfidence, thinking + ctx.format.forceSuffix() + answer);
       }
+    }
+  }
+
+  /**
+   * Step by step; after each step the head predicts the thinking still to come from the hidden state
+   * at the step's end, and a chain that cannot close inside what the budget leaves after the answer's
+   * reserve is cut there. A head the backend fails to feed predicts nothing,
+   * and the chain runs on as under plain budget forcing.
+   */
+  private static Outcome lengthForced(RunContext ctx, ThinkingExit.RemainingLengthForcing exit) {
+    if (ctx.backend instanceof WhiteBoxBackend wb
+        && (exit.head().layer() > wb.layers() || exit.head().weights().length != wb.hiddenSize())) {
+      throw new IllegalArgumentException("the remaining-length head reads layer " + exit.head().layer() + " of width "
+          + exit.head().weights().length + ", but " + wb.name() + " has " + wb.layers() + " layers of width " + wb.hiddenSize()
+          + ": it was fitted on another model; refit it on this one");
+    }
+    int reserve = exit.answerTokens();
+    String thinking = "";
+    int used = 0;
+    ctx.samples = 1;
+    while (true) {
+      int want = ctx.plan.maxTokensPerSample() - used;
+      int cap = Math.min(ctx.allowance(1, want), (int) Math.max(0, ctx.remaining() - reserve));
+      if (want < 1 || cap < 1 || ctx.expired()) {
+        if (ctx.expired()) ctx.exit(ExitReason.Limit.DEADLINE);
+        return force(ctx, thinking, reserve);
+      }
+      Generation step = ctx.call(ctx.prompt + thinking, 1, cap, ctx.plan.sampling(),
+          List.of(ctx.format.stepDelimiter()), 0, TokenListener.NONE).getFirst();
+      used += step.outputTokens();
+      thinking += step.text();
+      if (step.finish() == FinishReason.STOP && !step.text().endsWith(ctx.format.stepDelimiter())) {
+        thinking += ctx.format.stepDelimiter();
+      }
+      if (ctx.format.thinkingClosed(thinking) || step.finish() == FinishReason.EOS || step.text().isEmpty()) {
+        if (thinking.contains(ctx.format.answerMarker()) || step.finish() == FinishReason.EOS) {
+          return finish(ctx, thinking, ctx.priorConfidence);
+        }
+        int n = ctx.allowance(1, reserve);
+        if (n < 1) return ctx.abstained("budget ran out before the answer", null);
+        Generation rest = ctx.call(ctx.prompt + thinking, 1, n, Sampling.GREEDY, ctx.format.answerEnd(), 0,
+            TokenListener.NONE).getFirst();
+        return finish(ctx, thinking + rest.text(), ctx.priorConfidence);
+      }
+      if (step.finish() == FinishReason.LENGTH) continue; // at the budget's edge: the next turn forces
+      double left = ctx.remaining() - reserve;
+      if (predictedRemaining(ctx, exit, thinking) > left) return force(ctx, thinking, reserve, ExitReason.Early.LENGTH_FORCED);
+    }
+  }
+
+  /** {@return the head's remaining thinking tokens after {@code thinking}, or 0 when it cannot be read} */
+  private static double predictedRemaining(RunContext ctx, ThinkingExit.RemainingLengthForcing exit, String thinking) {
+    if (!(ctx.backend instanceof WhiteBoxBackend wb)) return 0;
+    try {
+      return exit.remaining(wb.hiddenStates(ctx.prompt + thinking, exit.head().layer(), new int[] {-1})[0]);
+    } catch (BackendException e) {
+      return 0;
     }
   }
 

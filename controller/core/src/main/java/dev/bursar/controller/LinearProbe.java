@@ -10,7 +10,8 @@ import java.util.Locale;
 import java.util.Properties;
 
 /**
- * A logistic probe on one layer's hidden state: {@code P = sigmoid(w . (h - mean) / std + bias)}.
+ * A logistic probe on one layer's hidden state: {@code P = sigmoid(w . (h - mean) / std + bias)}, or
+ * with {@link #linear} a linear regression head on it (the remaining-length head).
  * Fitted offline (see the DJL backend's probe trainer), scored here in plain Java. Stored as a
  * small properties file: {@code layer}, {@code bias}, {@code weights}, {@code mean}, {@code std}
  * (comma-separated), plus free-form metadata such as {@code auc}.
@@ -26,12 +27,17 @@ public record LinearProbe(int layer, double bias, double[] weights, double[] mea
 
   /** {@return the probability the probe assigns to {@code h}} */
   public double score(float[] h) {
+    return 1 / (1 + Math.exp(-linear(h)));
+  }
+
+  /** {@return {@code w . (h - mean) / std + bias}: a regression head's prediction, a logistic probe's log-odds} */
+  public double linear(float[] h) {
     if (h.length != weights.length) {
       throw new IllegalArgumentException("hidden state has " + h.length + " values, the probe expects " + weights.length);
     }
     double z = bias;
     for (int i = 0; i < h.length; i++) z += weights[i] * (h[i] - mean[i]) / std[i];
-    return 1 / (1 + Math.exp(-z));
+    return z;
   }
 
   public static LinearProbe read(Path file) {

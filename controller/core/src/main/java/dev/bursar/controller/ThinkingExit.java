@@ -45,4 +45,32 @@ public sealed interface ThinkingExit {
       return Set.of(Signal.ANSWERS);
     }
   }
+
+  /**
+   * Budget forcing driven by a remaining-length head: the chain is generated step by step, and after
+   * each step the head reads the hidden state at the step's end and predicts how many thinking tokens
+   * are still to come ({@code exp(head) - 1}: it is fitted on {@code log(1 + remaining)}). When they
+   * would not fit what the budget leaves after {@code answerTokens}, the thinking is cut there and the
+   * answer forced, instead of spending the budget on a chain that cannot finish inside it; a chain
+   * that reaches the budget's edge anyway is forced as {@link BudgetForcing} does.
+   *
+   * @param head the remaining-length head (its layer, and a linear output on the log scale)
+   * @param answerTokens tokens kept for the forced answer
+   */
+  record RemainingLengthForcing(LinearProbe head, int answerTokens) implements ThinkingExit {
+    public RemainingLengthForcing {
+      java.util.Objects.requireNonNull(head, "head");
+      if (answerTokens < 1) throw new IllegalArgumentException("answerTokens must be >= 1, was " + answerTokens);
+    }
+
+    /** {@return the thinking tokens the head predicts are still to come after hidden state {@code h}} */
+    public double remaining(float[] h) {
+      return Math.max(0, Math.expm1(head.linear(h)));
+    }
+
+    @Override
+    public Set<Signal> requires() {
+      return Set.of(Signal.ANSWERS, Signal.STEPS, Signal.HIDDEN_STATES);
+    }
+  }
 }

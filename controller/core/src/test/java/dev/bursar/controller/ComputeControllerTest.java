@@ -114,6 +114,51 @@ final class ComputeControllerTest {
     assertThat(a.spend().outputTokens()).isLessThanOrEqualTo(60);
   }
 
+  /** A 40-step chain, continued from wherever the prompt ("q" + the thinking so far) has got to; "91" when forced. */
+  private static FakeBackend fortySteps() {
+    String chain = "<think>" + "s\n".repeat(40) + "</think>A:92\n";
+    return FakeBackend.of((prompt, i) -> prompt.endsWith("</think>A:") ? "91\n" : chain.substring(prompt.length() - 1));
+  }
+
+  /** A head that predicts {@code remaining} thinking tokens whatever the hidden state. */
+  private static ThinkingExit.RemainingLengthForcing head(double remaining) {
+    return new ThinkingExit.RemainingLengthForcing(
+        new LinearProbe(1, Math.log1p(remaining), new double[] {0}, new double[] {0}, new double[] {1}), 8);
+  }
+
+  @Test
+  void remainingLengthForcing_cutsAChainThatCannotFinishAtItsFirstStep() {
+    var out = controller(fortySteps(), Plan.fast(400, head(1_000)), Budget.ofTokens(60)).run(Request.of("q"));
+    var a = (Outcome.Answered) out;
+    assertThat(a.exitLabels()).containsExactly("length-forced");
+    assertThat(a.answer()).isEqualTo("91");
+    // one step (9 tokens) and the forced answer, where plain budget forcing spends the whole 60
+    assertThat(a.spend().outputTokens()).isLessThan(20);
+    assertThat(((Outcome.Answered) controller(fortySteps(), Plan.fast(400, ThinkingExit.BudgetForcing.DEFAULT), Budget.ofTokens(60))
+        .run(Request.of("q"))).spend().outputTokens()).isGreaterThan(50);
+  }
+
+  @Test
+  void remainingLengthForcing_letsAChainThatFitsRunAndForcesOnlyAtTheBudgetsEdge() {
+    var fits = (Outcome.Answered) controller(fortySteps(), Plan.fast(400, head(2)), Budget.ofTokens(2_000)).run(Request.of("q"));
+    assertThat(fits.answer()).isEqualTo("92");
+    assertThat(fits.exitLabels()).doesNotContain("length-forced", "budget-forced");
+    // a head that is wrong here (nothing to go, says it): the chain still stops at the budget, forced as budget forcing does
+    var edge = (Outcome.Answered) controller(fortySteps(), Plan.fast(400, head(0)), Budget.ofTokens(60)).run(Request.of("q"));
+    assertThat(edge.exitLabels()).contains("budget-forced");
+    assertThat(edge.answer()).isEqualTo("91");
+    assertThat(edge.spend().outputTokens()).isLessThanOrEqualTo(60);
+  }
+
+  @Test
+  void remainingLengthForcing_refusesAHeadFittedOnAnotherModel() {
+    var wide = new ThinkingExit.RemainingLengthForcing(new LinearProbe(1, 0, new double[] {0, 0}, new double[] {0, 0},
+        new double[] {1, 1}), 8);
+    var out = controller(fortySteps(), Plan.fast(400, wide), Budget.ofTokens(60)).run(Request.of("q"));
+    assertThat(out).isInstanceOf(Outcome.Failed.class);
+    assertThat(((Outcome.Failed) out).error()).contains("width 2").contains("refit it on this one");
+  }
+
   @Test
   void deepSearch_probeVerifierPrefersCorrectSteps() {
     // Steps containing 'x' are wrong; the probe (hidden state = no 'x' so far) steers the beam to the right answer.

@@ -51,6 +51,12 @@ public final class BenchSidecarCommand implements Callable<Integer> {
       defaultValue = "5")
   int warmup = 5;
 
+  @Option(names = "--settle", paramLabel = "SECONDS", defaultValue = "0",
+      description = "After the warm-up, go on at the full rate in 2-second windows until the JIT compilers of this process spend "
+          + "under 2%% of a window compiling, for at most SECONDS per side (0: no settling; default ${DEFAULT-VALUE}). In process "
+          + "that covers the sidecar; with --through only the load generator.")
+  int settle;
+
   @Option(names = "--stub-port", paramLabel = "PORT", defaultValue = "0",
       description = "Loopback port of the stub upstream (default ${DEFAULT-VALUE}: any free one).")
   int stubPort;
@@ -108,15 +114,32 @@ public final class BenchSidecarCommand implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "bench sidecar: %d req/s, %d s warm-up + %d s measured per side, loopback, %d cores%n",
         rate, warmup, seconds, Runtime.getRuntime().availableProcessors());
     warm(http, direct, warmup);
+    settle(http, direct, "direct");
     warm(http, through, warmup);
+    settle(http, through, "through");
+    long compiling = compileMillis();
+    long cpu0 = cpuNanos();
     Result d = summarize("direct", run(http, direct, seconds), seconds);
+    long cpu1 = cpuNanos();
     Result t = summarize(throughLabel, run(http, through, seconds), seconds);
+    long cpu2 = cpuNanos();
+    compiling = compileMillis() - compiling;
     print(d);
     print(t);
+    if (compiling >= 0) {
+      System.out.printf(Locale.ROOT, "JIT compile time in this process while measured: %d ms of %d s%n", compiling, 2 * seconds);
+    }
+    // The CPU the sidecar adds per request: on a machine with few cores it is what the tail queues for.
+    double cpuDirect = cpu0 < 0 ? Double.NaN : (cpu1 - cpu0) / 1e6 / d.sent();
+    double cpuThrough = cpu0 < 0 ? Double.NaN : (cpu2 - cpu1) / 1e6 / t.sent();
+    if (cpu0 >= 0) {
+      System.out.printf(Locale.ROOT, "CPU of this process per request: direct %.3f ms, through %.3f ms (%d cores)%n",
+          cpuDirect, cpuThrough, Runtime.getRuntime().availableProcessors());
+    }
     if (!failures.isEmpty()) System.out.println("failed requests (all runs, warm-up included): " + failures);
     System.out.printf(Locale.ROOT, "ratios (through/direct): p50 %.2f, p99 %.2f, throughput %.2f; p99 overhead %.2f ms%n",
         t.p50Ms() / d.p50Ms(), t.p99Ms() / d.p99Ms(), t.throughput() / d.throughput(), t.p99Ms() - d.p99Ms());
-    if (out != null) write(out, d, t);
+    if (out != null) write(out, d, t, cpuDirect, cpuThrough, compiling);
     http.shutdownNow();
   }
 
@@ -238,6 +261,46 @@ public final class BenchSidecarCommand implements Callable<Integer> {
     send(http, url, BODY, offsets);
   }
 
+  /** Settling windows: a window "settled" when the JIT compiled for under this share of it. */
+  static final int SETTLE_WINDOW_S = 2;
+  static final double SETTLED_SHARE = 0.02;
+
+  /**
+   * Runs full-rate windows, not measured, until a window in which this JVM's JIT compilers took under
+   * {@link #SETTLED_SHARE} of its time, or {@code --settle} seconds have passed: a p99 measured while
+   * C2 is still compiling the request path measures the compiler (on a small machine it takes the
+   * cores the requests need).
+   */
+  private void settle(HttpClient http, String url, String side) throws InterruptedException {
+    if (settle <= 0) return;
+    long before = compileMillis();
+    if (before < 0) {
+      System.out.println("settle: this JVM does not report JIT compile time; skipped");
+      return;
+    }
+    for (int s = 0; s < settle; s += SETTLE_WINDOW_S) {
+      long c0 = compileMillis();
+      run(http, url, SETTLE_WINDOW_S);
+      long ms = compileMillis() - c0;
+      System.out.printf(Locale.ROOT, "settle %s: %d s, JIT compiled %d ms in the last %d s%n", side, s + SETTLE_WINDOW_S, ms,
+          SETTLE_WINDOW_S);
+      if (ms < SETTLED_SHARE * SETTLE_WINDOW_S * 1000) return;
+    }
+    System.out.printf(Locale.ROOT, "settle %s: the JIT still compiling after %d s (--settle); measuring anyway%n", side, settle);
+  }
+
+  /** {@return this process's CPU time so far in ns, or -1 when the platform does not report it} */
+  private static long cpuNanos() {
+    return java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+        ? os.getProcessCpuTime() : -1;
+  }
+
+  /** {@return this JVM's total JIT compile time so far in ms, or -1 when it does not report it} */
+  private static long compileMillis() {
+    var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+    return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
+  }
+
   /** Sends one request at each offset (ns from now), open-loop; latency counts from the scheduled time. */
   private long[] send(HttpClient http, String url, String body, long[] offsets) throws InterruptedException {
     int n = offsets.length;
@@ -285,12 +348,19 @@ public final class BenchSidecarCommand implements Callable<Integer> {
         r.side(), r.sent(), r.ok(), r.p50Ms(), r.p90Ms(), r.p99Ms(), r.p999Ms(), r.maxMs(), r.throughput());
   }
 
-  private void write(Path file, Result d, Result t) throws IOException {
+  private void write(Path file, Result d, Result t, double cpuDirectMs, double cpuThroughMs, long compileMs) throws IOException {
     String json = String.format(Locale.ROOT, "{\"rate\":%d,\"seconds\":%d,\"cores\":%d,\"direct\":%s,\"through\":%s,"
-            + "\"ratio_p50\":%.4f,\"ratio_p99\":%.4f,\"ratio_throughput\":%.4f,\"p99_overhead_ms\":%.4f}%n",
+            + "\"ratio_p50\":%.4f,\"ratio_p99\":%.4f,\"ratio_throughput\":%.4f,\"p99_overhead_ms\":%.4f,"
+            + "\"warmup_s\":%d,\"settle_max_s\":%d,\"process_cpu_ms_per_request\":{\"direct\":%s,\"through\":%s},"
+            + "\"jit_compile_ms_while_measured\":%d}%n",
         rate, seconds, Runtime.getRuntime().availableProcessors(), json(d), json(t), t.p50Ms() / d.p50Ms(),
-        t.p99Ms() / d.p99Ms(), t.throughput() / d.throughput(), t.p99Ms() - d.p99Ms());
+        t.p99Ms() / d.p99Ms(), t.throughput() / d.throughput(), t.p99Ms() - d.p99Ms(), warmup, settle, jsonNumber(cpuDirectMs),
+        jsonNumber(cpuThroughMs), compileMs);
     Files.writeString(file, json);
+  }
+
+  private static String jsonNumber(double v) {
+    return Double.isNaN(v) ? "null" : String.format(Locale.ROOT, "%.4f", v);
   }
 
   private static String json(Result r) {
