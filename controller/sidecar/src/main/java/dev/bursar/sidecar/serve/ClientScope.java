@@ -6,6 +6,7 @@ import dev.bursar.controller.Capability;
 import dev.bursar.controller.Generation;
 import dev.bursar.controller.GenerationRequest;
 import dev.bursar.controller.TokenListener;
+import dev.bursar.controller.WhiteBoxBackend;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -26,6 +27,11 @@ final class ClientScope {
     return GONE.isBound() && GONE.get().get();
   }
 
+  /** {@return the backend the controller drives: {@code backend}, stopping for clients that left, white-box when it is} */
+  static Backend scoped(Backend backend) {
+    return backend instanceof WhiteBoxBackend wb ? new ScopedWhiteBox(wb) : new Scoped(backend);
+  }
+
   /** The backend the controller drives: the sidecar's backend, stopping for clients that left. */
   record Scoped(Backend delegate) implements Backend {
     @Override
@@ -44,6 +50,33 @@ final class ClientScope {
       AtomicBoolean gone = GONE.get();
       if (gone.get()) throw new BackendException("the client went away", false);
       return delegate.generate(request, (seq, ev) -> !gone.get() && listener.onToken(seq, ev));
+    }
+
+    @Override
+    public void close() {
+      // The delegate is the context's bean: Micronaut closes it.
+    }
+  }
+
+  /** {@link Scoped} for a white-box backend: its tokenizer and hidden states stay reachable (the remaining-length head, probes). */
+  record ScopedWhiteBox(WhiteBoxBackend delegate) implements WhiteBoxBackend {
+    @Override public String name() { return delegate.name(); }
+    @Override public Set<Capability> capabilities() { return delegate.capabilities(); }
+
+    @Override
+    public List<Generation> generate(GenerationRequest request, TokenListener listener) {
+      return new Scoped(delegate).generate(request, listener);
+    }
+
+    @Override public int[] encode(String text) { return delegate.encode(text); }
+    @Override public String decode(int[] ids) { return delegate.decode(ids); }
+    @Override public int layers() { return delegate.layers(); }
+    @Override public int hiddenSize() { return delegate.hiddenSize(); }
+
+    @Override
+    public float[][] hiddenStates(String text, int layer, int[] positions) {
+      if (gone()) throw new BackendException("the client went away", false);
+      return delegate.hiddenStates(text, layer, positions);
     }
 
     @Override

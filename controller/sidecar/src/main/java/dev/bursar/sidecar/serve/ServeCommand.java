@@ -107,6 +107,12 @@ public final class ServeCommand implements Callable<Integer> {
           + "(prefill-probe.properties, written by `bursar bench live` beside policy-prefill-probe.json, the policy fitted on it).")
   @Nullable Path prefillProbe;
 
+  @Option(names = "--length-head", paramLabel = "FILE",
+      description = "On the local model: under a budget that pays for less than one full sample (max_tokens, bursar.budget), cut FAST's "
+          + "thinking as soon as this remaining-length head says it cannot finish inside the budget, and force the answer "
+          + "(remaining-length.properties, written by `bursar bench live`).")
+  @Nullable Path lengthHead;
+
   @Override
   public Integer call() throws InterruptedException {
     if (port < 0 || port > 65_535) throw new IllegalArgumentException("--port must be 0..65535, was " + port);
@@ -129,6 +135,7 @@ public final class ServeCommand implements Callable<Integer> {
     if (traceLogHashPrompts) props.put("bursar.trace-log.hash-prompts", true);
     if (policy != null) props.put("bursar.sidecar.policy", policy.toAbsolutePath().toString());
     if (prefillProbe != null) props.put("bursar.sidecar.prefill-probe", prefillProbe.toAbsolutePath().toString());
+    if (lengthHead != null) props.put("bursar.sidecar.length-head", lengthHead.toAbsolutePath().toString());
     System.err.println(upstream != null ? "bursar: in front of " + upstream + " (model " + model + ")..."
         : "bursar: loading the model" + (modelDir == null ? " (embedded)" : " from " + modelDir) + "...");
     ApplicationContext context;

@@ -42,6 +42,8 @@ import org.jspecify.annotations.Nullable;
  *     request); unset: the presets with the default plan
  * @param prefillProbe a prefill probe ({@code bench live} writes one beside the policy fitted on it):
  *     P(one sample is right) read from the local model's hidden state instead of the prompt's text
+ * @param lengthHead a remaining-length head ({@code bench live} writes one): under a budget that binds,
+ *     FAST's budget forcing cuts a chain as soon as the head says it cannot close inside the budget
  */
 @ConfigurationProperties("bursar.sidecar")
 public record SidecarConfig(
@@ -65,7 +67,8 @@ public record SidecarConfig(
     @Bindable(defaultValue = "120s") Duration upstreamReadTimeout,
     @Nullable String traceLog,
     @Nullable String policy,
-    @Nullable String prefillProbe) {
+    @Nullable String prefillProbe,
+    @Nullable String lengthHead) {
 
   static final Set<String> DIALECTS = Set.of("openai", "vllm", "sglang", "llamacpp", "ollama");
 
@@ -104,6 +107,9 @@ public record SidecarConfig(
     if (prefillProbe != null && (policy == null || upstream != null)) {
       throw new IllegalArgumentException("--prefill-probe reads the local model's hidden states for a fitted policy: give it with "
           + "--policy (the policy fitted on the probe, policy-prefill-probe.json beside it) and without --upstream");
+    }
+    if (lengthHead != null && upstream != null) {
+      throw new IllegalArgumentException("--length-head reads the local model's hidden states while it thinks: start without --upstream");
     }
     if (upstream != null && (model == null || model.isBlank())) {
       throw new IllegalArgumentException("--upstream needs --model NAME: the model name the upstream serves "

@@ -130,7 +130,7 @@ final class SidecarFactory {
       TelemetryConfig telemetry, PolicyHolder policies, QuestionPrompter prompter, io.micronaut.context.env.Environment env) {
     var builder = ComputeController.builder()
         .traceSink(sink.sink())
-        .backend(new ClientScope.Scoped(backend))
+        .backend(ClientScope.scoped(backend))
         .budget(Budget.ofTokens(config.budgetTokens()).withDeadline(config.deadline()))
         .openTelemetry(otel)
         .prices(telemetry.prices(env.getProperties("bursar.telemetry.prices", io.micronaut.core.naming.conventions.StringConvention.RAW)))
@@ -149,8 +149,23 @@ final class SidecarFactory {
     builder.fallback(DEFAULT_PLAN);
     // A fitted policy (--policy FILE) is validated at start and swapped when the file changes.
     return policies.policy()
-        .map(p -> builder.estimator(estimator(p.estimator(), backend, config)).policy(p.policy()).build())
-        .orElseGet(() -> builder.policy(Policies.presets(DEFAULT_PLAN)).build());
+        .map(p -> builder.estimator(estimator(p.estimator(), backend, config)).policy(withLengthHead(p.policy(), backend, config)).build())
+        .orElseGet(() -> builder.policy(withLengthHead(Policies.presets(DEFAULT_PLAN), backend, config)).build());
+  }
+
+  /** The policy, or with {@code --length-head} its FAST plans under a binding budget forced by the remaining-length head. */
+  private static dev.bursar.controller.Policy withLengthHead(dev.bursar.controller.Policy policy, Backend backend, SidecarConfig config) {
+    if (config.lengthHead() == null) return policy;
+    if (!(backend instanceof dev.bursar.controller.WhiteBoxBackend wb)) {
+      throw new IllegalArgumentException("--length-head needs a local model whose hidden states bursar can read; " + backend.name() + " is not one");
+    }
+    var head = dev.bursar.controller.LinearProbe.read(java.nio.file.Path.of(config.lengthHead()));
+    if (head.layer() > wb.layers() || head.weights().length != wb.hiddenSize()) {
+      throw new IllegalArgumentException("--length-head " + config.lengthHead() + " reads layer " + head.layer() + " of width "
+          + head.weights().length + ", but " + wb.name() + " has " + wb.layers() + " layers of width " + wb.hiddenSize()
+          + ": it was fitted on another model; refit it with `bursar bench live` on this one");
+    }
+    return new dev.bursar.policies.RemainingLengthPolicy(policy, head);
   }
 
   /** The policy's estimator, or with {@code --prefill-probe} its difficulty read from the local model's prefill. */

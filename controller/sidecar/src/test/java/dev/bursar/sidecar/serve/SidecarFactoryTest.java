@@ -34,7 +34,8 @@ final class SidecarFactoryTest {
       backend = ctx.getBean(Backend.class);
       ComputeController controller = ctx.getBean(ComputeController.class);
 
-      assertThat(((ClientScope.Scoped) controller.backend()).delegate()).isSameAs(backend);
+      // the embedded model stays white-box behind the client scope (the remaining-length head and probes read it)
+      assertThat(((ClientScope.ScopedWhiteBox) controller.backend()).delegate()).isSameAs(backend);
       assertThat(ctx.getBean(Backend.class)).isSameAs(backend);
       assertThat(controller.fallbackPlan()).isEqualTo(SidecarFactory.DEFAULT_PLAN);
       assertThat(controller.policy().description()).isEqualTo("Presets{default " + SidecarFactory.DEFAULT_PLAN.describe() + "}");
