@@ -72,5 +72,11 @@ public sealed interface ThinkingExit {
     public Set<Signal> requires() {
       return Set.of(Signal.ANSWERS, Signal.STEPS, Signal.HIDDEN_STATES);
     }
+
+    /** Plans describe themselves with their exits: the head by its layer, not its weights. */
+    @Override
+    public String toString() {
+      return "RemainingLengthForcing[head=layer " + head.layer() + ", answerTokens=" + answerTokens + "]";
+    }
   }
 }
