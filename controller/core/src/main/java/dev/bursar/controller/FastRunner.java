@@ -89,24 +89,10 @@ final class FastRunner {
         if (ctx.expired()) ctx.exit(ExitReason.Limit.DEADLINE);
         return reserve > 0 ? force(ctx, thinking, reserve) : ctx.abstained("budget ran out while thinking", null);
       }
-      Generation step = ctx.call(ctx.prompt + thinking, 1, cap, ctx.plan.sampling(),
-          List.of(ctx.format.stepDelimiter()), 0, TokenListener.NONE).getFirst();
-      used += step.outputTokens();
-      thinking += step.text();
-      if (step.finish() == FinishReason.STOP && !step.text().endsWith(ctx.format.stepDelimiter())) {
-        thinking += ctx.format.stepDelimiter();
-      }
-      if (ctx.format.thinkingClosed(thinking) || step.finish() == FinishReason.EOS || step.text().isEmpty()) {
-        // The chain reached its own answer (or ended): read it to the end of the answer line.
-        if (thinking.contains(ctx.format.answerMarker()) || step.finish() == FinishReason.EOS) {
-          return finish(ctx, thinking, ctx.priorConfidence);
-        }
-        int n = ctx.allowance(1, Math.max(1, probe.probeTokens()));
-        if (n < 1) return ctx.abstained("budget ran out before the answer", null);
-        Generation rest = ctx.call(ctx.prompt + thinking, 1, n, Sampling.GREEDY, ctx.format.answerEnd(), 0,
-            TokenListener.NONE).getFirst();
-        return finish(ctx, thinking + rest.text(), ctx.priorConfidence);
-      }
+      Step step = step(ctx, thinking, cap);
+      used += step.generation().outputTokens();
+      thinking = step.thinking();
+      if (step.closed(ctx.format)) return answerOf(ctx, step, probe.probeTokens());
       steps++;
       if (steps % probe.everySteps() != 0) continue;
       int pn = ctx.allowance(1, probe.probeTokens());
@@ -146,27 +132,44 @@ final class FastRunner {
         if (ctx.expired()) ctx.exit(ExitReason.Limit.DEADLINE);
         return force(ctx, thinking, reserve);
       }
-      Generation step = ctx.call(ctx.prompt + thinking, 1, cap, ctx.plan.sampling(),
-          List.of(ctx.format.stepDelimiter()), 0, TokenListener.NONE).getFirst();
-      used += step.outputTokens();
-      thinking += step.text();
-      if (step.finish() == FinishReason.STOP && !step.text().endsWith(ctx.format.stepDelimiter())) {
-        thinking += ctx.format.stepDelimiter();
-      }
-      if (ctx.format.thinkingClosed(thinking) || step.finish() == FinishReason.EOS || step.text().isEmpty()) {
-        if (thinking.contains(ctx.format.answerMarker()) || step.finish() == FinishReason.EOS) {
-          return finish(ctx, thinking, ctx.priorConfidence);
-        }
-        int n = ctx.allowance(1, reserve);
-        if (n < 1) return ctx.abstained("budget ran out before the answer", null);
-        Generation rest = ctx.call(ctx.prompt + thinking, 1, n, Sampling.GREEDY, ctx.format.answerEnd(), 0,
-            TokenListener.NONE).getFirst();
-        return finish(ctx, thinking + rest.text(), ctx.priorConfidence);
-      }
-      if (step.finish() == FinishReason.LENGTH) continue; // at the budget's edge: the next turn forces
+      Step step = step(ctx, thinking, cap);
+      used += step.generation().outputTokens();
+      thinking = step.thinking();
+      if (step.closed(ctx.format)) return answerOf(ctx, step, reserve);
+      if (step.generation().finish() == FinishReason.LENGTH) continue; // at the budget's edge: the next turn forces
       double left = ctx.remaining() - reserve;
       if (predictedRemaining(ctx, exit, thinking) > left) return force(ctx, thinking, reserve, ExitReason.Early.LENGTH_FORCED);
     }
+  }
+
+  /** One reasoning step and the thinking it ends. */
+  private record Step(Generation generation, String thinking) {
+    /** {@return whether the chain closed its thinking or ended} */
+    boolean closed(ReasoningFormat format) {
+      return format.thinkingClosed(thinking) || generation.finish() == FinishReason.EOS || generation.text().isEmpty();
+    }
+  }
+
+  /** Generates the step after {@code thinking}, putting back the delimiter a stop swallowed. */
+  private static Step step(RunContext ctx, String thinking, int cap) {
+    Generation g = ctx.call(ctx.prompt + thinking, 1, cap, ctx.plan.sampling(), List.of(ctx.format.stepDelimiter()), 0,
+        TokenListener.NONE).getFirst();
+    String next = thinking + g.text();
+    if (g.finish() == FinishReason.STOP && !g.text().endsWith(ctx.format.stepDelimiter())) next += ctx.format.stepDelimiter();
+    return new Step(g, next);
+  }
+
+  /** The chain reached its own answer (or ended): read it to the end of the answer line, in at most {@code answerTokens}. */
+  private static Outcome answerOf(RunContext ctx, Step closed, int answerTokens) {
+    String thinking = closed.thinking();
+    if (thinking.contains(ctx.format.answerMarker()) || closed.generation().finish() == FinishReason.EOS) {
+      return finish(ctx, thinking, ctx.priorConfidence);
+    }
+    int n = ctx.allowance(1, Math.max(1, answerTokens));
+    if (n < 1) return ctx.abstained("budget ran out before the answer", null);
+    Generation rest = ctx.call(ctx.prompt + thinking, 1, n, Sampling.GREEDY, ctx.format.answerEnd(), 0, TokenListener.NONE)
+        .getFirst();
+    return finish(ctx, thinking + rest.text(), ctx.priorConfidence);
   }
 
   /** {@return the head's remaining thinking tokens after {@code thinking}, or 0 when it cannot be read} */

@@ -3,7 +3,6 @@ package dev.bursar.sidecar.serve;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.bursar.controller.Backend;
 import dev.bursar.controller.LinearProbe;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;
@@ -30,17 +29,6 @@ final class LengthHeadServeTest implements TestPropertyProvider {
   @Inject @Client("/") HttpClient http;
   @Inject JsonMapper json;
 
-  /** The scripted model as a plain bean: a mock bean would be a proxy that hides that it is white-box. */
-  @io.micronaut.context.annotation.Factory
-  @io.micronaut.context.annotation.Requires(property = "spec.name", value = "LengthHeadServeTest")
-  static final class WhiteBox {
-    @jakarta.inject.Singleton
-    @io.micronaut.context.annotation.Replaces(bean = Backend.class, factory = SidecarFactory.class)
-    Backend backend() {
-      return ScriptedModel.backend();
-    }
-  }
-
   @Override
   public Map<String, String> getProperties() {
     try {
@@ -48,7 +36,7 @@ final class LengthHeadServeTest implements TestPropertyProvider {
       // Whatever the hidden state, 1,000 thinking tokens to go: no chain fits a small budget.
       new LinearProbe(1, Math.log1p(1_000), new double[] {0}, new double[] {0}, new double[] {1})
           .write(dir.resolve("remaining-length.properties"), "test");
-      return Map.of("spec.name", "LengthHeadServeTest", "bursar.sidecar.length-head", dir.resolve("remaining-length.properties").toString());
+      return Map.of(ScriptedWhiteBox.PROPERTY, "true", "bursar.sidecar.length-head", dir.resolve("remaining-length.properties").toString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

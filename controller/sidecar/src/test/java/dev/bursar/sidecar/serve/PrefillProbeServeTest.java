@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.bursar.controller.Backend;
 import dev.bursar.controller.LinearProbe;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MediaType;
@@ -30,17 +29,6 @@ final class PrefillProbeServeTest implements TestPropertyProvider {
   @Inject @Client("/") HttpClient http;
   @Inject JsonMapper json;
 
-  /** The scripted model as a plain bean: a mock bean would be a proxy that hides that it is white-box. */
-  @io.micronaut.context.annotation.Factory
-  @io.micronaut.context.annotation.Requires(property = "spec.name", value = "PrefillProbeServeTest")
-  static final class WhiteBox {
-    @jakarta.inject.Singleton
-    @io.micronaut.context.annotation.Replaces(bean = Backend.class, factory = SidecarFactory.class)
-    Backend backend() {
-      return ScriptedModel.backend();
-    }
-  }
-
   @Override
   public Map<String, String> getProperties() {
     try {
@@ -48,7 +36,7 @@ final class PrefillProbeServeTest implements TestPropertyProvider {
       PolicyFileServeTest.policy().write(dir.resolve("policy.json"));
       // The fake model's one-wide hidden state is 1 for text without an 'x': P = sigmoid(4 - 2).
       new LinearProbe(1, -2, new double[] {4}, new double[] {0}, new double[] {1}).write(dir.resolve("probe.properties"), "test");
-      return Map.of("spec.name", "PrefillProbeServeTest", "bursar.sidecar.policy", dir.resolve("policy.json").toString(),
+      return Map.of(ScriptedWhiteBox.PROPERTY, "true", "bursar.sidecar.policy", dir.resolve("policy.json").toString(),
           "bursar.sidecar.prefill-probe", dir.resolve("probe.properties").toString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
