@@ -19,7 +19,7 @@ import java.util.function.ToIntFunction;
  */
 public final class RemainingLengthFit {
   static final int FOLDS = 5;
-  static final double[] PENALTIES = {1, 10, 100, 1000, 10000};
+  static final double[] PENALTIES = {0.1, 1, 10, 100, 1000, 10000};
 
   /** A recorded chain: its question (chains of one question share a fold), the prompt and the sample's text. */
   public record Chain(int question, String prompt, String text) {}
