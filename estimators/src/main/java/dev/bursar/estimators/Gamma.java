@@ -88,16 +88,8 @@ public record Gamma(double shape, double scale) {
     return k;
   }
 
-  /** Lanczos approximation (g = 7, n = 9), accurate to ~1e-15 for x &gt; 0. */
   static double logGamma(double x) {
-    if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
-    double[] c = {0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
-        -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7};
-    x -= 1;
-    double a = c[0];
-    double t = x + 7.5;
-    for (int i = 1; i < 9; i++) a += c[i] / (x + i);
-    return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
+    return dev.bursar.controller.GammaTail.logGamma(x);
   }
 
   static double digamma(double x) {

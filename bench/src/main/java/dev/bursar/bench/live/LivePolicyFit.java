@@ -153,4 +153,16 @@ final class LivePolicyFit {
         Plan.fast(LiveMethod.MAX_TOKENS, new ThinkingExit.RemainingLengthForcing(fit.head(), LiveMethod.ANSWER_TOKENS)),
         Budget.ofTokens(forcedBudget));
   }
+
+  /**
+   * FAST under the forced budget with budget forcing driven by the fitted estimator's length forecast
+   * (its Gamma for each query, {@link dev.bursar.policies.LengthForecastPolicy}): the black-box
+   * counterpart of the remaining-length head.
+   */
+  static LiveMethod withLengthForecast(Fitted fitted, int forcedBudget) {
+    Plan plan = Plan.fast(LiveMethod.MAX_TOKENS, new ThinkingExit.BudgetForcing(LiveMethod.ANSWER_TOKENS));
+    return new LiveMethod("FAST + length-forecast forcing (" + forcedBudget + " tokens)", "fast-forecast-forcing", (double) forcedBudget,
+        plan, Budget.ofTokens(forcedBudget), new dev.bursar.policies.LengthForecastPolicy(dev.bursar.controller.Policy.fixed(plan)),
+        fitted.tuning().policy().estimator());
+  }
 }

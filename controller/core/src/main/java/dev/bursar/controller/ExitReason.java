@@ -38,7 +38,7 @@ public sealed interface ExitReason {
   enum Early implements ExitReason {
     /** The chain was cut at the budget and its answer forced (budget forcing). */
     BUDGET_FORCED("budget-forced"),
-    /** The remaining-length head predicted the chain could not finish inside the budget: cut there, its answer forced. */
+    /** A length prediction (the remaining-length head, or the query's length forecast) said the chain could not finish inside the budget: cut there, its answer forced. */
     LENGTH_FORCED("length-forced"),
     /** The vote was decided while samples of the wave were still running: those were cancelled. */
     VOTE_DECIDED("vote-decided"),

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * FAST: one chain of thought. Without exits it is one call. With {@link ThinkingExit.ProbeConvergence}
@@ -23,7 +24,9 @@ final class FastRunner {
     ThinkingExit.ProbeConvergence probe = null;
     ThinkingExit.BudgetForcing forcing = null;
     ThinkingExit.RemainingLengthForcing lengthForcing = null;
+    ThinkingExit.LengthForecastForcing forecast = null;
     for (ThinkingExit e : ctx.plan.exits()) {
+      if (e instanceof ThinkingExit.LengthForecastForcing f) forecast = f;
       if (e instanceof ThinkingExit.ProbeConvergence p) probe = p;
       if (e instanceof ThinkingExit.BudgetForcing f) forcing = f;
       if (e instanceof ThinkingExit.RemainingLengthForcing l) lengthForcing = l;
@@ -32,11 +35,15 @@ final class FastRunner {
       if (probe != null) throw new IllegalArgumentException("a FAST plan takes probe convergence or remaining-length forcing, not both");
       return lengthForced(ctx, lengthForcing);
     }
-    int reserve = forcing == null ? 0 : forcing.answerTokens();
-    return probe == null ? single(ctx, reserve) : stepwise(ctx, probe, reserve);
+    if (forecast != null && probe != null) {
+      throw new IllegalArgumentException("a FAST plan takes probe convergence or length-forecast forcing, not both");
+    }
+    int reserve = forcing != null ? forcing.answerTokens() : forecast != null ? forecast.answerTokens() : 0;
+    return probe == null ? single(ctx, reserve, forecast) : stepwise(ctx, probe, reserve);
   }
 
-  private static Outcome single(RunContext ctx, int reserve) {
+  /** One call; with a reserve and cancellation, cut at the budget's edge, or where the length forecast says the chain will overrun. */
+  private static Outcome single(RunContext ctx, int reserve, ThinkingExit.@Nullable LengthForecastForcing forecast) {
     int cap = ctx.allowance(1, ctx.plan.maxTokensPerSample());
     boolean watch = reserve > 0 && ctx.can(Capability.CANCELLATION);
     // With cancellation the chain may use the whole budget once it has closed its thinking; it is cut
@@ -47,13 +54,24 @@ final class FastRunner {
       return ctx.abstained("budget too small for one sample", null);
     }
     var seen = new StringBuilder();
+    boolean[] forecastCut = {false};
     TokenListener listener = !watch ? TokenListener.NONE : (seq, ev) -> {
       seen.append(ev.text());
-      return ev.position() + 1 < main - reserve || ctx.format.thinkingClosed(seen.toString());
+      if (ctx.format.thinkingClosed(seen.toString())) return true;
+      if (ev.position() + 1 >= main - reserve) return false;
+      // At a step boundary: go on only while finishing inside the budget is at least as likely as not.
+      if (forecast != null && ev.text().contains(ctx.format.stepDelimiter()) && forecast.overrunChance(ev.position() + 1, main) > 0.5) {
+        forecastCut[0] = true;
+        return false;
+      }
+      return true;
     };
     Generation g = ctx.sample(1, main, ctx.plan.sampling(), 0, listener).getFirst();
     ctx.samples = 1;
     String text = g.text();
+    if (forecastCut[0] && g.finish() == FinishReason.CANCELLED && !ctx.format.thinkingClosed(text)) {
+      return force(ctx, text, reserve, ExitReason.Early.LENGTH_FORCED);
+    }
     boolean cut = g.finish() == FinishReason.LENGTH || (watch && g.finish() == FinishReason.CANCELLED);
     if (reserve > 0 && cut && !ctx.format.thinkingClosed(text)) return force(ctx, text, reserve);
     if (cut) ctx.exit(ExitReason.Limit.LENGTH);

@@ -79,4 +79,35 @@ public sealed interface ThinkingExit {
       return "RemainingLengthForcing[head=layer " + head.layer() + ", answerTokens=" + answerTokens + "]";
     }
   }
+
+  /**
+   * Budget forcing driven by the query's length forecast, for any backend that can cancel a sequence
+   * (no hidden states): the estimator's Gamma(shape, scale) over a sample's output tokens, given the
+   * tokens already written, says at each step boundary how likely the chain is to run past the tokens
+   * the budget allows it; when that is more likely than not, the thinking is cut there and the answer
+   * forced, instead of at the budget's edge.
+   *
+   * @param shape the Gamma's shape ({@link Estimate#lengthShape()})
+   * @param scale the Gamma's scale ({@link Estimate#lengthScale()})
+   * @param answerTokens tokens kept for the forced answer
+   */
+  record LengthForecastForcing(double shape, double scale, int answerTokens) implements ThinkingExit {
+    public LengthForecastForcing {
+      if (!(shape > 0) || !(scale > 0) || Double.isInfinite(shape) || Double.isInfinite(scale)) {
+        throw new IllegalArgumentException("the length forecast needs a Gamma with shape and scale > 0, was " + shape + ", " + scale);
+      }
+      if (answerTokens < 1) throw new IllegalArgumentException("answerTokens must be >= 1, was " + answerTokens);
+    }
+
+    /** {@return P(the chain runs past {@code limit} tokens | it has written {@code written} and goes on)} */
+    public double overrunChance(double written, double limit) {
+      if (limit <= written) return 1;
+      return Math.min(1, Math.exp(GammaTail.logUpper(shape, limit / scale) - GammaTail.logUpper(shape, written / scale)));
+    }
+
+    @Override
+    public Set<Signal> requires() {
+      return Set.of(Signal.ANSWERS, Signal.CANCELLATION);
+    }
+  }
 }

@@ -1,6 +1,7 @@
 package dev.bursar.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
@@ -157,6 +158,33 @@ final class ComputeControllerTest {
     var out = controller(fortySteps(), Plan.fast(400, wide), Budget.ofTokens(60)).run(Request.of("q"));
     assertThat(out).isInstanceOf(Outcome.Failed.class);
     assertThat(((Outcome.Failed) out).error()).contains("width 2").contains("refit it on this one");
+  }
+
+  @Test
+  void lengthForecastForcing_cutsAChainForecastToOverrunAtItsFirstStepBoundary() {
+    // Exponential lengths with mean 1,000: whatever was written, a 60-token chain is unlikely to fit.
+    var overrun = new ThinkingExit.LengthForecastForcing(1, 1_000, 8);
+    var a = (Outcome.Answered) controller(fortySteps(), Plan.fast(400, overrun), Budget.ofTokens(60)).run(Request.of("q"));
+    assertThat(a.exitLabels()).containsExactly("length-forced");
+    assertThat(a.answer()).isEqualTo("91");
+    assertThat(a.spend().outputTokens()).isLessThan(20);
+    // Forecast to fit (mean 10 tokens), the chain runs on and is forced at the budget's edge as budget forcing does.
+    var fits = new ThinkingExit.LengthForecastForcing(10, 1, 8);
+    var edge = (Outcome.Answered) controller(fortySteps(), Plan.fast(400, fits), Budget.ofTokens(60)).run(Request.of("q"));
+    assertThat(edge.exitLabels()).containsExactly("budget-forced");
+    assertThat(edge.spend().outputTokens()).isLessThanOrEqualTo(60);
+  }
+
+  @Test
+  void lengthForecast_overrunChanceIsTheGammasConditionalTail() {
+    var exponential = new ThinkingExit.LengthForecastForcing(1, 10, 8);
+    // memoryless: P(L > 30 | L > 10) = P(L > 20) = exp(-2)
+    assertThat(exponential.overrunChance(10, 30)).isCloseTo(Math.exp(-2), within(1e-12));
+    assertThat(exponential.overrunChance(30, 30)).isEqualTo(1);
+    // Q(3, x) = e^-x (1 + x + x^2 / 2): both branches of the incomplete gamma
+    assertThat(GammaTail.logUpper(3, 2)).isCloseTo(Math.log(5 * Math.exp(-2)), within(1e-12));
+    assertThat(GammaTail.logUpper(3, 10)).isCloseTo(Math.log(61) - 10, within(1e-12));
+    assertThat(GammaTail.logUpper(3, 2_000)).isCloseTo(Math.log(1 + 2_000 + 2_000_000) - 2_000, within(1e-9));
   }
 
   @Test

@@ -113,6 +113,12 @@ public final class ServeCommand implements Callable<Integer> {
           + "(remaining-length.properties, written by `bursar bench live`).")
   @Nullable Path lengthHead;
 
+  @Option(names = "--length-forecast",
+      description = "With --policy, on the local model: under a budget that pays for less than one full sample, cut FAST's thinking "
+          + "at a step boundary once the policy's length forecast (its Gamma for the query) says it will more likely than not "
+          + "overrun the budget, and force the answer (no hidden states needed).")
+  boolean lengthForecast;
+
   @Override
   public Integer call() throws InterruptedException {
     if (port < 0 || port > 65_535) throw new IllegalArgumentException("--port must be 0..65535, was " + port);
@@ -136,6 +142,7 @@ public final class ServeCommand implements Callable<Integer> {
     if (policy != null) props.put("bursar.sidecar.policy", policy.toAbsolutePath().toString());
     if (prefillProbe != null) props.put("bursar.sidecar.prefill-probe", prefillProbe.toAbsolutePath().toString());
     if (lengthHead != null) props.put("bursar.sidecar.length-head", lengthHead.toAbsolutePath().toString());
+    if (lengthForecast) props.put("bursar.sidecar.length-forecast", true);
     System.err.println(upstream != null ? "bursar: in front of " + upstream + " (model " + model + ")..."
         : "bursar: loading the model" + (modelDir == null ? " (embedded)" : " from " + modelDir) + "...");
     ApplicationContext context;

@@ -44,6 +44,8 @@ import org.jspecify.annotations.Nullable;
  *     P(one sample is right) read from the local model's hidden state instead of the prompt's text
  * @param lengthHead a remaining-length head ({@code bench live} writes one): under a budget that binds,
  *     FAST's budget forcing cuts a chain as soon as the head says it cannot close inside the budget
+ * @param lengthForecast with {@code policy}: under a budget that binds, FAST's budget forcing cuts a
+ *     chain at a step boundary once the policy's estimator forecasts that it will more likely than not overrun
  */
 @ConfigurationProperties("bursar.sidecar")
 public record SidecarConfig(
@@ -68,7 +70,8 @@ public record SidecarConfig(
     @Nullable String traceLog,
     @Nullable String policy,
     @Nullable String prefillProbe,
-    @Nullable String lengthHead) {
+    @Nullable String lengthHead,
+    @Bindable(defaultValue = "false") boolean lengthForecast) {
 
   static final Set<String> DIALECTS = Set.of("openai", "vllm", "sglang", "llamacpp", "ollama");
 
@@ -107,6 +110,10 @@ public record SidecarConfig(
     if (prefillProbe != null && (policy == null || upstream != null)) {
       throw new IllegalArgumentException("--prefill-probe reads the local model's hidden states for a fitted policy: give it with "
           + "--policy (the policy fitted on the probe, policy-prefill-probe.json beside it) and without --upstream");
+    }
+    if (lengthForecast && (policy == null || upstream != null)) {
+      throw new IllegalArgumentException("--length-forecast reads each query's length forecast from a fitted policy's estimator while "
+          + "the local model thinks: give it with --policy and without --upstream");
     }
     if (lengthHead != null && upstream != null) {
       throw new IllegalArgumentException("--length-head reads the local model's hidden states while it thinks: start without --upstream");

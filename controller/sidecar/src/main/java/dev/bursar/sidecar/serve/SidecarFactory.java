@@ -153,8 +153,12 @@ final class SidecarFactory {
         .orElseGet(() -> builder.policy(withLengthHead(Policies.presets(DEFAULT_PLAN), backend, config)).build());
   }
 
-  /** The policy, or with {@code --length-head} its FAST plans under a binding budget forced by the remaining-length head. */
+  /**
+   * The policy, or its FAST plans under a binding budget forced by the query's length forecast
+   * ({@code --length-forecast}) and, where both are given, by the remaining-length head ({@code --length-head}).
+   */
   private static dev.bursar.controller.Policy withLengthHead(dev.bursar.controller.Policy policy, Backend backend, SidecarConfig config) {
+    if (config.lengthForecast()) policy = new dev.bursar.policies.LengthForecastPolicy(policy);
     if (config.lengthHead() == null) return policy;
     if (!(backend instanceof dev.bursar.controller.WhiteBoxBackend wb)) {
       throw new IllegalArgumentException("--length-head needs a local model whose hidden states bursar can read; " + backend.name() + " is not one");

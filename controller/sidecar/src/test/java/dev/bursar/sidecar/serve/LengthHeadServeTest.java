@@ -68,7 +68,7 @@ final class LengthHeadServeTest implements TestPropertyProvider {
   void aHeadInFrontOfAnUpstreamIsRefusedWithHowToFixIt() {
     assertThatThrownBy(() -> new SidecarConfig(null, "http://127.0.0.1:8000/v1", "m", null, "chat", "openai", null, 4, 16,
         Duration.ofSeconds(10), 16, 2048, 16384, Duration.ofSeconds(20), Duration.ofSeconds(1), Duration.ofSeconds(5),
-        Duration.ofSeconds(5), Duration.ofSeconds(120), null, null, null, "/tmp/remaining-length.properties"))
+        Duration.ofSeconds(5), Duration.ofSeconds(120), null, null, null, "/tmp/remaining-length.properties", false))
         .hasMessageContaining("--length-head").hasMessageContaining("without --upstream");
   }
 

@@ -83,7 +83,7 @@ final class PolicyFileServeTest implements TestPropertyProvider {
     Files.writeString(bad, policy().toJson().replace("\"schemaVersion\" : 2", "\"schemaVersion\" : 7"));
     var config = new SidecarConfig(null, null, null, null, "chat", "openai", null, 4, 16, Duration.ofSeconds(10), 16, 2048,
         16384, Duration.ofSeconds(20), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(5),
-        Duration.ofSeconds(120), null, bad.toString(), null, null);
+        Duration.ofSeconds(120), null, bad.toString(), null, null, false);
     assertThatThrownBy(() -> new PolicyHolder(config, io.opentelemetry.api.OpenTelemetry.noop()))
         .isInstanceOf(PolicyFile.InvalidPolicyFileException.class)
         .hasMessageContaining(bad.toString()).hasMessageContaining("schemaVersion 7 is not supported");

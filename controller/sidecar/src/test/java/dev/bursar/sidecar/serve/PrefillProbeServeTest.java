@@ -58,7 +58,7 @@ final class PrefillProbeServeTest implements TestPropertyProvider {
   void aProbeWithoutAPolicyIsRefusedWithHowToFixIt() {
     assertThatThrownBy(() -> new SidecarConfig(null, null, null, null, "chat", "openai", null, 4, 16, Duration.ofSeconds(10), 16, 2048,
         16384, Duration.ofSeconds(20), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(5),
-        Duration.ofSeconds(120), null, null, "/tmp/probe.properties", null))
+        Duration.ofSeconds(120), null, null, "/tmp/probe.properties", null, false))
         .hasMessageContaining("--prefill-probe").hasMessageContaining("--policy");
   }
 }

@@ -1,0 +1,49 @@
+package dev.bursar.policies;
+
+import dev.bursar.controller.Budget;
+import dev.bursar.controller.Capability;
+import dev.bursar.controller.Estimate;
+import dev.bursar.controller.Mode;
+import dev.bursar.controller.Plan;
+import dev.bursar.controller.Policy;
+import dev.bursar.controller.Request;
+import dev.bursar.controller.ThinkingExit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Another policy's decisions, with budget forcing driven by the query's length forecast: a FAST plan
+ * whose budget binds (it pays for less than one full sample), on a backend that can cancel a
+ * sequence, for a query whose estimate has a length Gamma, gets
+ * {@link ThinkingExit.LengthForecastForcing} in place of its budget forcing and probe convergence, so
+ * a chain forecast to overrun the budget is cut at a step boundary rather than at the budget's edge.
+ * The black-box counterpart of {@link RemainingLengthPolicy}. Every other plan is the inner policy's. Pure.
+ */
+public record LengthForecastPolicy(Policy inner) implements Policy {
+  public LengthForecastPolicy {
+    Objects.requireNonNull(inner, "inner");
+  }
+
+  @Override
+  public Plan decide(Request request, Estimate estimate, Budget budget, Set<Capability> capabilities) {
+    Plan plan = inner.decide(request, estimate, budget, capabilities);
+    boolean binds = budget.outputTokens() < plan.maxTokensPerSample();
+    boolean forecast = estimate.lengthShape() > 0 && estimate.lengthScale() > 0;
+    if (!(plan.mode() instanceof Mode.Fast) || !binds || !forecast || !capabilities.contains(Capability.CANCELLATION)) return plan;
+    int answerTokens = ThinkingExit.BudgetForcing.DEFAULT.answerTokens();
+    List<ThinkingExit> exits = new ArrayList<>();
+    for (ThinkingExit e : plan.exits()) {
+      if (e instanceof ThinkingExit.BudgetForcing f) answerTokens = f.answerTokens();
+      else if (!(e instanceof ThinkingExit.ProbeConvergence)) exits.add(e);
+    }
+    exits.add(new ThinkingExit.LengthForecastForcing(estimate.lengthShape(), estimate.lengthScale(), answerTokens));
+    return new Plan(plan.mode(), plan.sampling(), plan.maxTokensPerSample(), exits);
+  }
+
+  @Override
+  public String description() {
+    return inner.description() + " + length-forecast forcing under a binding budget";
+  }
+}
