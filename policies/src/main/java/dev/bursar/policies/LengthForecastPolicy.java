@@ -8,8 +8,6 @@ import dev.bursar.controller.Plan;
 import dev.bursar.controller.Policy;
 import dev.bursar.controller.Request;
 import dev.bursar.controller.ThinkingExit;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -32,14 +30,8 @@ public record LengthForecastPolicy(Policy inner) implements Policy {
     boolean binds = budget.outputTokens() < plan.maxTokensPerSample();
     boolean forecast = estimate.lengthShape() > 0 && estimate.lengthScale() > 0;
     if (!(plan.mode() instanceof Mode.Fast) || !binds || !forecast || !capabilities.contains(Capability.CANCELLATION)) return plan;
-    int answerTokens = ThinkingExit.BudgetForcing.DEFAULT.answerTokens();
-    List<ThinkingExit> exits = new ArrayList<>();
-    for (ThinkingExit e : plan.exits()) {
-      if (e instanceof ThinkingExit.BudgetForcing f) answerTokens = f.answerTokens();
-      else if (!(e instanceof ThinkingExit.ProbeConvergence)) exits.add(e);
-    }
-    exits.add(new ThinkingExit.LengthForecastForcing(estimate.lengthShape(), estimate.lengthScale(), answerTokens));
-    return new Plan(plan.mode(), plan.sampling(), plan.maxTokensPerSample(), exits);
+    return Policies.withForcing(plan,
+        answerTokens -> new ThinkingExit.LengthForecastForcing(estimate.lengthShape(), estimate.lengthScale(), answerTokens));
   }
 
   @Override

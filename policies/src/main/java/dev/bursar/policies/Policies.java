@@ -11,6 +11,7 @@ import dev.bursar.controller.Signal;
 import dev.bursar.controller.StoppingRules;
 import dev.bursar.controller.ThinkingExit;
 import dev.bursar.controller.Verifiers;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -69,5 +70,20 @@ public final class Policies {
     public String description() {
       return "Presets{default " + defaultPlan.describe() + "}";
     }
+  }
+
+  /**
+   * {@return {@code plan} with its budget forcing and probe convergence replaced by {@code forcing}}, which
+   * gets the answer reserve of the budget forcing it replaces (the default's when there was none)
+   */
+  static Plan withForcing(Plan plan, java.util.function.IntFunction<ThinkingExit> forcing) {
+    int answerTokens = ThinkingExit.BudgetForcing.DEFAULT.answerTokens();
+    List<ThinkingExit> exits = new java.util.ArrayList<>();
+    for (ThinkingExit e : plan.exits()) {
+      if (e instanceof ThinkingExit.BudgetForcing f) answerTokens = f.answerTokens();
+      else if (!(e instanceof ThinkingExit.ProbeConvergence)) exits.add(e);
+    }
+    exits.add(forcing.apply(answerTokens));
+    return new Plan(plan.mode(), plan.sampling(), plan.maxTokensPerSample(), exits);
   }
 }

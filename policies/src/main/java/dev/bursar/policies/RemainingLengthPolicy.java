@@ -9,8 +9,6 @@ import dev.bursar.controller.Plan;
 import dev.bursar.controller.Policy;
 import dev.bursar.controller.Request;
 import dev.bursar.controller.ThinkingExit;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -38,14 +36,7 @@ public record RemainingLengthPolicy(Policy inner, LinearProbe head) implements P
         || !capabilities.contains(Capability.STEPWISE)) {
       return plan;
     }
-    int answerTokens = ThinkingExit.BudgetForcing.DEFAULT.answerTokens();
-    List<ThinkingExit> exits = new ArrayList<>();
-    for (ThinkingExit e : plan.exits()) {
-      if (e instanceof ThinkingExit.BudgetForcing f) answerTokens = f.answerTokens();
-      else if (!(e instanceof ThinkingExit.ProbeConvergence)) exits.add(e);
-    }
-    exits.add(new ThinkingExit.RemainingLengthForcing(head, answerTokens));
-    return new Plan(plan.mode(), plan.sampling(), plan.maxTokensPerSample(), exits);
+    return Policies.withForcing(plan, answerTokens -> new ThinkingExit.RemainingLengthForcing(head, answerTokens));
   }
 
   @Override
