@@ -7,6 +7,7 @@ import dev.bursar.controller.Mode;
 import dev.bursar.controller.Plan;
 import dev.bursar.controller.Policy;
 import dev.bursar.controller.Request;
+import dev.bursar.controller.ThinkingExit;
 import dev.bursar.estimators.StopModel;
 import java.util.Locale;
 import java.util.Objects;
@@ -17,7 +18,8 @@ import java.util.Set;
  * expected output tokens. Self-consistency with a per-query {@link LearnedStop} realises it sample by
  * sample: the first sample answers as FAST would (greedy, when the policy was fitted on greedy-first samples), and each further one is drawn only while its expected gain
  * pays for its expected cost, so a question the model finds settled (or hopeless) costs one sample.
- * A client that names a mode gets that mode's preset; a budget that fits one sample only gets FAST.
+ * A client that names a mode gets that mode's preset; a budget that fits one sample only gets FAST
+ * (with budget forcing when it cannot pay for a whole sample).
  * Pure and deterministic; {@code lambda} comes from the tuner (a token budget or an accuracy target).
  *
  * @param model the fitted stop model
@@ -52,7 +54,11 @@ public record ComputeOptimalPolicy(StopModel model, double lambda, int cap, int 
     int perSample = request.hints().maxTokensPerSample() != null ? request.hints().maxTokensPerSample() : tokensPerSample;
     // A budget that pays for one sample only leaves nothing to stop early on.
     if (budget.outputTokens() < 2L * perSample) samples = 1;
-    if (samples == 1 && hinted == null) return fast().honouring(request.hints());
+    // Under a budget that cannot pay for a whole sample, force the answer rather than run out without one.
+    if (samples == 1 && hinted == null) {
+      return (budget.outputTokens() < perSample ? Plan.fast(tokensPerSample, ThinkingExit.BudgetForcing.DEFAULT) : fast())
+          .honouring(request.hints());
+    }
     var stop = new LearnedStop(model, lambda, samples, estimate.pCorrect(), estimate.expectedLength());
     return Plan.selfConsistency(new Mode.SelfConsistency(samples, Math.min(wave, samples), stop, null, false, greedyFirst), perSample)
         .honouring(request.hints());

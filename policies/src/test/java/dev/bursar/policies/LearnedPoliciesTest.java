@@ -82,7 +82,13 @@ final class LearnedPoliciesTest {
     // A mode hint wins; a budget for one sample gets FAST.
     var fast = policy.decide(Request.of("q").withHints(new Request.Hints(Mode.Kind.FAST, null, null, null, null, null)), e, Budget.DEFAULT, Set.of());
     assertThat(fast.mode()).isInstanceOf(Mode.Fast.class);
-    assertThat(policy.decide(Request.of("q"), e, Budget.ofTokens(300), Set.of(Capability.LOGPROBS)).mode()).isInstanceOf(Mode.Fast.class);
+    var one = policy.decide(Request.of("q"), e, Budget.ofTokens(300), Set.of(Capability.LOGPROBS));
+    assertThat(one.mode()).isInstanceOf(Mode.Fast.class);
+    assertThat(one.exits()).isEmpty();
+    // Less than one whole sample (256 tokens): the chain's answer is forced rather than lost at the budget.
+    var small = policy.decide(Request.of("q"), e, Budget.ofTokens(100), Set.of(Capability.LOGPROBS));
+    assertThat(small.mode()).isInstanceOf(Mode.Fast.class);
+    assertThat(small.exits()).containsExactly(dev.bursar.controller.ThinkingExit.BudgetForcing.DEFAULT);
     assertThat(policy.description()).contains("ComputeOptimal", "learned stop");
   }
 
