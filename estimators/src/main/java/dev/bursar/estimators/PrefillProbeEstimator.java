@@ -20,13 +20,7 @@ public record PrefillProbeEstimator(Estimator base, WhiteBoxBackend backend, Lin
     Objects.requireNonNull(base, "base");
     Objects.requireNonNull(backend, "backend");
     Objects.requireNonNull(probe, "probe");
-    if (probe.layer() < 1 || probe.layer() > backend.layers()) {
-      throw new IllegalArgumentException("the probe reads layer " + probe.layer() + ", the model has layers 1.." + backend.layers());
-    }
-    if (probe.weights().length != backend.hiddenSize()) {
-      throw new IllegalArgumentException("the probe reads hidden states of " + probe.weights().length + " values, the model's have "
-          + backend.hiddenSize() + ": it was fitted on another model");
-    }
+    probe.requireFits(backend, "the prefill probe");
   }
 
   @Override

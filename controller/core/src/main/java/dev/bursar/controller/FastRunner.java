@@ -31,13 +31,10 @@ final class FastRunner {
       if (e instanceof ThinkingExit.BudgetForcing f) forcing = f;
       if (e instanceof ThinkingExit.RemainingLengthForcing l) lengthForcing = l;
     }
-    if (lengthForcing != null) {
-      if (probe != null) throw new IllegalArgumentException("a FAST plan takes probe convergence or remaining-length forcing, not both");
-      return lengthForced(ctx, lengthForcing);
+    if (probe != null && (lengthForcing != null || forecast != null)) {
+      throw new IllegalArgumentException("a FAST plan takes probe convergence or length-driven forcing, not both");
     }
-    if (forecast != null && probe != null) {
-      throw new IllegalArgumentException("a FAST plan takes probe convergence or length-forecast forcing, not both");
-    }
+    if (lengthForcing != null) return lengthForced(ctx, lengthForcing);
     int reserve = forcing != null ? forcing.answerTokens() : forecast != null ? forecast.answerTokens() : 0;
     return probe == null ? single(ctx, reserve, forecast) : stepwise(ctx, probe, reserve);
   }
@@ -133,12 +130,7 @@ final class FastRunner {
    * and the chain runs on as under plain budget forcing.
    */
   private static Outcome lengthForced(RunContext ctx, ThinkingExit.RemainingLengthForcing exit) {
-    if (ctx.backend instanceof WhiteBoxBackend wb
-        && (exit.head().layer() > wb.layers() || exit.head().weights().length != wb.hiddenSize())) {
-      throw new IllegalArgumentException("the remaining-length head reads layer " + exit.head().layer() + " of width "
-          + exit.head().weights().length + ", but " + wb.name() + " has " + wb.layers() + " layers of width " + wb.hiddenSize()
-          + ": it was fitted on another model; refit it on this one");
-    }
+    if (ctx.backend instanceof WhiteBoxBackend wb) exit.head().requireFits(wb, "the remaining-length head");
     int reserve = exit.answerTokens();
     String thinking = "";
     int used = 0;

@@ -40,6 +40,23 @@ public record LinearProbe(int layer, double bias, double[] weights, double[] mea
     return z;
   }
 
+  /**
+   * Refuses a probe fitted on another model: its layer must be one of {@code backend}'s and its width
+   * that of its hidden states.
+   *
+   * @param what how the message names the probe, e.g. "the prefill probe"
+   */
+  public void requireFits(WhiteBoxBackend backend, String what) {
+    String refit = ": it was fitted on another model; refit it on this one";
+    if (layer < 1 || layer > backend.layers()) {
+      throw new IllegalArgumentException(what + " reads layer " + layer + ", the model has layers 1.." + backend.layers() + refit);
+    }
+    if (weights.length != backend.hiddenSize()) {
+      throw new IllegalArgumentException(what + " reads hidden states of width " + weights.length + " (" + weights.length
+          + " values), the model's have " + backend.hiddenSize() + refit);
+    }
+  }
+
   public static LinearProbe read(Path file) {
     var p = new Properties();
     try (var in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {

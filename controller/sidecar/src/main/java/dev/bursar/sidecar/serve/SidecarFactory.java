@@ -149,37 +149,33 @@ final class SidecarFactory {
     builder.fallback(DEFAULT_PLAN);
     // A fitted policy (--policy FILE) is validated at start and swapped when the file changes.
     return policies.policy()
-        .map(p -> builder.estimator(estimator(p.estimator(), backend, config)).policy(withLengthHead(p.policy(), backend, config)).build())
-        .orElseGet(() -> builder.policy(withLengthHead(Policies.presets(DEFAULT_PLAN), backend, config)).build());
+        .map(p -> builder.estimator(estimator(p.estimator(), backend, config)).policy(withLengthForcing(p.policy(), backend, config)).build())
+        .orElseGet(() -> builder.policy(withLengthForcing(Policies.presets(DEFAULT_PLAN), backend, config)).build());
   }
 
   /**
    * The policy, or its FAST plans under a binding budget forced by the query's length forecast
    * ({@code --length-forecast}) and, where both are given, by the remaining-length head ({@code --length-head}).
    */
-  private static dev.bursar.controller.Policy withLengthHead(dev.bursar.controller.Policy policy, Backend backend, SidecarConfig config) {
+  private static dev.bursar.controller.Policy withLengthForcing(dev.bursar.controller.Policy policy, Backend backend, SidecarConfig config) {
     if (config.lengthForecast()) policy = new dev.bursar.policies.LengthForecastPolicy(policy);
     if (config.lengthHead() == null) return policy;
-    if (!(backend instanceof dev.bursar.controller.WhiteBoxBackend wb)) {
-      throw new IllegalArgumentException("--length-head needs a local model whose hidden states bursar can read; " + backend.name() + " is not one");
-    }
     var head = dev.bursar.controller.LinearProbe.read(java.nio.file.Path.of(config.lengthHead()));
-    if (head.layer() > wb.layers() || head.weights().length != wb.hiddenSize()) {
-      throw new IllegalArgumentException("--length-head " + config.lengthHead() + " reads layer " + head.layer() + " of width "
-          + head.weights().length + ", but " + wb.name() + " has " + wb.layers() + " layers of width " + wb.hiddenSize()
-          + ": it was fitted on another model; refit it with `bursar bench live` on this one");
-    }
+    head.requireFits(whiteBox(backend, "--length-head"), "--length-head " + config.lengthHead());
     return new dev.bursar.policies.RemainingLengthPolicy(policy, head);
   }
 
   /** The policy's estimator, or with {@code --prefill-probe} its difficulty read from the local model's prefill. */
   private static dev.bursar.controller.Estimator estimator(dev.bursar.controller.Estimator fitted, Backend backend, SidecarConfig config) {
     if (config.prefillProbe() == null) return fitted;
-    if (!(backend instanceof dev.bursar.controller.WhiteBoxBackend wb)) {
-      throw new IllegalArgumentException("--prefill-probe needs a local model whose hidden states bursar can read; " + backend.name() + " is not one");
-    }
     var probe = dev.bursar.controller.LinearProbe.read(java.nio.file.Path.of(config.prefillProbe()));
-    return new dev.bursar.estimators.PrefillProbeEstimator(fitted, wb, probe);
+    return new dev.bursar.estimators.PrefillProbeEstimator(fitted, whiteBox(backend, "--prefill-probe"), probe);
+  }
+
+  /** {@return the backend as a white-box one}, or a refusal naming the flag that needs one */
+  private static dev.bursar.controller.WhiteBoxBackend whiteBox(Backend backend, String flag) {
+    if (backend instanceof dev.bursar.controller.WhiteBoxBackend wb) return wb;
+    throw new IllegalArgumentException(flag + " needs a local model whose hidden states bursar can read; " + backend.name() + " is not one");
   }
 
   /** Holds the trace log (if any) so Micronaut closes it on shutdown. */
