@@ -43,16 +43,12 @@ final class ApiErrors {
 
   @Error(status = HttpStatus.NOT_FOUND, global = true)
   HttpResponse<?> notFound(HttpRequest<?> request) {
-    var kept = request.getAttribute(ChatCompletionsController.KEPT, HttpResponse.class);
-    if (kept.isPresent()) return kept.get();
     return ApiException.of(HttpStatus.NOT_FOUND, "invalid_request_error", "unknown_url",
         "no endpoint " + request.getMethodName() + " " + safePath(request) + "; bursar serves " + ENDPOINTS).toResponse();
   }
 
   @Error(status = HttpStatus.METHOD_NOT_ALLOWED, global = true)
   HttpResponse<?> methodNotAllowed(HttpRequest<?> request) {
-    var kept = request.getAttribute(ChatCompletionsController.KEPT, HttpResponse.class);
-    if (kept.isPresent()) return kept.get();
     return ApiException.of(HttpStatus.METHOD_NOT_ALLOWED, "invalid_request_error", "method_not_allowed",
         request.getMethodName() + " is not allowed on " + request.getPath() + "; bursar serves " + ENDPOINTS)
         .toResponse();
@@ -68,10 +64,8 @@ final class ApiErrors {
 
   @Error(global = true)
   HttpResponse<?> unexpected(HttpRequest<?> request, Throwable error) {
-    // A 404 or 405 of ours (an unknown model, an upstream's own 404) that Micronaut routed to the
-    // status handler fails there on its second binding: it is the response, not an error.
-    var kept = request.getAttribute(ChatCompletionsController.KEPT, HttpResponse.class);
-    if (kept.isPresent()) return kept.get();
+    // A 404 or 405 of ours (an unknown model, an upstream's own 404): the response itself.
+    if (error instanceof ChatCompletionsController.KeptResponse k) return k.response();
     if (isTooLarge(error)) {
       return ApiException.of(HttpStatus.REQUEST_ENTITY_TOO_LARGE, "invalid_request_error", "body_too_large",
           "the request body is larger than bursar accepts (micronaut.server.max-request-size, 1MB by default): "

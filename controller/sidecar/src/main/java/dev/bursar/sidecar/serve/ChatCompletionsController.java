@@ -14,13 +14,17 @@ import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.http.server.netty.NettyHttpRequest;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import jakarta.inject.Named;
 import java.nio.charset.StandardCharsets;
-import io.micronaut.http.server.netty.NettyHttpRequest;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The OpenAI-compatible endpoints: {@code POST /v1/chat/completions}, {@code POST /v1/completions}
@@ -35,32 +39,35 @@ final class ChatCompletionsController {
   private final ComputeController controller;
   private final @Nullable Passthrough upstream;
   private final boolean authOn;
+  private final Scheduler blocking;
   private final long started = System.currentTimeMillis() / 1000;
 
-  ChatCompletionsController(ChatService chat, ComputeController controller, UpstreamHolder upstream, BearerAuth auth) {
+  ChatCompletionsController(ChatService chat, ComputeController controller, UpstreamHolder upstream, BearerAuth auth,
+      @Named(TaskExecutors.BLOCKING) ExecutorService blocking) {
     this.chat = chat;
+    this.blocking = Schedulers.fromExecutorService(blocking);
     this.controller = controller;
     this.upstream = upstream.passthrough();
     this.authOn = auth.enabled();
   }
 
+  // Not @ExecuteOn: each starts on the event loop, where a pass-through goes out at once; the service moves the rest
+  // to the blocking executor.
   @Post(uri = "/chat/completions", consumes = MediaType.APPLICATION_JSON, produces = {MediaType.APPLICATION_JSON, MediaType.TEXT_EVENT_STREAM})
-  @ExecuteOn(TaskExecutors.BLOCKING)
   Mono<MutableHttpResponse<?>> complete(@Body @Nullable String body, HttpRequest<?> request) {
     try {
-      return kept(request, chat.chat(body, clientKey(request), gone(request)));
+      return kept(chat.chatFromEventLoop(body, clientKey(request), gone(request), blocking));
     } catch (ApiException e) {
-      return kept(request, Mono.just(e.toResponse()));
+      return refused(e);
     }
   }
 
   @Post(uri = "/completions", consumes = MediaType.APPLICATION_JSON, produces = {MediaType.APPLICATION_JSON, MediaType.TEXT_EVENT_STREAM})
-  @ExecuteOn(TaskExecutors.BLOCKING)
   Mono<MutableHttpResponse<?>> completions(@Body @Nullable String body, HttpRequest<?> request) {
     try {
-      return kept(request, chat.completions(body, clientKey(request), gone(request)));
+      return kept(chat.completionsFromEventLoop(body, clientKey(request), gone(request), blocking));
     } catch (ApiException e) {
-      return kept(request, Mono.just(e.toResponse()));
+      return refused(e);
     }
   }
 
@@ -82,14 +89,31 @@ final class ChatCompletionsController {
     }
   }
 
-  /** Micronaut sends every 404 response to the global not-found handler: it must find ours (a model or an upstream's 404). */
-  static final String KEPT = "bursar.response";
+  /**
+   * A 404 or 405 of ours (an unknown model, an upstream's own 404) as an error: Micronaut sends a
+   * route's 404 or 405 response to its status handler, which binds the request again and, when the
+   * route answered from another thread than it started on, can wait forever for a body already read.
+   * An error goes to {@link ApiErrors}, which answers with the response as it is.
+   */
+  static final class KeptResponse extends RuntimeException {
+    private final transient MutableHttpResponse<?> response;
 
-  private static Mono<MutableHttpResponse<?>> kept(HttpRequest<?> request, Mono<MutableHttpResponse<?>> response) {
-    return response.map(r -> {
-      if (r.code() == 404 || r.code() == 405) request.setAttribute(KEPT, r);
-      return r;
-    });
+    KeptResponse(MutableHttpResponse<?> response) {
+      super("HTTP " + response.code(), null, false, false);
+      this.response = response;
+    }
+
+    MutableHttpResponse<?> response() {
+      return response;
+    }
+  }
+
+  private static Mono<MutableHttpResponse<?>> refused(ApiException e) {
+    return kept(Mono.just(e.toResponse()));
+  }
+
+  private static Mono<MutableHttpResponse<?>> kept(Mono<MutableHttpResponse<?>> response) {
+    return response.flatMap(r -> r.code() == 404 || r.code() == 405 ? Mono.error(new KeptResponse(r)) : Mono.just(r));
   }
 
   /**
