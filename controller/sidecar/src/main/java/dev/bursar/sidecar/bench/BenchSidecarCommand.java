@@ -57,6 +57,12 @@ public final class BenchSidecarCommand implements Callable<Integer> {
           + "that covers the sidecar; with --through only the load generator.")
   int settle;
 
+  @Option(names = "--rounds", defaultValue = "1",
+      description = "Measure each side in this many alternating blocks of --seconds (direct, through, direct, ...) and pool "
+          + "them: drift in the JIT, the collector and the machine then falls on both sides alike; each round's p99 overhead "
+          + "is printed too (default ${DEFAULT-VALUE}).")
+  int rounds = 1;
+
   @Option(names = "--stub-port", paramLabel = "PORT", defaultValue = "0",
       description = "Loopback port of the stub upstream (default ${DEFAULT-VALUE}: any free one).")
   int stubPort;
@@ -108,38 +114,59 @@ public final class BenchSidecarCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Warms both sides, then measures direct and through one after the other, and prints the ratios. */
+  /**
+   * Warms both sides, then measures direct and through one after the other ({@code --rounds} times,
+   * alternating, pooled), and prints the ratios.
+   */
   private void measure(String direct, String through, String throughLabel) throws Exception {
+    if (rounds < 1) throw new IllegalArgumentException("--rounds must be at least 1, was " + rounds);
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    System.out.printf(Locale.ROOT, "bench sidecar: %d req/s, %d s warm-up + %d s measured per side, loopback, %d cores%n",
-        rate, warmup, seconds, Runtime.getRuntime().availableProcessors());
+    System.out.printf(Locale.ROOT, "bench sidecar: %d req/s, %d s warm-up + %d x %d s measured per side, loopback, %d cores%n",
+        rate, warmup, rounds, seconds, Runtime.getRuntime().availableProcessors());
     warm(http, direct, warmup);
     settle(http, direct, "direct");
     warm(http, through, warmup);
     settle(http, through, "through");
     long compiling = compileMillis();
-    long cpu0 = cpuNanos();
-    Result d = summarize("direct", run(http, direct, seconds), seconds);
-    long cpu1 = cpuNanos();
-    Result t = summarize(throughLabel, run(http, through, seconds), seconds);
-    long cpu2 = cpuNanos();
+    List<long[]> directs = new ArrayList<>(), throughs = new ArrayList<>();
+    double[] roundOverhead = new double[rounds];
+    long cpuDirectNs = 0, cpuThroughNs = 0;
+    for (int r = 0; r < rounds; r++) {
+      long cpu0 = cpuNanos();
+      directs.add(run(http, direct, seconds));
+      long cpu1 = cpuNanos();
+      throughs.add(run(http, through, seconds));
+      long cpu2 = cpuNanos();
+      cpuDirectNs += cpu1 - cpu0;
+      cpuThroughNs += cpu2 - cpu1;
+      Result rd = summarize("direct", directs.getLast(), seconds), rt = summarize(throughLabel, throughs.getLast(), seconds);
+      roundOverhead[r] = rt.p99Ms() - rd.p99Ms();
+      if (rounds > 1) {
+        System.out.printf(Locale.ROOT, "round %d/%d: p99 direct %.3f, through %.3f ms: overhead %.2f ms%n", r + 1, rounds, rd.p99Ms(),
+            rt.p99Ms(), roundOverhead[r]);
+      }
+    }
     compiling = compileMillis() - compiling;
+    Result d = summarize("direct", concat(directs), (double) seconds * rounds);
+    Result t = summarize(throughLabel, concat(throughs), (double) seconds * rounds);
     print(d);
     print(t);
     if (compiling >= 0) {
-      System.out.printf(Locale.ROOT, "JIT compile time in this process while measured: %d ms of %d s%n", compiling, 2 * seconds);
+      System.out.printf(Locale.ROOT, "JIT compile time in this process while measured: %d ms of %d s%n", compiling,
+          2 * seconds * rounds);
     }
     // The CPU the sidecar adds per request: on a machine with few cores it is what the tail queues for.
-    double cpuDirect = cpu0 < 0 ? Double.NaN : (cpu1 - cpu0) / 1e6 / d.sent();
-    double cpuThrough = cpu0 < 0 ? Double.NaN : (cpu2 - cpu1) / 1e6 / t.sent();
-    if (cpu0 >= 0) {
+    boolean cpuKnown = cpuNanos() >= 0;
+    double cpuDirect = cpuKnown ? cpuDirectNs / 1e6 / d.sent() : Double.NaN;
+    double cpuThrough = cpuKnown ? cpuThroughNs / 1e6 / t.sent() : Double.NaN;
+    if (cpuKnown) {
       System.out.printf(Locale.ROOT, "CPU of this process per request: direct %.3f ms, through %.3f ms (%d cores)%n",
           cpuDirect, cpuThrough, Runtime.getRuntime().availableProcessors());
     }
     if (!failures.isEmpty()) System.out.println("failed requests (all runs, warm-up included): " + failures);
     System.out.printf(Locale.ROOT, "ratios (through/direct): p50 %.2f, p99 %.2f, throughput %.2f; p99 overhead %.2f ms%n",
         t.p50Ms() / d.p50Ms(), t.p99Ms() / d.p99Ms(), t.throughput() / d.throughput(), t.p99Ms() - d.p99Ms());
-    if (out != null) write(out, d, t, cpuDirect, cpuThrough, compiling);
+    if (out != null) write(out, d, t, cpuDirect, cpuThrough, compiling, roundOverhead);
     http.shutdownNow();
   }
 
@@ -348,14 +375,17 @@ public final class BenchSidecarCommand implements Callable<Integer> {
         r.side(), r.sent(), r.ok(), r.p50Ms(), r.p90Ms(), r.p99Ms(), r.p999Ms(), r.maxMs(), r.throughput());
   }
 
-  private void write(Path file, Result d, Result t, double cpuDirectMs, double cpuThroughMs, long compileMs) throws IOException {
-    String json = String.format(Locale.ROOT, "{\"rate\":%d,\"seconds\":%d,\"cores\":%d,\"direct\":%s,\"through\":%s,"
+  private void write(Path file, Result d, Result t, double cpuDirectMs, double cpuThroughMs, long compileMs, double[] roundOverhead)
+      throws IOException {
+    String perRound = Arrays.stream(roundOverhead).mapToObj(v -> String.format(Locale.ROOT, "%.4f", v))
+        .collect(java.util.stream.Collectors.joining(",", "[", "]"));
+    String json = String.format(Locale.ROOT, "{\"rate\":%d,\"seconds\":%d,\"rounds\":%d,\"cores\":%d,\"direct\":%s,\"through\":%s,"
             + "\"ratio_p50\":%.4f,\"ratio_p99\":%.4f,\"ratio_throughput\":%.4f,\"p99_overhead_ms\":%.4f,"
             + "\"warmup_s\":%d,\"settle_max_s\":%d,\"process_cpu_ms_per_request\":{\"direct\":%s,\"through\":%s},"
-            + "\"jit_compile_ms_while_measured\":%d}%n",
-        rate, seconds, Runtime.getRuntime().availableProcessors(), json(d), json(t), t.p50Ms() / d.p50Ms(),
+            + "\"jit_compile_ms_while_measured\":%d,\"p99_overhead_ms_per_round\":%s}%n",
+        rate, seconds, rounds, Runtime.getRuntime().availableProcessors(), json(d), json(t), t.p50Ms() / d.p50Ms(),
         t.p99Ms() / d.p99Ms(), t.throughput() / d.throughput(), t.p99Ms() - d.p99Ms(), warmup, settle, jsonNumber(cpuDirectMs),
-        jsonNumber(cpuThroughMs), compileMs);
+        jsonNumber(cpuThroughMs), compileMs, perRound);
     Files.writeString(file, json);
   }
 
