@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Bounded concurrency with a bounded, fair queue: at most {@code maxConcurrent} requests run; up to
@@ -64,25 +63,6 @@ final class Admission {
       } finally {
         waiting.decrementAndGet();
       }
-    }
-    inFlight.incrementAndGet();
-    return new Slot();
-  }
-
-  /**
-   * {@return a slot if one is free now and no request is queued for one (first come, first served
-   * holds), else null}: for a caller that must not block, which then takes the queue's way
-   *
-   * @throws ApiException 503 while draining
-   */
-  @Nullable Slot tryAcquire() {
-    if (draining) throw shuttingDown();
-    try {
-      // With a timeout (even none) a fair semaphore does not barge past the queue; plain tryAcquire() would.
-      if (!permits.tryAcquire(0, TimeUnit.NANOSECONDS)) return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
     }
     inFlight.incrementAndGet();
     return new Slot();

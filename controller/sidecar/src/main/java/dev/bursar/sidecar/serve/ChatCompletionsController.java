@@ -17,14 +17,10 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.server.netty.NettyHttpRequest;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
-import jakarta.inject.Named;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * The OpenAI-compatible endpoints: {@code POST /v1/chat/completions}, {@code POST /v1/completions}
@@ -39,33 +35,30 @@ final class ChatCompletionsController {
   private final ComputeController controller;
   private final @Nullable Passthrough upstream;
   private final boolean authOn;
-  private final Scheduler blocking;
   private final long started = System.currentTimeMillis() / 1000;
 
-  ChatCompletionsController(ChatService chat, ComputeController controller, UpstreamHolder upstream, BearerAuth auth,
-      @Named(TaskExecutors.BLOCKING) ExecutorService blocking) {
+  ChatCompletionsController(ChatService chat, ComputeController controller, UpstreamHolder upstream, BearerAuth auth) {
     this.chat = chat;
-    this.blocking = Schedulers.fromExecutorService(blocking);
     this.controller = controller;
     this.upstream = upstream.passthrough();
     this.authOn = auth.enabled();
   }
 
-  // Not @ExecuteOn: each starts on the event loop, where a pass-through goes out at once; the service moves the rest
-  // to the blocking executor.
   @Post(uri = "/chat/completions", consumes = MediaType.APPLICATION_JSON, produces = {MediaType.APPLICATION_JSON, MediaType.TEXT_EVENT_STREAM})
+  @ExecuteOn(TaskExecutors.BLOCKING)
   Mono<MutableHttpResponse<?>> complete(@Body @Nullable String body, HttpRequest<?> request) {
     try {
-      return kept(chat.chatFromEventLoop(body, clientKey(request), gone(request), blocking));
+      return kept(chat.chat(body, clientKey(request), gone(request)));
     } catch (ApiException e) {
       return refused(e);
     }
   }
 
   @Post(uri = "/completions", consumes = MediaType.APPLICATION_JSON, produces = {MediaType.APPLICATION_JSON, MediaType.TEXT_EVENT_STREAM})
+  @ExecuteOn(TaskExecutors.BLOCKING)
   Mono<MutableHttpResponse<?>> completions(@Body @Nullable String body, HttpRequest<?> request) {
     try {
-      return kept(chat.completionsFromEventLoop(body, clientKey(request), gone(request), blocking));
+      return kept(chat.completions(body, clientKey(request), gone(request)));
     } catch (ApiException e) {
       return refused(e);
     }
@@ -92,7 +85,9 @@ final class ChatCompletionsController {
   /**
    * A 404 or 405 of ours (an unknown model, an upstream's own 404) as an error: Micronaut sends a
    * route's 404 or 405 response to its status handler, which binds the request again and, when the
-   * route answered from another thread than it started on, can wait forever for a body already read.
+   * response comes from another thread than the route ran on (an upstream's answer completes on the
+   * HTTP client's pool), can wait forever for a body already read (the request fuzz test hung so
+   * when the routes briefly started on the event loop).
    * An error goes to {@link ApiErrors}, which answers with the response as it is.
    */
   static final class KeptResponse extends RuntimeException {

@@ -54,7 +54,6 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Scheduler;
 
 /**
  * Serves chat and text completions.
@@ -122,50 +121,7 @@ final class ChatService {
       @Nullable String effort) {}
 
   Mono<MutableHttpResponse<?>> chat(@Nullable String raw, @Nullable String key, ClientGone gone) {
-    return chat(prepareChat(raw), key, gone);
-  }
-
-  /**
-   * {@link #chat} started on the server's event loop, which must not block: with an upstream, the
-   * request is checked here and a non-streamed pass-through that finds a slot free is sent from here,
-   * with no hand-off to another thread (on a small machine each hand-off can wait for a core, which
-   * is most of what a pass-through adds to the upstream's latency). Everything else (without an
-   * upstream, a decision, a stream, a queue) goes on on {@code blocking}.
-   */
-  Mono<MutableHttpResponse<?>> chatFromEventLoop(@Nullable String raw, @Nullable String key, ClientGone gone, Scheduler blocking) {
-    if (upstream == null) return onBlocking(() -> chat(raw, key, gone), blocking);
     ChatPlan p = prepareChat(raw);
-    if (p.passthrough() && !p.stream()) {
-      Admission.Slot slot = admission.tryAcquire();
-      if (slot != null) {
-        countPassthrough(p.request().hints().mode() == Mode.Kind.FAST ? "fast" : "unvotable");
-        return passthrough("/chat/completions", p.raw(), false, p.effort(), key, gone, slot);
-      }
-    }
-    return onBlocking(() -> chat(p, key, gone), blocking);
-  }
-
-  /** {@link #completions} started on the server's event loop: see {@link #chatFromEventLoop}. */
-  Mono<MutableHttpResponse<?>> completionsFromEventLoop(@Nullable String raw, @Nullable String key, ClientGone gone,
-      Scheduler blocking) {
-    if (upstream == null) return onBlocking(() -> completions(raw, key, gone), blocking);
-    CompletionPlan p = prepareCompletion(raw);
-    if (!p.decided() && !p.stream()) {
-      Admission.Slot slot = admission.tryAcquire();
-      if (slot != null) {
-        countPassthrough("fast");
-        return passthrough("/completions", p.raw(), false, null, key, gone, slot);
-      }
-    }
-    return onBlocking(() -> completions(p, key, gone), blocking);
-  }
-
-  private static Mono<MutableHttpResponse<?>> onBlocking(java.util.function.Supplier<Mono<MutableHttpResponse<?>>> work,
-      Scheduler blocking) {
-    return Mono.defer(work).subscribeOn(blocking).onErrorResume(ApiException.class, e -> Mono.just(e.toResponse()));
-  }
-
-  private Mono<MutableHttpResponse<?>> chat(ChatPlan p, @Nullable String key, ClientGone gone) {
     Admission.Slot slot = admission.acquire();
     if (p.passthrough()) {
       countPassthrough(p.request().hints().mode() == Mode.Kind.FAST ? "fast" : "unvotable");
@@ -299,10 +255,7 @@ final class ChatService {
       boolean decided, Request request) {}
 
   Mono<MutableHttpResponse<?>> completions(@Nullable String raw, @Nullable String key, ClientGone gone) {
-    return completions(prepareCompletion(raw), key, gone);
-  }
-
-  private Mono<MutableHttpResponse<?>> completions(CompletionPlan p, @Nullable String key, ClientGone gone) {
+    CompletionPlan p = prepareCompletion(raw);
     Admission.Slot slot = admission.acquire();
     if (!p.decided() && upstream != null) {
       countPassthrough("fast");

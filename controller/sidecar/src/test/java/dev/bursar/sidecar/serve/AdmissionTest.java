@@ -74,24 +74,4 @@ final class AdmissionTest {
     assertThatThrownBy(a::acquire).isInstanceOfSatisfying(ApiException.class,
         e -> assertThat(e.status().getCode()).isEqualTo(503));
   }
-
-  @Test
-  void tryAcquire_takesAFreeSlot_neverJumpsTheQueue_andRefusesWhileDraining() throws Exception {
-    var a = new Admission(1, 4, Duration.ofSeconds(30), Duration.ofSeconds(1));
-    Admission.Slot first = a.tryAcquire();
-    assertThat(first).as("a free slot").isNotNull();
-    assertThat(a.tryAcquire()).as("none free: the caller takes the queue's way").isNull();
-    try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
-      var waiter = CompletableFuture.supplyAsync(a::acquire, threads);
-      while (!a.hasQueued()) Thread.onSpinWait();
-      first.close();
-      // The slot just freed belongs to the request that queued for it, not to one that arrives now.
-      assertThat(a.tryAcquire()).isNull();
-      waiter.get(10, TimeUnit.SECONDS).close();
-    }
-    assertThat(a.inFlight()).isZero();
-    assertThat(a.drain(Duration.ofSeconds(1))).isTrue();
-    assertThatThrownBy(a::tryAcquire).isInstanceOfSatisfying(ApiException.class,
-        e -> assertThat(e.status().getCode()).isEqualTo(503));
-  }
 }
