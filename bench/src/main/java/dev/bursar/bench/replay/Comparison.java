@@ -17,9 +17,68 @@ import org.jspecify.annotations.Nullable;
  * @param chosen the point the tuner chose, or null
  * @param oracle the hindsight oracle
  * @param scAtCap SC at the cap
+ * @param frontier where bursar's curve lies against the baselines' frontier
  */
 record Comparison(double target, ReplayResults.MethodResult bestBaseline, ReplayResults.@Nullable MethodResult bestBursar,
-    ReplayResults.@Nullable MethodResult chosen, ReplayResults.MethodResult oracle, ReplayResults.MethodResult scAtCap) {
+    ReplayResults.@Nullable MethodResult chosen, ReplayResults.MethodResult oracle, ReplayResults.MethodResult scAtCap,
+    FrontierCheck frontier) {
+
+  /**
+   * bursar's points against the baselines' frontier (the upper envelope of every SC, Adaptive-Consistency
+   * and ESC point, joined by straight lines between its corners), over the token range that frontier
+   * spans: how many lie on or above it, and the one furthest below.
+   *
+   * @param compared bursar points within the frontier's token range
+   * @param onOrAbove those at or above the frontier's accuracy at their tokens
+   * @param worstGap the largest accuracy shortfall below the frontier (0 when none falls below)
+   * @param worst the point with that shortfall, or null
+   */
+  record FrontierCheck(int compared, int onOrAbove, double worstGap, ReplayResults.@Nullable MethodResult worst) {
+    static FrontierCheck of(List<ReplayResults.MethodResult> baselines, List<ReplayResults.MethodResult> bursar) {
+      List<ReplayResults.MethodResult> corners = envelope(baselines);
+      int compared = 0, above = 0;
+      double worstGap = 0;
+      ReplayResults.MethodResult worst = null;
+      for (var b : bursar) {
+        double f = accuracyAt(corners, b.tokens());
+        if (Double.isNaN(f)) continue;
+        compared++;
+        double gap = f - b.accuracy();
+        if (gap <= 1e-12) above++;
+        else if (gap > worstGap) {
+          worstGap = gap;
+          worst = b;
+        }
+      }
+      return new FrontierCheck(compared, above, worstGap, worst);
+    }
+
+    /** {@return the Pareto corners: by tokens, each more accurate than every cheaper point} */
+    private static List<ReplayResults.MethodResult> envelope(List<ReplayResults.MethodResult> points) {
+      List<ReplayResults.MethodResult> sorted = points.stream()
+          .sorted(Comparator.comparingDouble(ReplayResults.MethodResult::tokens)).toList();
+      List<ReplayResults.MethodResult> corners = new java.util.ArrayList<>();
+      for (var m : sorted) {
+        if (corners.isEmpty() || m.accuracy() > corners.getLast().accuracy()) corners.add(m);
+      }
+      return corners;
+    }
+
+    /** {@return the frontier's accuracy at {@code tokens}, NaN outside its token range} */
+    private static double accuracyAt(List<ReplayResults.MethodResult> corners, double tokens) {
+      if (corners.isEmpty() || tokens < corners.getFirst().tokens()) return Double.NaN;
+      if (tokens >= corners.getLast().tokens()) return corners.getLast().accuracy(); // flat beyond its best point
+      for (int i = 1; i < corners.size(); i++) {
+        var lo = corners.get(i - 1);
+        var hi = corners.get(i);
+        if (tokens <= hi.tokens()) {
+          double t = (tokens - lo.tokens()) / (hi.tokens() - lo.tokens());
+          return lo.accuracy() + t * (hi.accuracy() - lo.accuracy());
+        }
+      }
+      return corners.getLast().accuracy();
+    }
+  }
 
   static final double MARGIN = 0.005;
   static final Set<String> BASELINES = Set.of("sc", "ac-beta", "ac-dirichlet", "esc");
@@ -35,7 +94,9 @@ record Comparison(double target, ReplayResults.MethodResult bestBaseline, Replay
     var baseline = ms.stream().filter(m -> BASELINES.contains(m.family()) && m.accuracy() >= target).min(cheapest).orElse(sc.get());
     var bursar = ms.stream().filter(m -> m.family().equals("bursar") && m.accuracy() >= target).min(cheapest).orElse(null);
     var chosen = ms.stream().filter(ReplayResults.MethodResult::chosen).findFirst().orElse(null);
-    return Optional.of(new Comparison(target + 1e-12, baseline, bursar, chosen, oracle.get(), sc.get()));
+    var frontier = FrontierCheck.of(ms.stream().filter(m -> BASELINES.contains(m.family())).toList(),
+        ms.stream().filter(m -> m.family().equals("bursar")).toList());
+    return Optional.of(new Comparison(target + 1e-12, baseline, bursar, chosen, oracle.get(), sc.get(), frontier));
   }
 
   /** {@return bursar's tokens over the cheapest baseline's at the target, NaN when bursar does not reach it} */

@@ -66,6 +66,10 @@ public final class ReplayReport {
         cn.put("ratio_to_best_baseline", c.ratioToBaseline());
         cn.put("ratio_to_oracle", c.ratioToOracle());
         cn.put("meets_goal", c.meetsGoal());
+        ObjectNode fn = cn.putObject("frontier");
+        fn.put("bursar_points_compared", c.frontier().compared()).put("on_or_above", c.frontier().onOrAbove())
+            .put("largest_shortfall_points", 100 * c.frontier().worstGap());
+        if (c.frontier().worst() != null) fn.put("largest_shortfall_at", c.frontier().worst().name());
         if (c.chosen() != null) {
           cn.put("chosen_accuracy", c.chosen().accuracy()).put("chosen_tokens", c.chosen().tokens())
               .put("chosen_minus_sc_at_cap_points", 100 * (c.chosen().accuracy() - c.scAtCap().accuracy()));
@@ -126,6 +130,17 @@ public final class ReplayReport {
           c.bestBursar() == null ? "-" : String.format(Locale.ROOT, "%.2fx", c.ratioToBaseline()), c.oracle().tokens(),
           c.meetsGoal() ? "met" : "not met",
           c.chosen() == null ? "-" : String.format(Locale.ROOT, "%.1f%%, %.0f", 100 * c.chosen().accuracy(), c.chosen().tokens()))));
+    }
+    sb.append("\n");
+    sb.append("Elsewhere on the curve: bursar's points (each lambda) against the baselines' frontier, the upper envelope of "
+        + "every SC, Adaptive-Consistency and ESC point joined by straight lines, where the frontier spans their tokens. On ~200 "
+        + "test questions one question moves accuracy by 0.5 points.\n\n");
+    sb.append("| pool | bursar points on or above the frontier | largest shortfall | at |\n|---|---|---|---|\n");
+    for (var p : r.pools()) {
+      Comparison.of(p).ifPresent(c -> sb.append(String.format(Locale.ROOT, "| %s | %d of %d | %.1f pt | %s |%n", p.pool(),
+          c.frontier().onOrAbove(), c.frontier().compared(), 100 * c.frontier().worstGap(),
+          c.frontier().worst() == null ? "-" : String.format(Locale.ROOT, "%s (%.0f tokens)", c.frontier().worst().name(),
+              c.frontier().worst().tokens()))));
     }
     sb.append("\n");
     for (var p : r.pools()) {
