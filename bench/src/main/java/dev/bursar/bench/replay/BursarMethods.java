@@ -41,7 +41,7 @@ final class BursarMethods {
     // Replay draws one sample at a time and never cuts a recorded sample.
     PolicyFile fitted = result.policy().withServing(max, 1, Integer.MAX_VALUE);
     List<Method> methods = new ArrayList<>();
-    double chosen = result.chosen().param();
+    double chosen = result.policy().lambda();
     boolean chosenListed = false;
     for (int i = 0; i < Tuner.LAMBDAS.length; i++) {
       double lambda = Tuner.LAMBDAS[i];

@@ -151,6 +151,10 @@ public final class TuneCommand implements Callable<Integer> {
     if (!r.pareto().contains(r.chosen())) {
       sb.append(String.format(Locale.ROOT, "  chosen: lambda %.3g, %.2f%% at %.0f tokens%n", r.chosen().param(), 100 * r.chosen().accuracy(), r.chosen().tokens()));
     }
+    if (r.policy().lambda() != r.chosen().param()) {
+      sb.append(String.format(Locale.ROOT, "  the policy file uses lambda %.3g: there the model refitted on every question draws "
+          + "the chosen point's %.2f samples per query%n", r.policy().lambda(), r.chosen().samples()));
+    }
     sb.append(String.format(Locale.ROOT, "%nThreshold baseline at its chosen threshold %.2f: %.2f%% at %.0f tokens%n",
         r.thresholdChosen().param(), 100 * r.thresholdChosen().accuracy(), r.thresholdChosen().tokens()));
     var c = r.calibration();

@@ -53,6 +53,21 @@ final class TunerTest {
   }
 
   @Test
+  void thePolicyFileCarriesTheChosenPointOverByItsSamples() {
+    var o = new Tuner.Options(SampleOrder.RANDOM, 3, 3, 0.005, 0, 1, Integer.MAX_VALUE, "test");
+    var questions = Tuner.questions(records);
+    var all = Tuner.fit(questions, o, 10, o.effectiveOrders(questions.size(), 10));
+    double lambda = result.policy().lambda();
+    assertThat(lambda).isLessThanOrEqualTo(result.chosen().param());
+    int orders = o.effectiveOrders(questions.size(), 10);
+    double samples = result.chosen().samples();
+    assertThat(Tuner.matchSamples(questions, all, o, 10, orders, samples)).isEqualTo(lambda);
+    // Asking for more samples than the cap allows leaves lambda 0 (draw until decided); none asked for, the largest.
+    assertThat(Tuner.matchSamples(questions, all, o, 10, orders, 11)).isZero();
+    assertThat(Tuner.matchSamples(questions, all, o, 10, orders, 0)).isEqualTo(Tuner.LAMBDAS[Tuner.LAMBDAS.length - 1]);
+  }
+
+  @Test
   void aBudgetPicksTheMostAccuratePointWithinIt() {
     var options = new Tuner.Options(SampleOrder.STORED, 1, 3, Double.NaN, 120, 1, 512, "test");
     var r = Tuner.tune(Tuner.questions(records), options, new PrintStream(new ByteArrayOutputStream()));
