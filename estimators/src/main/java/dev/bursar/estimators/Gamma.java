@@ -22,7 +22,7 @@ public record Gamma(double shape, double scale) {
   /** {@return the log-density at {@code x > 0}} */
   public double logDensity(double x) {
     if (!(x > 0)) throw new IllegalArgumentException("x must be > 0, was " + x);
-    return (shape - 1) * Math.log(x) - x / scale - logGamma(shape) - shape * Math.log(scale);
+    return (shape - 1) * Math.log(x) - x / scale - dev.bursar.controller.GammaTail.logGamma(shape) - shape * Math.log(scale);
   }
 
   /** {@return the mean log-likelihood of {@code lengths} (each &gt; 0) under this distribution} */
@@ -86,10 +86,6 @@ public record Gamma(double shape, double scale) {
       if (done) break;
     }
     return k;
-  }
-
-  static double logGamma(double x) {
-    return dev.bursar.controller.GammaTail.logGamma(x);
   }
 
   static double digamma(double x) {

@@ -3,7 +3,6 @@ package dev.bursar.policies;
 import dev.bursar.controller.Budget;
 import dev.bursar.controller.Capability;
 import dev.bursar.controller.Estimate;
-import dev.bursar.controller.Mode;
 import dev.bursar.controller.Plan;
 import dev.bursar.controller.Policy;
 import dev.bursar.controller.Request;
@@ -27,9 +26,8 @@ public record LengthForecastPolicy(Policy inner) implements Policy {
   @Override
   public Plan decide(Request request, Estimate estimate, Budget budget, Set<Capability> capabilities) {
     Plan plan = inner.decide(request, estimate, budget, capabilities);
-    boolean binds = budget.outputTokens() < plan.maxTokensPerSample();
     boolean forecast = estimate.lengthShape() > 0 && estimate.lengthScale() > 0;
-    if (!(plan.mode() instanceof Mode.Fast) || !binds || !forecast || !capabilities.contains(Capability.CANCELLATION)) return plan;
+    if (!Policies.fastUnderBindingBudget(plan, budget) || !forecast || !capabilities.contains(Capability.CANCELLATION)) return plan;
     return Policies.withForcing(plan,
         answerTokens -> new ThinkingExit.LengthForecastForcing(estimate.lengthShape(), estimate.lengthScale(), answerTokens));
   }

@@ -72,6 +72,11 @@ public final class Policies {
     }
   }
 
+  /** {@return whether {@code plan} is FAST under a budget that pays for less than one full sample} */
+  static boolean fastUnderBindingBudget(Plan plan, dev.bursar.controller.Budget budget) {
+    return plan.mode() instanceof dev.bursar.controller.Mode.Fast && budget.outputTokens() < plan.maxTokensPerSample();
+  }
+
   /**
    * {@return {@code plan} with its budget forcing and probe convergence replaced by {@code forcing}}, which
    * gets the answer reserve of the budget forcing it replaces (the default's when there was none)

@@ -4,7 +4,6 @@ import dev.bursar.controller.Budget;
 import dev.bursar.controller.Capability;
 import dev.bursar.controller.Estimate;
 import dev.bursar.controller.LinearProbe;
-import dev.bursar.controller.Mode;
 import dev.bursar.controller.Plan;
 import dev.bursar.controller.Policy;
 import dev.bursar.controller.Request;
@@ -31,8 +30,7 @@ public record RemainingLengthPolicy(Policy inner, LinearProbe head) implements P
   @Override
   public Plan decide(Request request, Estimate estimate, Budget budget, Set<Capability> capabilities) {
     Plan plan = inner.decide(request, estimate, budget, capabilities);
-    boolean binds = budget.outputTokens() < plan.maxTokensPerSample();
-    if (!(plan.mode() instanceof Mode.Fast) || !binds || !capabilities.contains(Capability.HIDDEN_STATES)
+    if (!Policies.fastUnderBindingBudget(plan, budget) || !capabilities.contains(Capability.HIDDEN_STATES)
         || !capabilities.contains(Capability.STEPWISE)) {
       return plan;
     }

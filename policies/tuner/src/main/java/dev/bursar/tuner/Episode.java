@@ -62,4 +62,11 @@ final class Episode {
     }
     return cap - 1;
   }
+
+  /** {@return the stop model's expected gain after each sample but the last, as {@link Tuner#stopIndex} reads it} */
+  double[] gains(dev.bursar.estimators.StopModel stop) {
+    double[] gain = new double[steps];
+    for (int n = 1; n < steps; n++) gain[n - 1] = stop.gain(features[n - 1]);
+    return gain;
+  }
 }

@@ -163,8 +163,7 @@ public final class Tuner {
           int[] order = o.order().indices(q.size(), s, q.qid());
           var ep = new Episode(q, order, cap, o.pCorrect(q, e), e.expectedLength());
           episodes++;
-          double[] gain = new double[ep.steps];
-          for (int n = 1; n < ep.steps; n++) gain[n - 1] = m.stop().gain(ep.features[n - 1]);
+          double[] gain = ep.gains(m.stop());
           for (int li = 0; li < LAMBDAS.length; li++) {
             int stop = stopIndex(ep, gain, LAMBDAS[li]);
             acc[li][0] += ep.accuracyNow[stop];
@@ -219,10 +218,6 @@ public final class Tuner {
     // earlier at the same lambda (measured: 2.2 points below SC at the cap on a pool of 55 tune questions).
     // Under an accuracy target the file carries the point over by the samples it draws instead.
     double lambda = o.budgetTokens() > 0 ? chosen.param() : matchSamples(questions, all, o, cap, orders, chosen.samples());
-    if (lambda != chosen.param()) {
-      progress.printf("  the final model draws the chosen point's %.2f samples per query at lambda %.3g (chosen on the folds: %.3g)%n",
-          chosen.samples(), lambda, chosen.param());
-    }
     var policy = new PolicyFile(PolicyFile.COMPUTE_OPTIMAL, all.estimator(), all.stop(), lambda, 0, cap, o.wave(),
         o.tokensPerSample(), o.order() == SampleOrder.GREEDY_FIRST, provenance, operatingPoint(chosen, lambda, scPoint, frontier, o));
     var threshold = new PolicyFile(PolicyFile.THRESHOLD, all.estimator(), null, 0, Math.min(1, thresholdChosen.param()), cap, o.wave(),
@@ -285,8 +280,7 @@ public final class Tuner {
       for (int s = 0; s < orders; s++) {
         var ep = new Episode(q, o.order().indices(q.size(), s, q.qid()), cap, o.pCorrect(q, e), e.expectedLength());
         episodes++;
-        double[] gain = new double[ep.steps];
-        for (int n = 1; n < ep.steps; n++) gain[n - 1] = m.stop().gain(ep.features[n - 1]);
+        double[] gain = ep.gains(m.stop());
         for (int li = 0; li < LAMBDAS.length; li++) drawn[li] += stopIndex(ep, gain, LAMBDAS[li]) + 1;
       }
     }

@@ -110,8 +110,7 @@ final class TunerTest {
         var e = file.estimator().estimate(request, Features.NONE);
         int[] order = SampleOrder.RANDOM.indices(q.size(), seed, q.qid());
         var ep = new Episode(q, order, cap, e.pCorrect(), e.expectedLength());
-        double[] gain = new double[ep.steps];
-        for (int n = 1; n < ep.steps; n++) gain[n - 1] = file.stopModel().gain(ep.features[n - 1]);
+        double[] gain = ep.gains(file.stopModel());
         int stop = Tuner.stopIndex(ep, gain, file.lambda());
         assertThat(out.spend().samples()).as("samples of qid %d", r.qid()).isEqualTo(stop + 1);
         assertThat(out.spend().outputTokens()).isEqualTo(ep.tokens[stop]);

@@ -32,6 +32,14 @@ final class ClientScope {
     return backend instanceof WhiteBoxBackend wb ? new ScopedWhiteBox(wb) : new Scoped(backend);
   }
 
+  /** Generates on {@code backend}, refused before and stopped during when the request's client has gone. */
+  private static List<Generation> generateFor(Backend backend, GenerationRequest request, TokenListener listener) {
+    if (!GONE.isBound()) return backend.generate(request, listener);
+    AtomicBoolean gone = GONE.get();
+    if (gone.get()) throw new BackendException("the client went away", false);
+    return backend.generate(request, (seq, ev) -> !gone.get() && listener.onToken(seq, ev));
+  }
+
   /** The backend the controller drives: the sidecar's backend, stopping for clients that left. */
   record Scoped(Backend delegate) implements Backend {
     @Override
@@ -46,10 +54,7 @@ final class ClientScope {
 
     @Override
     public List<Generation> generate(GenerationRequest request, TokenListener listener) {
-      if (!GONE.isBound()) return delegate.generate(request, listener);
-      AtomicBoolean gone = GONE.get();
-      if (gone.get()) throw new BackendException("the client went away", false);
-      return delegate.generate(request, (seq, ev) -> !gone.get() && listener.onToken(seq, ev));
+      return generateFor(delegate, request, listener);
     }
 
     @Override
@@ -65,7 +70,7 @@ final class ClientScope {
 
     @Override
     public List<Generation> generate(GenerationRequest request, TokenListener listener) {
-      return new Scoped(delegate).generate(request, listener);
+      return generateFor(delegate, request, listener);
     }
 
     @Override public int[] encode(String text) { return delegate.encode(text); }
