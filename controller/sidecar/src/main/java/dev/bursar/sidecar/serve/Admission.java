@@ -95,9 +95,14 @@ final class Admission {
     return draining;
   }
 
+  /** Refuses new requests from now on (503, shutting down). */
+  void stopAccepting() {
+    draining = true;
+  }
+
   /** Refuses new requests from now on and waits up to {@code limit} for those in flight to finish. */
   boolean drain(Duration limit) throws InterruptedException {
-    draining = true;
+    stopAccepting();
     long end = System.nanoTime() + limit.toNanos();
     while (inFlight.get() > 0 && System.nanoTime() < end) Thread.sleep(20);
     return inFlight.get() == 0;

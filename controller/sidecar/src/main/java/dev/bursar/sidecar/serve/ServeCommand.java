@@ -173,7 +173,14 @@ public final class ServeCommand implements Callable<Integer> {
     // grace), then stop the server and the context, which closes the model.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
-        admission.drain(config.deadline().plusSeconds(2));
+        java.time.Duration grace = config.deadline().plusSeconds(2);
+        admission.stopAccepting();
+        System.err.println("bursar: stopping: new requests get 503; finishing " + admission.inFlight()
+            + " in flight (at most " + ChatService.human(grace) + ")");
+        if (!admission.drain(grace)) {
+          System.err.println("bursar: " + admission.inFlight() + " requests still in flight after " + ChatService.human(grace)
+              + "; stopping anyway");
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

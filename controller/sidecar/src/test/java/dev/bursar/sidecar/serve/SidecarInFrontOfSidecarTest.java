@@ -11,26 +11,25 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A real upstream: one sidecar serves the embedded model on loopback (a genuine OpenAI-compatible
- * server: its text completions are the model's raw continuations), and a second one runs in front
- * of it with {@code --upstream}, as {@code ./bursar serve --upstream http://127.0.0.1:PORT/v1
- * --model NAME --endpoint completions} would.
+ * A real upstream process: {@code bursar serve} runs the embedded model as an OS process of its own
+ * on loopback (a genuine OpenAI-compatible server: its text completions are the model's raw
+ * continuations), and a second sidecar runs in front of it with {@code --upstream}, as
+ * {@code ./bursar serve --upstream http://127.0.0.1:PORT/v1 --model NAME --endpoint completions} would.
  */
 final class SidecarInFrontOfSidecarTest {
-  private static Loopback model;
+  private static ServeProcess model;
   private static Loopback front;
 
   @BeforeAll
-  static void start() {
+  static void start() throws Exception {
     assumeThat(EmbeddedModel.available()).as("the embedded model's weights are in this build").isTrue();
-    model = new Loopback(Map.of("micronaut.server.port", -1));
-    String name = model.bean(dev.bursar.controller.ComputeController.class).backend().name();
-    front = new Loopback(Map.of("micronaut.server.port", -1, "bursar.sidecar.upstream", model.url() + "/v1",
-        "bursar.sidecar.model", name, "bursar.sidecar.endpoint", "completions"));
+    model = new ServeProcess();
+    front = new Loopback(Map.of("micronaut.server.port", -1, "bursar.sidecar.upstream", model.url + "/v1",
+        "bursar.sidecar.model", model.modelName, "bursar.sidecar.endpoint", "completions"));
   }
 
   @AfterAll
-  static void stop() {
+  static void stop() throws InterruptedException {
     if (front != null) front.close();
     if (model != null) model.close();
   }
@@ -67,6 +66,6 @@ final class SidecarInFrontOfSidecarTest {
 
   @Test
   void models_listTheUpstreamsModel() {
-    assertThat(front.get("/v1/models").body()).contains(model.bean(dev.bursar.controller.ComputeController.class).backend().name());
+    assertThat(front.get("/v1/models").body()).contains("\"id\":\"" + model.modelName + "\"");
   }
 }
