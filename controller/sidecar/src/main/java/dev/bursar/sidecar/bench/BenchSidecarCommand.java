@@ -48,20 +48,20 @@ public final class BenchSidecarCommand implements Callable<Integer> {
   int seconds = 10;
 
   @Option(names = "--warmup", description = "Warm-up seconds per side, not measured, the rate ramping up from a tenth (default ${DEFAULT-VALUE}).",
-      defaultValue = "5")
-  int warmup = 5;
+      defaultValue = "30")
+  int warmup = 30;
 
-  @Option(names = "--settle", paramLabel = "SECONDS", defaultValue = "0",
+  @Option(names = "--settle", paramLabel = "SECONDS", defaultValue = "60",
       description = "After the warm-up, go on at the full rate in 2-second windows until the JIT compilers of this process spend "
           + "under 2%% of a window compiling, for at most SECONDS per side (0: no settling; default ${DEFAULT-VALUE}). In process "
           + "that covers the sidecar; with --through only the load generator.")
-  int settle;
+  int settle = 60;
 
-  @Option(names = "--rounds", defaultValue = "1",
+  @Option(names = "--rounds", defaultValue = "5",
       description = "Measure each side in this many alternating blocks of --seconds (direct, through, direct, ...) and pool "
           + "them: drift in the JIT, the collector and the machine then falls on both sides alike; each round's p99 overhead "
           + "is printed too (default ${DEFAULT-VALUE}).")
-  int rounds = 1;
+  int rounds = 5;
 
   @Option(names = "--stub-port", paramLabel = "PORT", defaultValue = "0",
       description = "Loopback port of the stub upstream (default ${DEFAULT-VALUE}: any free one).")
