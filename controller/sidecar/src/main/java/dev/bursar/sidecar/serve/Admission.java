@@ -100,9 +100,8 @@ final class Admission {
     draining = true;
   }
 
-  /** Refuses new requests from now on and waits up to {@code limit} for those in flight to finish. */
-  boolean drain(Duration limit) throws InterruptedException {
-    stopAccepting();
+  /** Waits up to {@code limit} for the requests in flight to finish; {@return whether they all did} */
+  boolean awaitIdle(Duration limit) throws InterruptedException {
     long end = System.nanoTime() + limit.toNanos();
     while (inFlight.get() > 0 && System.nanoTime() < end) Thread.sleep(20);
     return inFlight.get() == 0;

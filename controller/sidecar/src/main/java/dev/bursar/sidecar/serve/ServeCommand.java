@@ -177,7 +177,7 @@ public final class ServeCommand implements Callable<Integer> {
         admission.stopAccepting();
         System.err.println("bursar: stopping: new requests get 503; finishing " + admission.inFlight()
             + " in flight (at most " + ChatService.human(grace) + ")");
-        if (!admission.drain(grace)) {
+        if (!admission.awaitIdle(grace)) {
           System.err.println("bursar: " + admission.inFlight() + " requests still in flight after " + ChatService.human(grace)
               + "; stopping anyway");
         }

@@ -69,7 +69,8 @@ final class AdmissionTest {
       while (!a.draining()) Thread.onSpinWait();
       inFlight.close();
     });
-    assertThat(a.drain(Duration.ofSeconds(10))).as("drained").isTrue();
+    a.stopAccepting();
+    assertThat(a.awaitIdle(Duration.ofSeconds(10))).as("drained").isTrue();
     closer.join();
     assertThatThrownBy(a::acquire).isInstanceOfSatisfying(ApiException.class,
         e -> assertThat(e.status().getCode()).isEqualTo(503));

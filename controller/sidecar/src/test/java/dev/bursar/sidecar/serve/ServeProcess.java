@@ -103,7 +103,7 @@ final class ServeProcess implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     terminate(); // the sidecar drains and stops
-    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+    if (!ended(30)) {
       process.destroyForcibly();
       process.waitFor(10, TimeUnit.SECONDS);
     }
