@@ -18,10 +18,13 @@ import org.jspecify.annotations.Nullable;
  * @param oracle the hindsight oracle
  * @param scAtCap SC at the cap
  * @param frontier where bursar's curve lies against the baselines' frontier
+ * @param hindsightVote the cheapest point reaching it of the rule on the vote fitted in hindsight
+ *     ({@link HindsightVoteRule}), or null when none does or it was not measured
+ * @param hindsightAgreement the same rule told each question's agreement, or null
  */
 record Comparison(double target, ReplayResults.MethodResult bestBaseline, ReplayResults.@Nullable MethodResult bestBursar,
     ReplayResults.@Nullable MethodResult chosen, ReplayResults.MethodResult oracle, ReplayResults.MethodResult scAtCap,
-    FrontierCheck frontier) {
+    FrontierCheck frontier, ReplayResults.@Nullable MethodResult hindsightVote, ReplayResults.@Nullable MethodResult hindsightAgreement) {
 
   /**
    * bursar's points against the baselines' frontier (the upper envelope of every SC, Adaptive-Consistency
@@ -92,24 +95,40 @@ record Comparison(double target, ReplayResults.MethodResult bestBaseline, Replay
     double target = sc.get().accuracy() - MARGIN - 1e-12;
     var cheapest = Comparator.comparingDouble(ReplayResults.MethodResult::tokens);
     var baseline = ms.stream().filter(m -> BASELINES.contains(m.family()) && m.accuracy() >= target).min(cheapest).orElse(sc.get());
-    var bursar = ms.stream().filter(m -> m.family().equals("bursar") && m.accuracy() >= target).min(cheapest).orElse(null);
+    var bursar = cheapestReaching(ms, "bursar", target);
     var chosen = ms.stream().filter(ReplayResults.MethodResult::chosen).findFirst().orElse(null);
     var frontier = FrontierCheck.of(ms.stream().filter(m -> BASELINES.contains(m.family())).toList(),
         ms.stream().filter(m -> m.family().equals("bursar")).toList());
-    return Optional.of(new Comparison(target + 1e-12, baseline, bursar, chosen, oracle.get(), sc.get(), frontier));
+    return Optional.of(new Comparison(target + 1e-12, baseline, bursar, chosen, oracle.get(), sc.get(), frontier,
+        cheapestReaching(ms, HindsightVoteRule.VOTE, target), cheapestReaching(ms, HindsightVoteRule.AGREEMENT, target)));
+  }
+
+  private static ReplayResults.@Nullable MethodResult cheapestReaching(List<ReplayResults.MethodResult> ms, String family, double target) {
+    return ms.stream().filter(m -> m.family().equals(family) && m.accuracy() >= target)
+        .min(Comparator.comparingDouble(ReplayResults.MethodResult::tokens)).orElse(null);
+  }
+
+  /** {@return a point's tokens over the cheapest baseline's at the target, NaN when there is no point} */
+  double ratioToBaseline(ReplayResults.@Nullable MethodResult point) {
+    return point == null ? Double.NaN : point.tokens() / bestBaseline.tokens();
   }
 
   /** {@return bursar's tokens over the cheapest baseline's at the target, NaN when bursar does not reach it} */
   double ratioToBaseline() {
-    return bestBursar == null ? Double.NaN : bestBursar.tokens() / bestBaseline.tokens();
+    return ratioToBaseline(bestBursar);
   }
 
   double ratioToOracle() {
     return bestBursar == null ? Double.NaN : bestBursar.tokens() / oracle.tokens();
   }
 
+  /** {@return the most tokens at which bursar meets the goal: half the baseline's, or 1.2x the oracle's where that is more} */
+  double goalTokens() {
+    return Math.max(0.5 * bestBaseline.tokens(), 1.2 * oracle.tokens());
+  }
+
   /** {@return whether bursar meets the goal: at most half the baseline's tokens, or 1.2x the oracle's where that is more} */
   boolean meetsGoal() {
-    return bestBursar != null && bestBursar.tokens() <= Math.max(0.5 * bestBaseline.tokens(), 1.2 * oracle.tokens());
+    return bestBursar != null && bestBursar.tokens() <= goalTokens();
   }
 }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /** Writes {@code summary.json}, {@code report.md} and {@code accuracy_vs_tokens.svg} for a replay run. */
 public final class ReplayReport {
@@ -70,6 +71,9 @@ public final class ReplayReport {
         fn.put("bursar_points_compared", c.frontier().compared()).put("on_or_above", c.frontier().onOrAbove())
             .put("largest_shortfall_points", 100 * c.frontier().worstGap());
         if (c.frontier().worst() != null) fn.put("largest_shortfall_at", c.frontier().worst().name());
+        cn.put("goal_tokens", c.goalTokens());
+        putPoint(cn, "hindsight_vote_rule", c.hindsightVote(), c);
+        putPoint(cn, "hindsight_vote_and_agreement_rule", c.hindsightAgreement(), c);
         if (c.chosen() != null) {
           cn.put("chosen_accuracy", c.chosen().accuracy()).put("chosen_tokens", c.chosen().tokens())
               .put("chosen_minus_sc_at_cap_points", 100 * (c.chosen().accuracy() - c.scAtCap().accuracy()));
@@ -78,6 +82,15 @@ public final class ReplayReport {
       if (p.tuning() != null) n.set("tuning", tuningJson(json, p.tuning()));
     }
     return json.writeValueAsString(root) + "\n";
+  }
+
+  private static void putPoint(ObjectNode cn, String key, ReplayResults.@Nullable MethodResult point, Comparison c) {
+    if (point == null) {
+      cn.putNull(key);
+      return;
+    }
+    cn.putObject(key).put("name", point.name()).put("tokens", point.tokens()).put("accuracy", point.accuracy())
+        .put("ratio_to_best_baseline", c.ratioToBaseline(point));
   }
 
   private static ObjectNode tuningJson(ObjectMapper json, dev.bursar.tuner.Tuner.Result t) {
@@ -143,6 +156,25 @@ public final class ReplayReport {
               c.frontier().worst().tokens()))));
     }
     sb.append("\n");
+    sb.append("## What limits it\n\n");
+    sb.append("The goal in tokens is the larger of half the cheapest baseline and 1.2x the oracle. Beside bursar, two rules "
+        + "fitted in hindsight on the test half's own draws (so, like the oracle, they have seen the answers they are scored on): "
+        + "a stopping rule on the vote alone (samples drawn, counts of the two leaders, distinct answers, samples without an "
+        + "answer; dynamic programming over those states, at each lambda of a grid in sixteenths of a decade; its points are in "
+        + "summary.json and the plot), and the same rule told each question's agreement (the share of its most common answer over "
+        + "all its samples, in tenths), which no rule knows before it samples. Neither is a bound (the DP treats the pooled vote as "
+        + "a Markov chain; bursar also reads the query and the samples' lengths), but the second says roughly what a perfect "
+        + "difficulty prior would be worth. Cheapest point reaching the target: tokens (ratio to the cheapest baseline).\n\n");
+    sb.append("| pool | cheapest baseline | goal | bursar (fitted on the tune half) | DP on the vote, in hindsight | + agreement, in hindsight | oracle |\n");
+    sb.append("|---|---|---|---|---|---|---|\n");
+    for (var p : r.pools()) {
+      Comparison.of(p).ifPresent(c -> sb.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f (%.2fx) | %s | %s | %s | %s |%n", p.pool(),
+          c.bestBaseline().tokens(), c.goalTokens(), c.goalTokens() / c.bestBaseline().tokens(),
+          tokensAndRatio(c.bestBursar(), c, p.tuning() == null ? "not fitted" : "none reaches it"),
+          tokensAndRatio(c.hindsightVote(), c, "does not reach it"), tokensAndRatio(c.hindsightAgreement(), c, "does not reach it"),
+          tokensAndRatio(c.oracle(), c, "-"))));
+    }
+    sb.append("\n");
     for (var p : r.pools()) {
       sb.append("## ").append(p.pool()).append("\n\n");
       sb.append(String.format(Locale.ROOT, "%s on %s, %d samples per question, %d test questions.",
@@ -166,6 +198,7 @@ public final class ReplayReport {
       sb.append("| method | accuracy | tokens / question | samples / question | tokens vs SC@").append(p.maxSamples()).append(" |\n");
       sb.append("|---|---|---|---|---|\n");
       for (var m : p.methods()) {
+        if (m.family().startsWith(HindsightVoteRule.VOTE)) continue; // dozens of points: in summary.json and the plot
         sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.3f |%n", m.chosen() ? "**" + m.name() + "**" : m.name(),
             pm(100 * m.accuracy(), 100 * m.accuracyCi95(), 1), pm(m.tokens(), m.tokensCi95(), 1),
             pm(m.samples(), m.samplesCi95(), 2), m.tokens() / full.tokens()));
@@ -173,6 +206,10 @@ public final class ReplayReport {
       sb.append("\n");
     }
     return sb.toString();
+  }
+
+  private static String tokensAndRatio(ReplayResults.@Nullable MethodResult m, Comparison c, String none) {
+    return m == null ? none : String.format(Locale.ROOT, "%.0f (%.2fx)", m.tokens(), c.ratioToBaseline(m));
   }
 
   private static String pm(double v, double ci, int decimals) {
@@ -185,13 +222,15 @@ public final class ReplayReport {
     for (var p : r.pools()) {
       if (p.lengthOnly()) continue;
       List<SvgPlot.Series> series = new ArrayList<>();
-      for (String family : List.of("sc", "ac-beta", "ac-dirichlet", "esc", "bursar", "bursar-threshold", "oracle")) {
+      for (String family : List.of("sc", "ac-beta", "ac-dirichlet", "esc", "bursar", "bursar-threshold", "oracle",
+          HindsightVoteRule.VOTE, HindsightVoteRule.AGREEMENT)) {
         List<double[]> pts = new ArrayList<>();
         List<String> labels = new ArrayList<>();
         for (var m : p.methods()) {
           if (!m.family().equals(family)) continue;
           pts.add(new double[] {m.tokens(), 100 * m.accuracy()});
           labels.add(m.chosen() ? "chosen" : m.param() == null || family.startsWith("bursar") ? ""
+              : family.startsWith("hindsight") ? ""
               : family.equals("sc") || family.equals("esc") ? String.valueOf(m.param().intValue()) : String.valueOf(m.param()));
         }
         if (!pts.isEmpty()) series.add(new SvgPlot.Series(label(family), pts, labels, family.equals("sc")));
@@ -211,6 +250,8 @@ public final class ReplayReport {
       case "oracle" -> "oracle (unreachable bound)";
       case "bursar" -> "bursar compute-optimal (lambda sweep)";
       case "bursar-threshold" -> "bursar threshold baseline";
+      case HindsightVoteRule.VOTE -> "DP on the vote, fitted in hindsight";
+      case HindsightVoteRule.AGREEMENT -> "DP on the vote + agreement, fitted in hindsight";
       default -> family;
     };
   }
