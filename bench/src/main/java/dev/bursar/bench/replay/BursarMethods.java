@@ -1,6 +1,8 @@
 package dev.bursar.bench.replay;
 
 import dev.bursar.backends.replay.SampleOrder;
+import dev.bursar.controller.Estimate;
+import dev.bursar.controller.Estimator;
 import dev.bursar.policies.PolicyFile;
 import dev.bursar.trace.Pool;
 import dev.bursar.trace.TraceRecord;
@@ -8,8 +10,10 @@ import dev.bursar.tuner.Question;
 import dev.bursar.tuner.Tuner;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -52,9 +56,47 @@ final class BursarMethods {
       methods.add(Method.policy(name, "bursar", lambda, fitted.withLambda(lambda).policy(), fitted.estimator(), max, isChosen));
     }
     if (!chosenListed) throw new IllegalStateException("the chosen lambda " + chosen + " is not on the grid");
+    methods.addAll(toldPRight(pool, questions, order, command, progress));
     PolicyFile threshold = result.thresholdPolicy().withServing(max, 1, Integer.MAX_VALUE);
     methods.add(Method.policy(String.format(Locale.ROOT, "bursar-threshold (FAST if P(right) >= %.2f)", threshold.threshold()),
         "bursar-threshold", threshold.threshold(), threshold.policy(), threshold.estimator(), max, false));
     return new Fitted(methods, result);
+  }
+
+  /** Family of {@link #toldPRight}: needs every question's outcome, so it is an unreachable reference. */
+  static final String TOLD = "bursar-told-p";
+
+  /**
+   * bursar told each question's P(one sample is right) exactly (the fraction of its samples that are
+   * right, known only in hindsight) instead of the text estimator's guess: fitted by the same tuner on
+   * the tune half with that prior, and scored on the test half with the test questions' own. The gap
+   * between this family and bursar's is what a perfect difficulty prior would be worth.
+   */
+  private static List<Method> toldPRight(Pool pool, List<Question> questions, SampleOrder order, String command, PrintStream progress) {
+    progress.printf("%-40s tuning again, told each question's P(right) (hindsight reference)%n", pool.name());
+    var options = Tuner.Options.target(TARGET_DROP, order, command + ", told P(right)").withPrior(BursarMethods::fractionRight);
+    Tuner.Result told = Tuner.tune(questions, options, progress);
+    int max = pool.maxSamples();
+    PolicyFile fitted = told.policy().withServing(max, 1, Integer.MAX_VALUE);
+    Map<String, Double> byQid = new HashMap<>();
+    for (TraceRecord r : pool.records()) Question.of(r).ifPresent(q -> byQid.put(Long.toString(q.qid()), fractionRight(q)));
+    Estimator base = fitted.estimator();
+    Estimator hindsight = (request, features) -> {
+      var e = base.estimate(request, features);
+      Double p = byQid.get(request.metadata().get("qid"));
+      return p == null ? e : new Estimate(p, e.lengthShape(), e.lengthScale(), e.source() + "+hindsight P(right)");
+    };
+    List<Method> methods = new ArrayList<>();
+    for (double lambda : Tuner.LAMBDAS) {
+      methods.add(Method.policy(String.format(Locale.ROOT, "bursar told P(right), lambda %.2g (hindsight)", lambda), TOLD, lambda,
+          fitted.withLambda(lambda).policy(), hindsight, max, false));
+    }
+    return methods;
+  }
+
+  private static double fractionRight(Question q) {
+    int right = 0;
+    for (boolean c : q.correct()) if (c) right++;
+    return (double) right / q.correct().length;
   }
 }

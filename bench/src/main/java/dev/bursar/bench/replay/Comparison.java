@@ -18,13 +18,12 @@ import org.jspecify.annotations.Nullable;
  * @param oracle the hindsight oracle
  * @param scAtCap SC at the cap
  * @param frontier where bursar's curve lies against the baselines' frontier
- * @param hindsightVote the cheapest point reaching it of the rule on the vote fitted in hindsight
- *     ({@link HindsightVoteRule}), or null when none does or it was not measured
- * @param hindsightAgreement the same rule told each question's agreement, or null
+ * @param toldPRight the cheapest point reaching it of bursar told each question's P(one sample is
+ *     right) in hindsight ({@link BursarMethods#TOLD}), or null when none does or it was not fitted
  */
 record Comparison(double target, ReplayResults.MethodResult bestBaseline, ReplayResults.@Nullable MethodResult bestBursar,
     ReplayResults.@Nullable MethodResult chosen, ReplayResults.MethodResult oracle, ReplayResults.MethodResult scAtCap,
-    FrontierCheck frontier, ReplayResults.@Nullable MethodResult hindsightVote, ReplayResults.@Nullable MethodResult hindsightAgreement) {
+    FrontierCheck frontier, ReplayResults.@Nullable MethodResult toldPRight) {
 
   /**
    * bursar's points against the baselines' frontier (the upper envelope of every SC, Adaptive-Consistency
@@ -100,7 +99,7 @@ record Comparison(double target, ReplayResults.MethodResult bestBaseline, Replay
     var frontier = FrontierCheck.of(ms.stream().filter(m -> BASELINES.contains(m.family())).toList(),
         ms.stream().filter(m -> m.family().equals("bursar")).toList());
     return Optional.of(new Comparison(target + 1e-12, baseline, bursar, chosen, oracle.get(), sc.get(), frontier,
-        cheapestReaching(ms, HindsightVoteRule.VOTE, target), cheapestReaching(ms, HindsightVoteRule.AGREEMENT, target)));
+        cheapestReaching(ms, BursarMethods.TOLD, target)));
   }
 
   private static ReplayResults.@Nullable MethodResult cheapestReaching(List<ReplayResults.MethodResult> ms, String family, double target) {

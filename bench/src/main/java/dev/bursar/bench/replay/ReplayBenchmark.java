@@ -78,7 +78,6 @@ public final class ReplayBenchmark {
             Stats.mean(v[0]), Stats.mean(v[1]), Stats.mean(v[2]),
             Stats.ci95(v[0]), Stats.ci95(v[1]), Stats.ci95(v[2]), meth.chosen()));
       }
-      results.addAll(HindsightVoteRule.measure(test, options.order(), seeds));
       out.add(new ReplayResults.PoolResult(pool.name(), model, task, false, pool.maxSamples(), qids,
           extractorAgreement(pool), results, fitted == null ? null : fitted.tuning()));
       progress.printf("%-40s done in %.1f s%n", pool.name(), (System.nanoTime() - start) / 1e9);

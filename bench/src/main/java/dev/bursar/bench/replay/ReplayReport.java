@@ -72,8 +72,7 @@ public final class ReplayReport {
             .put("largest_shortfall_points", 100 * c.frontier().worstGap());
         if (c.frontier().worst() != null) fn.put("largest_shortfall_at", c.frontier().worst().name());
         cn.put("goal_tokens", c.goalTokens());
-        putPoint(cn, "hindsight_vote_rule", c.hindsightVote(), c);
-        putPoint(cn, "hindsight_vote_and_agreement_rule", c.hindsightAgreement(), c);
+        putPoint(cn, "bursar_told_p_right", c.toldPRight(), c);
         if (c.chosen() != null) {
           cn.put("chosen_accuracy", c.chosen().accuracy()).put("chosen_tokens", c.chosen().tokens())
               .put("chosen_minus_sc_at_cap_points", 100 * (c.chosen().accuracy() - c.scAtCap().accuracy()));
@@ -157,21 +156,19 @@ public final class ReplayReport {
     }
     sb.append("\n");
     sb.append("## What limits it\n\n");
-    sb.append("The goal in tokens is the larger of half the cheapest baseline and 1.2x the oracle. Beside bursar, two rules "
-        + "fitted in hindsight on the test half's own draws (so, like the oracle, they have seen the answers they are scored on): "
-        + "a stopping rule on the vote alone (samples drawn, counts of the two leaders, distinct answers, samples without an "
-        + "answer; dynamic programming over those states, at each lambda of a grid in sixteenths of a decade; its points are in "
-        + "summary.json and the plot), and the same rule told each question's agreement (the share of its most common answer over "
-        + "all its samples, in tenths), which no rule knows before it samples. Neither is a bound (the DP treats the pooled vote as "
-        + "a Markov chain; bursar also reads the query and the samples' lengths), but the second says roughly what a perfect "
-        + "difficulty prior would be worth. Cheapest point reaching the target: tokens (ratio to the cheapest baseline).\n\n");
-    sb.append("| pool | cheapest baseline | goal | bursar (fitted on the tune half) | DP on the vote, in hindsight | + agreement, in hindsight | oracle |\n");
-    sb.append("|---|---|---|---|---|---|---|\n");
+    sb.append("The goal in tokens is the larger of half the cheapest baseline and 1.2x the oracle. Beside bursar, the same "
+        + "policy told each question's P(one sample is right) exactly (the fraction of its samples that are right, which only "
+        + "hindsight knows) in place of the estimator's guess from the query: fitted by the same tuner on the tune half with that "
+        + "prior, scored on the test half with the test questions' own. It is unreachable like the oracle; the gap between the "
+        + "two bursar columns is what a perfect difficulty prior would be worth. Cheapest point reaching the target: tokens "
+        + "(ratio to the cheapest baseline).\n\n");
+    sb.append("| pool | cheapest baseline | goal | bursar | bursar told P(right) (hindsight) | oracle |\n");
+    sb.append("|---|---|---|---|---|---|\n");
     for (var p : r.pools()) {
-      Comparison.of(p).ifPresent(c -> sb.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f (%.2fx) | %s | %s | %s | %s |%n", p.pool(),
+      Comparison.of(p).ifPresent(c -> sb.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f (%.2fx) | %s | %s | %s |%n", p.pool(),
           c.bestBaseline().tokens(), c.goalTokens(), c.goalTokens() / c.bestBaseline().tokens(),
           tokensAndRatio(c.bestBursar(), c, p.tuning() == null ? "not fitted" : "none reaches it"),
-          tokensAndRatio(c.hindsightVote(), c, "does not reach it"), tokensAndRatio(c.hindsightAgreement(), c, "does not reach it"),
+          tokensAndRatio(c.toldPRight(), c, p.tuning() == null ? "not fitted" : "none reaches it"),
           tokensAndRatio(c.oracle(), c, "-"))));
     }
     sb.append("\n");
@@ -198,7 +195,6 @@ public final class ReplayReport {
       sb.append("| method | accuracy | tokens / question | samples / question | tokens vs SC@").append(p.maxSamples()).append(" |\n");
       sb.append("|---|---|---|---|---|\n");
       for (var m : p.methods()) {
-        if (m.family().startsWith(HindsightVoteRule.VOTE)) continue; // dozens of points: in summary.json and the plot
         sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.3f |%n", m.chosen() ? "**" + m.name() + "**" : m.name(),
             pm(100 * m.accuracy(), 100 * m.accuracyCi95(), 1), pm(m.tokens(), m.tokensCi95(), 1),
             pm(m.samples(), m.samplesCi95(), 2), m.tokens() / full.tokens()));
@@ -223,14 +219,13 @@ public final class ReplayReport {
       if (p.lengthOnly()) continue;
       List<SvgPlot.Series> series = new ArrayList<>();
       for (String family : List.of("sc", "ac-beta", "ac-dirichlet", "esc", "bursar", "bursar-threshold", "oracle",
-          HindsightVoteRule.VOTE, HindsightVoteRule.AGREEMENT)) {
+          BursarMethods.TOLD)) {
         List<double[]> pts = new ArrayList<>();
         List<String> labels = new ArrayList<>();
         for (var m : p.methods()) {
           if (!m.family().equals(family)) continue;
           pts.add(new double[] {m.tokens(), 100 * m.accuracy()});
           labels.add(m.chosen() ? "chosen" : m.param() == null || family.startsWith("bursar") ? ""
-              : family.startsWith("hindsight") ? ""
               : family.equals("sc") || family.equals("esc") ? String.valueOf(m.param().intValue()) : String.valueOf(m.param()));
         }
         if (!pts.isEmpty()) series.add(new SvgPlot.Series(label(family), pts, labels, family.equals("sc")));
@@ -250,8 +245,7 @@ public final class ReplayReport {
       case "oracle" -> "oracle (unreachable bound)";
       case "bursar" -> "bursar compute-optimal (lambda sweep)";
       case "bursar-threshold" -> "bursar threshold baseline";
-      case HindsightVoteRule.VOTE -> "DP on the vote, fitted in hindsight";
-      case HindsightVoteRule.AGREEMENT -> "DP on the vote + agreement, fitted in hindsight";
+      case BursarMethods.TOLD -> "bursar told each question's P(right) (hindsight reference)";
       default -> family;
     };
   }

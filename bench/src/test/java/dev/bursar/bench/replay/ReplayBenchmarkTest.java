@@ -139,7 +139,7 @@ final class ReplayBenchmarkTest {
         new PrintStream(new ByteArrayOutputStream()));
     var fixture = results.pools().getFirst();
     assertThat(fixture.methods().stream().filter(ReplayResults.MethodResult::chosen)).hasSize(1);
-    assertThat(fixture.methods()).extracting(ReplayResults.MethodResult::family).contains("bursar", "bursar-threshold");
+    assertThat(fixture.methods()).extracting(ReplayResults.MethodResult::family).contains("bursar", "bursar-threshold", BursarMethods.TOLD);
     assertThat(fixture.tuning()).isNotNull();
     // The tuner saw only the tune half: as many questions as the test half leaves out.
     assertThat(fixture.tuning().questions()).isEqualTo(80 - fixture.testQids().size());
@@ -148,6 +148,28 @@ final class ReplayBenchmarkTest {
     ReplayReport.write(results, dir.resolve("tuned"), "test");
     String summary = Files.readString(dir.resolve("tuned/summary.json"));
     assertThat(summary).contains("\"chosen\" : true", "\"comparison\"", "\"cv_frontier\"", "\"reliability\"");
-    assertThat(Files.readString(dir.resolve("tuned/report.md"))).contains("bursar against the best baseline");
+    assertThat(Files.readString(dir.resolve("tuned/report.md"))).contains("bursar against the best baseline", "What limits it");
+  }
+
+  @Test
+  void theHindsightReferenceIsToldEachQuestionsOwnFractionOfRightSamples() {
+    var rnd = new java.util.Random(5);
+    List<TraceRecord> records = new ArrayList<>();
+    for (int q = 0; q < 40; q++) {
+      String[] answers = new String[6];
+      for (int i = 0; i < 6; i++) answers[i] = rnd.nextDouble() < (q % 2 == 0 ? 0.3 : 0.9) ? "7" : "3";
+      records.add(question(q, "7", answers));
+    }
+    var fitted = BursarMethods.forPool(new Pool("fixture", Path.of("fixture.jsonl"), records), SampleOrder.RANDOM, 0,
+        new PrintStream(new ByteArrayOutputStream()));
+    var told = fitted.methods().stream().filter(m -> m.family().equals(BursarMethods.TOLD)).toList();
+    assertThat(told).hasSize(dev.bursar.tuner.Tuner.LAMBDAS.length).noneMatch(Method::chosen);
+    for (TraceRecord r : records) {
+      double right = r.samples().stream().filter(s -> Boolean.TRUE.equals(s.correct())).count() / 6.0;
+      var request = dev.bursar.controller.Request.of(r.question()).withMetadata(Map.of("qid", Long.toString(r.qid())));
+      var estimate = told.getFirst().estimator().estimate(request, dev.bursar.controller.Features.NONE);
+      assertThat(estimate.pCorrect()).isEqualTo(right);
+      assertThat(estimate.source()).endsWith("+hindsight P(right)");
+    }
   }
 }
