@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
         "Replay recorded sample pools through self-consistency policies (SC@k, Adaptive-Consistency, ESC, "
-            + "the hindsight oracle) and report accuracy, tokens and samples per question on each pool's test half.",
+            + "the hindsight oracle) and bursar's fitted policy (and, for reference, the same told each question's "
+            + "P(right) in hindsight), and report accuracy, tokens and samples per question on each pool's test half.",
         "Writes DIR/summary.json, DIR/report.md and DIR/accuracy_vs_tokens.svg."})
 public final class BenchReplayCommand implements Callable<Integer> {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
