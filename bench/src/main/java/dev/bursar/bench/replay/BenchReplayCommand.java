@@ -41,6 +41,11 @@ public final class BenchReplayCommand implements Callable<Integer> {
       description = "Seed of the tune/test split by hashed question id (default: ${DEFAULT-VALUE}).")
   long splitSeed;
 
+  @Option(names = "--told-noise", paramLabel = "SIGMA", defaultValue = "0",
+      description = "Noise (standard deviation on the log-odds) added to the P(right) the hindsight reference "
+          + "`bursar told P(right)` is told: how good must a difficulty prior be (default: ${DEFAULT-VALUE}, told exactly).")
+  double toldNoise;
+
   @Override
   public Integer call() throws Exception {
     SampleOrder sampleOrder = switch (order.toLowerCase(Locale.ROOT)) {
@@ -49,6 +54,9 @@ public final class BenchReplayCommand implements Callable<Integer> {
       default -> throw new picocli.CommandLine.ParameterException(
           spec.commandLine(), "--order must be random or stored, was '" + order + "'");
     };
+    if (!(toldNoise >= 0) || Double.isInfinite(toldNoise)) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--told-noise must be a number >= 0, was " + toldNoise);
+    }
     if (seeds < 1) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--seeds must be >= 1, was " + seeds);
     }
@@ -57,10 +65,10 @@ public final class BenchReplayCommand implements Callable<Integer> {
     List<Pool> loaded = Pool.readAll(pools);
     var results = ReplayBenchmark.run(loaded,
         new ReplayBenchmark.Options(sampleOrder, seeds, splitSeed,
-            p -> BursarMethods.forPool(p, sampleOrder, splitSeed, System.err)), System.err);
+            p -> BursarMethods.forPool(p, sampleOrder, splitSeed, toldNoise, System.err)), System.err);
     String command = "bursar bench replay --pools " + String.join(" ", pools.stream().map(Path::toString).toList())
         + " --out " + out + " --order " + order + (sampleOrder == SampleOrder.RANDOM ? " --seeds " + seeds : "")
-        + " --split-seed " + splitSeed;
+        + " --split-seed " + splitSeed + (toldNoise > 0 ? " --told-noise " + toldNoise : "");
     ReplayReport.write(results, out, command);
     System.out.print(ReplayReport.markdown(results, command));
     System.err.printf("wrote %s/summary.json, report.md, accuracy_vs_tokens.svg in %.1f s%n", out,

@@ -3,6 +3,8 @@ package dev.bursar.bench.replay;
 import dev.bursar.backends.replay.SampleOrder;
 import dev.bursar.controller.Estimate;
 import dev.bursar.controller.Estimator;
+import dev.bursar.controller.Features;
+import dev.bursar.controller.Request;
 import dev.bursar.policies.PolicyFile;
 import dev.bursar.trace.Pool;
 import dev.bursar.trace.TraceRecord;
@@ -14,6 +16,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
+import java.util.function.ToDoubleFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,11 +31,20 @@ final class BursarMethods {
   static final double TARGET_DROP = 0.005;
 
   /** What the benchmark adds for one pool: the methods and what the tuner found. */
-  record Fitted(List<Method> methods, Tuner.Result tuning) {}
+  record Fitted(List<Method> methods, Tuner.Result tuning, ReplayResults.PriorQuality prior) {}
 
   private BursarMethods() {}
 
   static @Nullable Fitted forPool(Pool pool, SampleOrder order, long splitSeed, PrintStream progress) {
+    return forPool(pool, order, splitSeed, 0, progress);
+  }
+
+  /**
+   * @param toldNoise standard deviation of the Gaussian noise added to the log-odds of the P(right)
+   *     the hindsight reference is told (0: told exactly), seeded by question id: how good a
+   *     difficulty prior must be
+   */
+  static @Nullable Fitted forPool(Pool pool, SampleOrder order, long splitSeed, double toldNoise, PrintStream progress) {
     List<TraceRecord> tune = pool.records().stream().filter(r -> !Split.isTest(splitSeed, r.qid())).toList();
     List<Question> questions = Tuner.questions(tune);
     if (questions.size() < Tuner.MIN_QUESTIONS) {
@@ -56,11 +69,41 @@ final class BursarMethods {
       methods.add(Method.policy(name, "bursar", lambda, fitted.withLambda(lambda).policy(), fitted.estimator(), max, isChosen));
     }
     if (!chosenListed) throw new IllegalStateException("the chosen lambda " + chosen + " is not on the grid");
-    methods.addAll(toldPRight(pool, questions, order, command, progress));
+    methods.addAll(toldPRight(pool, questions, order, command, toldNoise, progress));
     PolicyFile threshold = result.thresholdPolicy().withServing(max, 1, Integer.MAX_VALUE);
     methods.add(Method.policy(String.format(Locale.ROOT, "bursar-threshold (FAST if P(right) >= %.2f)", threshold.threshold()),
         "bursar-threshold", threshold.threshold(), threshold.policy(), threshold.estimator(), max, false));
-    return new Fitted(methods, result);
+    List<Question> test = Tuner.questions(pool.records().stream().filter(r -> Split.isTest(splitSeed, r.qid())).toList());
+    return new Fitted(methods, result, priorQuality(questions, test, result.policy().estimator(), toldNoise));
+  }
+
+  /** {@return each prior's mean log-loss per test-half sample: the tune half's rate, the estimator's, the told one} */
+  static ReplayResults.PriorQuality priorQuality(List<Question> tune, List<Question> test, Estimator estimator, double toldNoise) {
+    long right = 0, samples = 0;
+    for (Question q : tune) {
+      for (boolean c : q.correct()) if (c) right++;
+      samples += q.correct().length;
+    }
+    double rate = samples == 0 ? 0.5 : (double) right / samples;
+    double constant = 0, estimated = 0, told = 0;
+    long n = 0;
+    for (Question q : test) {
+      double e = estimator.estimate(Request.of(q.prompt()), Features.NONE).pCorrect();
+      double t = told(q, toldNoise);
+      for (boolean c : q.correct()) {
+        constant += logLoss(rate, c);
+        estimated += logLoss(Double.isNaN(e) ? rate : e, c);
+        told += logLoss(t, c);
+        n++;
+      }
+    }
+    return n == 0 ? new ReplayResults.PriorQuality(Double.NaN, Double.NaN, Double.NaN)
+        : new ReplayResults.PriorQuality(constant / n, estimated / n, told / n);
+  }
+
+  private static double logLoss(double p, boolean right) {
+    double clamped = Math.clamp(p, 1e-3, 1 - 1e-3);
+    return -Math.log(right ? clamped : 1 - clamped);
   }
 
   /** Family of {@link #toldPRight}: needs every question's outcome, so it is an unreachable reference. */
@@ -70,33 +113,43 @@ final class BursarMethods {
    * bursar told each question's P(one sample is right) exactly (the fraction of its samples that are
    * right, known only in hindsight) instead of the text estimator's guess: fitted by the same tuner on
    * the tune half with that prior, and scored on the test half with the test questions' own. The gap
-   * between this family and bursar's is what a perfect difficulty prior would be worth.
+   * between this family and bursar's is what a perfect difficulty prior would be worth; with
+   * {@code noise}, what a prior that far from perfect would be worth.
    */
-  private static List<Method> toldPRight(Pool pool, List<Question> questions, SampleOrder order, String command, PrintStream progress) {
-    progress.printf("%-40s tuning again, told each question's P(right) (hindsight reference)%n", pool.name());
-    var options = Tuner.Options.target(TARGET_DROP, order, command + ", told P(right)").withPrior(BursarMethods::fractionRight);
-    Tuner.Result told = Tuner.tune(questions, options, progress);
+  private static List<Method> toldPRight(Pool pool, List<Question> questions, SampleOrder order, String command, double noise,
+      PrintStream progress) {
+    progress.printf("%-40s tuning again, told each question's P(right)%s (hindsight reference)%n", pool.name(),
+        noise > 0 ? String.format(Locale.ROOT, " with noise %.2g on its log-odds", noise) : "");
+    ToDoubleFunction<Question> told = q -> told(q, noise);
+    var options = Tuner.Options.target(TARGET_DROP, order, command + ", told P(right)").withPrior(told);
+    Tuner.Result result = Tuner.tune(questions, options, progress);
     int max = pool.maxSamples();
-    PolicyFile fitted = told.policy().withServing(max, 1, Integer.MAX_VALUE);
+    PolicyFile fitted = result.policy().withServing(max, 1, Integer.MAX_VALUE);
     Map<String, Double> byQid = new HashMap<>();
-    for (TraceRecord r : pool.records()) Question.of(r).ifPresent(q -> byQid.put(Long.toString(q.qid()), fractionRight(q)));
+    for (TraceRecord r : pool.records()) Question.of(r).ifPresent(q -> byQid.put(Long.toString(q.qid()), told.applyAsDouble(q)));
     Estimator base = fitted.estimator();
     Estimator hindsight = (request, features) -> {
       var e = base.estimate(request, features);
       Double p = byQid.get(request.metadata().get("qid"));
       return p == null ? e : new Estimate(p, e.lengthShape(), e.lengthScale(), e.source() + "+hindsight P(right)");
     };
+    String label = noise > 0 ? String.format(Locale.ROOT, "bursar told P(right) with noise %.2g", noise) : "bursar told P(right)";
     List<Method> methods = new ArrayList<>();
     for (double lambda : Tuner.LAMBDAS) {
-      methods.add(Method.policy(String.format(Locale.ROOT, "bursar told P(right), lambda %.2g (hindsight)", lambda), TOLD, lambda,
+      methods.add(Method.policy(String.format(Locale.ROOT, "%s, lambda %.2g (hindsight)", label, lambda), TOLD, lambda,
           fitted.withLambda(lambda).policy(), hindsight, max, false));
     }
     return methods;
   }
 
-  private static double fractionRight(Question q) {
+  /** {@return the fraction of {@code q}'s samples that are right, with Gaussian noise of {@code noise} on its log-odds} */
+  static double told(Question q, double noise) {
     int right = 0;
     for (boolean c : q.correct()) if (c) right++;
-    return (double) right / q.correct().length;
+    double p = (double) right / q.correct().length;
+    if (noise == 0) return p;
+    double clamped = Math.clamp(p, 0.02, 0.98); // finite log-odds for questions always or never right
+    double logOdds = Math.log(clamped / (1 - clamped)) + noise * new Random(q.qid() * 7919L + 13).nextGaussian();
+    return 1 / (1 + Math.exp(-logOdds));
   }
 }

@@ -45,7 +45,7 @@ public final class ReplayBenchmark {
       String task = first == null ? "unknown" : first.task();
       if (pool.lengthOnly()) {
         progress.printf("%-40s length-only (no answers to vote on): reported, not replayed%n", pool.name());
-        out.add(new ReplayResults.PoolResult(pool.name(), model, task, true, pool.maxSamples(), qids, null, List.of(), null));
+        out.add(new ReplayResults.PoolResult(pool.name(), model, task, true, pool.maxSamples(), qids, null, List.of(), null, null));
         continue;
       }
       List<Method> methods = new ArrayList<>(Method.baselines(pool.maxSamples()));
@@ -79,7 +79,8 @@ public final class ReplayBenchmark {
             Stats.ci95(v[0]), Stats.ci95(v[1]), Stats.ci95(v[2]), meth.chosen()));
       }
       out.add(new ReplayResults.PoolResult(pool.name(), model, task, false, pool.maxSamples(), qids,
-          extractorAgreement(pool), results, fitted == null ? null : fitted.tuning()));
+          extractorAgreement(pool), results, fitted == null ? null : fitted.tuning(),
+          fitted == null ? null : fitted.prior()));
       progress.printf("%-40s done in %.1f s%n", pool.name(), (System.nanoTime() - start) / 1e9);
     }
     return new ReplayResults(options.order().name().toLowerCase(java.util.Locale.ROOT), seeds, options.splitSeed(), out);

@@ -79,6 +79,10 @@ public final class ReplayReport {
         }
       });
       if (p.tuning() != null) n.set("tuning", tuningJson(json, p.tuning()));
+      if (p.prior() != null) {
+        n.putObject("p_right_log_loss_per_test_sample").put("constant_tune_rate", p.prior().constant())
+            .put("bursar_estimator", p.prior().estimator()).put("told_hindsight", p.prior().told());
+      }
     }
     return json.writeValueAsString(root) + "\n";
   }
@@ -160,16 +164,19 @@ public final class ReplayReport {
         + "policy told each question's P(one sample is right) exactly (the fraction of its samples that are right, which only "
         + "hindsight knows) in place of the estimator's guess from the query: fitted by the same tuner on the tune half with that "
         + "prior, scored on the test half with the test questions' own. It is unreachable like the oracle; the gap between the "
-        + "two bursar columns is what a perfect difficulty prior would be worth. Cheapest point reaching the target: tokens "
-        + "(ratio to the cheapest baseline).\n\n");
-    sb.append("| pool | cheapest baseline | goal | bursar | bursar told P(right) (hindsight) | oracle |\n");
-    sb.append("|---|---|---|---|---|---|\n");
+        + "two bursar columns is what a perfect difficulty prior would be worth (`--told-noise` blurs what it is told, to see "
+        + "how good a prior must be). Cheapest point reaching the target: tokens (ratio to the cheapest baseline). How well each "
+        + "prior predicts whether a test-half sample is right, as mean log-loss per sample: the tune half's rate for every "
+        + "question (a constant), bursar's estimator, and the told one.\n\n");
+    sb.append("| pool | cheapest baseline | goal | bursar | bursar told P(right) (hindsight) | oracle | log-loss: constant / estimator / told |\n");
+    sb.append("|---|---|---|---|---|---|---|\n");
     for (var p : r.pools()) {
-      Comparison.of(p).ifPresent(c -> sb.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f (%.2fx) | %s | %s | %s |%n", p.pool(),
+      Comparison.of(p).ifPresent(c -> sb.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f (%.2fx) | %s | %s | %s | %s |%n", p.pool(),
           c.bestBaseline().tokens(), c.goalTokens(), c.goalTokens() / c.bestBaseline().tokens(),
           tokensAndRatio(c.bestBursar(), c, p.tuning() == null ? "not fitted" : "none reaches it"),
           tokensAndRatio(c.toldPRight(), c, p.tuning() == null ? "not fitted" : "none reaches it"),
-          tokensAndRatio(c.oracle(), c, "-"))));
+          tokensAndRatio(c.oracle(), c, "-"),
+          p.prior() == null ? "-" : String.format(Locale.ROOT, "%.3f / %.3f / %.3f", p.prior().constant(), p.prior().estimator(), p.prior().told()))));
     }
     sb.append("\n");
     for (var p : r.pools()) {

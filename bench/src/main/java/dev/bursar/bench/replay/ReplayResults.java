@@ -17,10 +17,19 @@ public record ReplayResults(String order, int seeds, long splitSeed, List<PoolRe
    *     from the raw text, normalises to the pool's own answer; null when the pool has no texts
    * @param methods per method, the test-half means
    * @param tuning what the tuner found on the tune half (cross-validated), or null when nothing was tuned
+   * @param prior how well each prior predicts whether a test-half sample is right, or null when nothing was tuned
    */
   public record PoolResult(
       String pool, String model, String task, boolean lengthOnly, int maxSamples, List<Long> testQids,
-      @Nullable Double extractorAgreement, List<MethodResult> methods, dev.bursar.tuner.Tuner.@Nullable Result tuning) {}
+      @Nullable Double extractorAgreement, List<MethodResult> methods, dev.bursar.tuner.Tuner.@Nullable Result tuning,
+      @Nullable PriorQuality prior) {}
+
+  /**
+   * Mean log-loss per test-half sample of P(one sample is right) from three priors: the tune half's
+   * rate for every question, bursar's estimator (fitted on the tune half), and what the hindsight
+   * reference is told (the question's own rate, with its noise).
+   */
+  public record PriorQuality(double constant, double estimator, double told) {}
 
   /**
    * Means over test questions, then over seeds; {@code *Ci95} are half-widths of the 95% interval

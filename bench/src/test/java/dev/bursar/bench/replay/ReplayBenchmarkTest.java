@@ -141,13 +141,16 @@ final class ReplayBenchmarkTest {
     assertThat(fixture.methods().stream().filter(ReplayResults.MethodResult::chosen)).hasSize(1);
     assertThat(fixture.methods()).extracting(ReplayResults.MethodResult::family).contains("bursar", "bursar-threshold", BursarMethods.TOLD);
     assertThat(fixture.tuning()).isNotNull();
+    // Told each question's own rate, the reference predicts its samples better than one rate for all.
+    assertThat(fixture.prior()).isNotNull();
+    assertThat(fixture.prior().told()).isLessThan(fixture.prior().constant());
     // The tuner saw only the tune half: as many questions as the test half leaves out.
     assertThat(fixture.tuning().questions()).isEqualTo(80 - fixture.testQids().size());
     var comparison = Comparison.of(fixture).orElseThrow();
     assertThat(comparison.bestBaseline().family()).isIn(Comparison.BASELINES);
     ReplayReport.write(results, dir.resolve("tuned"), "test");
     String summary = Files.readString(dir.resolve("tuned/summary.json"));
-    assertThat(summary).contains("\"chosen\" : true", "\"comparison\"", "\"cv_frontier\"", "\"reliability\"");
+    assertThat(summary).contains("\"chosen\" : true", "\"comparison\"", "\"cv_frontier\"", "\"reliability\"", "\"p_right_log_loss_per_test_sample\"");
     assertThat(Files.readString(dir.resolve("tuned/report.md"))).contains("bursar against the best baseline", "What limits it");
   }
 
@@ -171,5 +174,16 @@ final class ReplayBenchmarkTest {
       assertThat(estimate.pCorrect()).isEqualTo(right);
       assertThat(estimate.source()).endsWith("+hindsight P(right)");
     }
+  }
+
+  @Test
+  void theToldPriorGetsSeededNoiseOnItsLogOdds_soTheSameQuestionIsAlwaysToldTheSame() {
+    var q = dev.bursar.tuner.Question.of(question(3, "7", "7", "7", "7", "3", "7")).orElseThrow();
+    assertThat(BursarMethods.told(q, 0)).isEqualTo(0.8);
+    double noisy = BursarMethods.told(q, 1.0);
+    assertThat(noisy).isStrictlyBetween(0.0, 1.0).isNotEqualTo(0.8).isEqualTo(BursarMethods.told(q, 1.0));
+    // Always right: the log-odds start from 0.98, not infinity.
+    var always = dev.bursar.tuner.Question.of(question(4, "7", "7", "7")).orElseThrow();
+    assertThat(BursarMethods.told(always, 0.5)).isStrictlyBetween(0.0, 1.0);
   }
 }
