@@ -115,6 +115,8 @@ public final class ReplayReport {
     }
     n.putObject("length").put("fitted_loglik_per_sample", t.length().fittedLogLik())
         .put("constant_gamma_loglik_per_sample", t.length().constantLogLik()).put("samples", t.length().samples());
+    n.putObject("prior").put("fitted_logloss_per_sample", t.prior().fittedLogLoss())
+        .put("training_rate_logloss_per_sample", t.prior().constantLogLoss()).put("samples", t.prior().samples());
     return n;
   }
 

@@ -162,6 +162,9 @@ public final class TuneCommand implements Callable<Integer> {
         c.brier(), c.states(), c.brierVoteShare()));
     sb.append(String.format(Locale.ROOT, "Length Gamma: held-out log-likelihood per sample %.3f (fitted) against %.3f (one constant Gamma)%n",
         r.length().fittedLogLik(), r.length().constantLogLik()));
+    sb.append(String.format(Locale.ROOT, "Difficulty prior P(one sample right): held-out log-loss per sample %.3f (fitted) against %.3f "
+        + "(the training rate for every query); the better it knows each query, the earlier the policy can stop%n",
+        r.prior().fittedLogLoss(), r.prior().constantLogLoss()));
     sb.append(String.format(Locale.ROOT, "Wrote a %s policy (%s)%n", written.kind(), written.policy().description()));
     return sb.toString();
   }

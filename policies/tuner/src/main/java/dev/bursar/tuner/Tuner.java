@@ -109,9 +109,16 @@ public final class Tuner {
   /** Held-out mean log-likelihood per sample of the fitted length model and of one constant Gamma. */
   public record LengthFit(double fittedLogLik, double constantLogLik, int samples) {}
 
+  /**
+   * Held-out mean log-loss per sample of the difficulty prior the stop model reads (P(one sample is
+   * right)) and of the training folds' rate for every query: how much the prior knows.
+   */
+  public record PriorFit(double fittedLogLoss, double constantLogLoss, int samples) {}
+
   /** What the tuner found. {@code policy} and {@code thresholdPolicy} are fitted on every question. */
   public record Result(PolicyFile policy, PolicyFile thresholdPolicy, List<Point> frontier, Point chosen, Point scAtCap,
-      List<Point> thresholdFrontier, Point thresholdChosen, Calibration calibration, LengthFit length, int questions, int cap) {
+      List<Point> thresholdFrontier, Point thresholdChosen, Calibration calibration, LengthFit length, PriorFit prior, int questions,
+      int cap) {
 
     /** {@return the frontier points no other point beats on both accuracy and tokens} */
     public List<Point> pareto() {
@@ -139,7 +146,7 @@ public final class Tuner {
     double[][] thresholdDiff = new double[THRESHOLDS.length][2];
     int scored = 0;
     List<double[]> calib = new ArrayList<>(); // {confidence, accuracy, vote share}
-    double fittedLl = 0, constantLl = 0;
+    double fittedLl = 0, constantLl = 0, priorLoss = 0, rateLoss = 0;
     int llSamples = 0;
     long episodes = 0;
     for (int f = 0; f < o.folds(); f++) {
@@ -150,8 +157,12 @@ public final class Tuner {
       if (train.isEmpty() || test.isEmpty()) continue;
       Models m = fit(train, o, cap, orders);
       Gamma constant = Gamma.fit(train.stream().flatMapToInt(q -> java.util.Arrays.stream(q.tokens())).mapToLong(i -> i).toArray());
+      double rate = rightRate(train);
       for (Question q : test) {
         Estimate e = m.estimator().estimate(Request.of(q.prompt()), dev.bursar.controller.Features.NONE);
+        double prior = o.pCorrect(q, e);
+        priorLoss += Fitting.logLoss(Double.isNaN(prior) ? rate : prior, q);
+        rateLoss += Fitting.logLoss(rate, q);
         for (int t : q.tokens()) {
           fittedLl += new Gamma(e.lengthShape(), e.lengthScale()).logDensity(Math.max(1, t));
           constantLl += constant.logDensity(Math.max(1, t));
@@ -223,7 +234,17 @@ public final class Tuner {
     var threshold = new PolicyFile(PolicyFile.THRESHOLD, all.estimator(), null, 0, Math.min(1, thresholdChosen.param()), cap, o.wave(),
         o.tokensPerSample(), false, provenance, operatingPoint(thresholdChosen, thresholdChosen.param(), scPoint, thresholds, o));
     return new Result(policy, threshold, frontier, chosen, scPoint, thresholds, thresholdChosen, calibration(calib),
-        new LengthFit(fittedLl / llSamples, constantLl / llSamples, llSamples), questions.size(), cap);
+        new LengthFit(fittedLl / llSamples, constantLl / llSamples, llSamples),
+        new PriorFit(priorLoss / llSamples, rateLoss / llSamples, llSamples), questions.size(), cap);
+  }
+
+  private static double rightRate(List<Question> questions) {
+    long right = 0, samples = 0;
+    for (Question q : questions) {
+      for (boolean c : q.correct()) if (c) right++;
+      samples += q.correct().length;
+    }
+    return samples == 0 ? 0.5 : (double) right / samples;
   }
 
   /** {@return the models fitted on {@code train}: the estimator, and the stop model on cross-fitted priors} */

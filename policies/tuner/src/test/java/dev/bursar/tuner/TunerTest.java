@@ -49,6 +49,10 @@ final class TunerTest {
     // The reported confidence is calibrated better than the vote share, and lengths beat one Gamma.
     assertThat(result.calibration().brier()).isLessThan(result.calibration().brierVoteShare());
     assertThat(result.length().fittedLogLik()).isGreaterThan(result.length().constantLogLik());
+    // The prompt says which questions are hard: the prior knows more than one rate for all.
+    assertThat(result.prior().samples()).isEqualTo(result.length().samples());
+    assertThat(result.prior().fittedLogLoss()).isPositive().isLessThan(result.prior().constantLogLoss());
+    assertThat(TuneCommand.summary(result, result.policy())).contains("Difficulty prior P(one sample right): held-out log-loss");
     assertThat(result.policy().operatingPoint().path("accuracy").asDouble()).isEqualTo(result.chosen().accuracy());
   }
 
