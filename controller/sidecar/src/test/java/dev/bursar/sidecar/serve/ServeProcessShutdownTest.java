@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 final class ServeProcessShutdownTest {
   @Test
   void sigterm_drainsTheRequestInFlight_refusesNewOnes_andEnds() throws Exception {
-    String body = "{\"model\":\"fake-model\",\"messages\":[" + ChatService.EXAMPLE + "],\"bursar\":{\"mode\":\"fast\"}}";
+    // Greedy: the fake upstream perturbs digits at random at any temperature above 0.
+    String body = "{\"model\":\"fake-model\",\"temperature\":0,\"messages\":[" + ChatService.EXAMPLE + "],\"bursar\":{\"mode\":\"fast\"}}";
     try (var upstream = new FakeOpenAiServer().fault(new FakeOpenAiServer.Fault.Delay(1500)); // still answering at SIGTERM
         var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         var serve = new ServeProcess("--upstream", upstream.baseUrl(), "--model", "fake-model")) {
