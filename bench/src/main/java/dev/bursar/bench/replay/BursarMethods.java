@@ -79,12 +79,7 @@ final class BursarMethods {
 
   /** {@return each prior's mean log-loss per test-half sample: the tune half's rate, the estimator's, the told one} */
   static ReplayResults.PriorQuality priorQuality(List<Question> tune, List<Question> test, Estimator estimator, double toldNoise) {
-    long right = 0, samples = 0;
-    for (Question q : tune) {
-      for (boolean c : q.correct()) if (c) right++;
-      samples += q.correct().length;
-    }
-    double rate = samples == 0 ? 0.5 : (double) right / samples;
+    double rate = Tuner.rightRate(tune);
     double constant = 0, estimated = 0, told = 0;
     long n = 0;
     for (Question q : test) {
@@ -144,9 +139,7 @@ final class BursarMethods {
 
   /** {@return the fraction of {@code q}'s samples that are right, with Gaussian noise of {@code noise} on its log-odds} */
   static double told(Question q, double noise) {
-    int right = 0;
-    for (boolean c : q.correct()) if (c) right++;
-    double p = (double) right / q.correct().length;
+    double p = Tuner.rightRate(List.of(q));
     if (noise == 0) return p;
     double clamped = Math.clamp(p, 0.02, 0.98); // finite log-odds for questions always or never right
     double logOdds = Math.log(clamped / (1 - clamped)) + noise * new Random(q.qid() * 7919L + 13).nextGaussian();

@@ -238,7 +238,8 @@ public final class Tuner {
         new PriorFit(priorLoss / llSamples, rateLoss / llSamples, llSamples), questions.size(), cap);
   }
 
-  private static double rightRate(List<Question> questions) {
+  /** {@return the fraction of right samples over every sample of {@code questions} (0.5 when there are none)} */
+  public static double rightRate(List<Question> questions) {
     long right = 0, samples = 0;
     for (Question q : questions) {
       for (boolean c : q.correct()) if (c) right++;
