@@ -73,8 +73,8 @@ public final class Policies {
   }
 
   /** {@return whether {@code plan} is FAST under a budget that pays for less than one full sample} */
-  static boolean fastUnderBindingBudget(Plan plan, dev.bursar.controller.Budget budget) {
-    return plan.mode() instanceof dev.bursar.controller.Mode.Fast && budget.outputTokens() < plan.maxTokensPerSample();
+  static boolean fastUnderBindingBudget(Plan plan, Budget budget) {
+    return plan.mode() instanceof Mode.Fast && budget.outputTokens() < plan.maxTokensPerSample();
   }
 
   /**

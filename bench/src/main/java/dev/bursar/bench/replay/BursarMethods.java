@@ -7,7 +7,6 @@ import dev.bursar.controller.Features;
 import dev.bursar.controller.Request;
 import dev.bursar.policies.PolicyFile;
 import dev.bursar.trace.Pool;
-import dev.bursar.trace.TraceRecord;
 import dev.bursar.tuner.Question;
 import dev.bursar.tuner.Tuner;
 import java.io.PrintStream;
@@ -45,8 +44,10 @@ final class BursarMethods {
    *     difficulty prior must be
    */
   static @Nullable Fitted forPool(Pool pool, SampleOrder order, long splitSeed, double toldNoise, PrintStream progress) {
-    List<TraceRecord> tune = pool.records().stream().filter(r -> !Split.isTest(splitSeed, r.qid())).toList();
-    List<Question> questions = Tuner.questions(tune);
+    // Every record read once: the tune half fits, the test half scores the priors, all of them tell the reference.
+    List<Question> all = Tuner.questions(pool.records());
+    List<Question> questions = all.stream().filter(q -> !Split.isTest(splitSeed, q.qid())).toList();
+    List<Question> test = all.stream().filter(q -> Split.isTest(splitSeed, q.qid())).toList();
     if (questions.size() < Tuner.MIN_QUESTIONS) {
       progress.printf("%-40s only %d tune-half questions with known correctness: bursar not fitted%n", pool.name(), questions.size());
       return null;
@@ -69,11 +70,10 @@ final class BursarMethods {
       methods.add(Method.policy(name, "bursar", lambda, fitted.withLambda(lambda).policy(), fitted.estimator(), max, isChosen));
     }
     if (!chosenListed) throw new IllegalStateException("the chosen lambda " + chosen + " is not on the grid");
-    methods.addAll(toldPRight(pool, questions, order, command, toldNoise, progress));
+    methods.addAll(toldPRight(pool, questions, all, order, command, toldNoise, progress));
     PolicyFile threshold = result.thresholdPolicy().withServing(max, 1, Integer.MAX_VALUE);
     methods.add(Method.policy(String.format(Locale.ROOT, "bursar-threshold (FAST if P(right) >= %.2f)", threshold.threshold()),
         "bursar-threshold", threshold.threshold(), threshold.policy(), threshold.estimator(), max, false));
-    List<Question> test = Tuner.questions(pool.records().stream().filter(r -> Split.isTest(splitSeed, r.qid())).toList());
     return new Fitted(methods, result, priorQuality(questions, test, result.policy().estimator(), toldNoise));
   }
 
@@ -111,8 +111,8 @@ final class BursarMethods {
    * between this family and bursar's is what a perfect difficulty prior would be worth; with
    * {@code noise}, what a prior that far from perfect would be worth.
    */
-  private static List<Method> toldPRight(Pool pool, List<Question> questions, SampleOrder order, String command, double noise,
-      PrintStream progress) {
+  private static List<Method> toldPRight(Pool pool, List<Question> questions, List<Question> all, SampleOrder order, String command,
+      double noise, PrintStream progress) {
     progress.printf("%-40s tuning again, told each question's P(right)%s (hindsight reference)%n", pool.name(),
         noise > 0 ? String.format(Locale.ROOT, " with noise %.2g on its log-odds", noise) : "");
     ToDoubleFunction<Question> told = q -> told(q, noise);
@@ -121,7 +121,7 @@ final class BursarMethods {
     int max = pool.maxSamples();
     PolicyFile fitted = result.policy().withServing(max, 1, Integer.MAX_VALUE);
     Map<String, Double> byQid = new HashMap<>();
-    for (TraceRecord r : pool.records()) Question.of(r).ifPresent(q -> byQid.put(Long.toString(q.qid()), told.applyAsDouble(q)));
+    for (Question q : all) byQid.put(Long.toString(q.qid()), told.applyAsDouble(q));
     Estimator base = fitted.estimator();
     Estimator hindsight = (request, features) -> {
       var e = base.estimate(request, features);

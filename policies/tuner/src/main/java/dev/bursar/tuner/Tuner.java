@@ -172,7 +172,7 @@ public final class Tuner {
         double[] qThresholdDiff = new double[THRESHOLDS.length];
         for (int s = 0; s < orders; s++) {
           int[] order = o.order().indices(q.size(), s, q.qid());
-          var ep = new Episode(q, order, cap, o.pCorrect(q, e), e.expectedLength());
+          var ep = episode(q, order, cap, o, e);
           episodes++;
           double[] gain = ep.gains(m.stop());
           for (int li = 0; li < LAMBDAS.length; li++) {
@@ -265,7 +265,7 @@ public final class Tuner {
       FittedEstimator prior = q.fold(2, 7) == 0 ? onB : onA;
       Estimate e = prior.estimate(Request.of(q.prompt()), dev.bursar.controller.Features.NONE);
       for (int s = 0; s < orders; s++) {
-        var ep = new Episode(q, o.order().indices(q.size(), s, q.qid()), cap, o.pCorrect(q, e), e.expectedLength());
+        var ep = episode(q, o.order().indices(q.size(), s, q.qid()), cap, o, e);
         for (int n = 1; n <= ep.steps; n++) {
           double[] x = ep.features[n - 1];
           if (n < ep.steps) {
@@ -300,7 +300,7 @@ public final class Tuner {
     for (Question q : questions) {
       Estimate e = m.estimator().estimate(Request.of(q.prompt()), dev.bursar.controller.Features.NONE);
       for (int s = 0; s < orders; s++) {
-        var ep = new Episode(q, o.order().indices(q.size(), s, q.qid()), cap, o.pCorrect(q, e), e.expectedLength());
+        var ep = episode(q, o.order().indices(q.size(), s, q.qid()), cap, o, e);
         episodes++;
         double[] gain = ep.gains(m.stop());
         for (int li = 0; li < LAMBDAS.length; li++) drawn[li] += stopIndex(ep, gain, LAMBDAS[li]) + 1;
@@ -311,6 +311,11 @@ public final class Tuner {
       if (drawn[li] / episodes >= samples - 1e-9) best = Math.max(best, LAMBDAS[li]);
     }
     return best;
+  }
+
+  /** {@return {@code q} replayed in {@code order} with the prior and the predicted length the stop model reads at run time} */
+  private static Episode episode(Question q, int[] order, int cap, Options o, Estimate e) {
+    return new Episode(q, order, cap, o.pCorrect(q, e), e.expectedLength());
   }
 
   /** The run-time rule ({@link dev.bursar.policies.LearnedStop}) on a recorded episode: cap, decided, or gain below cost. */
