@@ -1,6 +1,7 @@
 package dev.bursar.estimators;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What self-consistency's state predicts, fitted by the tuner on recorded pools:
@@ -8,9 +9,12 @@ import java.util.Objects;
  * would still make, whichever its sign (the expected gain of drawing more, measured so that gains and
  * losses do not cancel; near zero both for settled and for hopeless questions), and
  * {@link #confidence} is P(the current leader is right), the calibrated confidence bursar reports.
- * Both read {@link VoteState#features}.
+ * Both read {@link VoteState#features}, which include each sample's {@link #sampleScore} when the
+ * model has a {@link SampleText} reader.
+ *
+ * @param sampleText the reader of each sample's own text, or null (the features then say unknown)
  */
-public record StopModel(TreeEnsemble gain, TreeEnsemble leaderCorrect) {
+public record StopModel(TreeEnsemble gain, TreeEnsemble leaderCorrect, @Nullable SampleText sampleText) {
   public StopModel {
     Objects.requireNonNull(gain, "gain");
     Objects.requireNonNull(leaderCorrect, "leaderCorrect");
@@ -18,6 +22,16 @@ public record StopModel(TreeEnsemble gain, TreeEnsemble leaderCorrect) {
     if (gain.maxFeature() >= n || leaderCorrect.maxFeature() >= n) {
       throw new IllegalArgumentException("a stop model reads at most " + n + " vote-state features");
     }
+  }
+
+  /** A stop model that reads the vote and the lengths only. */
+  public StopModel(TreeEnsemble gain, TreeEnsemble leaderCorrect) {
+    this(gain, leaderCorrect, null);
+  }
+
+  /** {@return P(a sample with this text is right) by the model's reader, NaN when it has none} */
+  public double sampleScore(String text) {
+    return sampleText == null || text == null ? Double.NaN : sampleText.pRight(text);
   }
 
   /** {@return the expected change still to come, at least 0 (boosting's sum can dip below)} */

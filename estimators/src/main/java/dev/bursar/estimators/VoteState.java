@@ -2,7 +2,9 @@ package dev.bursar.estimators;
 
 import dev.bursar.controller.StoppingRules;
 import dev.bursar.controller.Tally;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -12,7 +14,9 @@ import java.util.Objects;
  * leader is the majority), the samples still allowed, the lengths of the samples drawn (against
  * each other and against the query's predicted length), the query's prior difficulty and the
  * model's own confidence in the leader (the mean token log-probability of its samples, when the
- * backend gives log-probabilities). Unknown priors are -1 and an unknown log-probability is +1
+ * backend gives log-probabilities) and, when the stop model has a {@link SampleText} reader, what the
+ * samples' own texts say: the mean P(right) of the leader's samples and that of the best other
+ * answer. Unknown priors and text scores are -1 and an unknown log-probability is +1
  * (above every real one), which a tree splits apart from every real value. Features are only ever
  * appended, so a fitted model keeps reading the ones it was fitted on.
  */
@@ -20,7 +24,8 @@ public final class VoteState {
   public static final List<String> NAMES = List.of(
       "samples", "votes", "top", "second", "distinct", "no_answer", "share", "margin", "remaining",
       "margin_minus_remaining", "beta_majority", "entropy", "first_two_agree", "leader_run",
-      "prior_p_correct", "length_vs_predicted", "leader_length_vs_mean", "cap", "leader_mean_logprob");
+      "prior_p_correct", "length_vs_predicted", "leader_length_vs_mean", "cap", "leader_mean_logprob",
+      "leader_text_p", "other_text_p");
 
   /** Index of {@code margin_minus_remaining}: above 0, the majority at the cap is decided. */
   public static final int MARGIN_MINUS_REMAINING = 9;
@@ -58,6 +63,15 @@ public final class VoteState {
     double leaderTokens = 0;
     double leaderLogprob = 0;
     int leaderLogprobs = 0;
+    // Mean text score per answer, by first appearance (the leader is one of them).
+    Map<String, double[]> text = new HashMap<>();
+    for (int i = 0; i < n; i++) {
+      String key = history.get(i);
+      if (key == null || Double.isNaN(tally.sampleScore(i))) continue;
+      double[] t = text.computeIfAbsent(key, k -> new double[2]);
+      t[0] += tally.sampleScore(i);
+      t[1]++;
+    }
     for (int i = 0; i < n; i++) {
       if (leader == null || !leader.equals(history.get(i))) continue;
       leaderTokens += tally.outputTokens(i);
@@ -85,6 +99,11 @@ public final class VoteState {
     x[16] = top == 0 || meanTokens <= 0 ? -1 : (leaderTokens / top) / meanTokens;
     x[17] = cap;
     x[18] = leaderLogprobs == 0 ? 1 : leaderLogprob / leaderLogprobs;
+    double[] lt = leader == null ? null : text.get(leader);
+    x[19] = lt == null ? -1 : lt[0] / lt[1];
+    double other = -1;
+    for (var e : text.entrySet()) if (!e.getKey().equals(leader)) other = Math.max(other, e.getValue()[0] / e.getValue()[1]);
+    x[20] = other;
     return x;
   }
 }

@@ -108,4 +108,35 @@ final class ScorersTest {
     assertThatThrownBy(() -> new FittedEstimator(5, new LinearModel(w, 0), new LinearModel(lw, 0), 1))
         .hasMessageContaining("13 weights");
   }
+
+  @Test
+  void voteStateReadsWhatTheSamplesTextsSay_theLeadersMeanAndTheBestOtherAnswers() {
+    var t = new Tally();
+    t.add("a", 1, 10, Double.NaN, 0.9);
+    t.add("b", 1, 10, Double.NaN, 0.2);
+    t.add("a", 1, 10, Double.NaN, 0.7);
+    t.add("c", 1, 10, Double.NaN, 0.4);
+    double[] x = VoteState.features(t, 8, Double.NaN, Double.NaN);
+    assertThat(x[VoteState.NAMES.indexOf("leader_text_p")]).isCloseTo(0.8, within(1e-12));
+    assertThat(x[VoteState.NAMES.indexOf("other_text_p")]).isCloseTo(0.4, within(1e-12));
+    // No reader (scores NaN): both unknown, -1.
+    var plain = new Tally();
+    plain.add("a", 1, 10);
+    double[] y = VoteState.features(plain, 8, Double.NaN, Double.NaN);
+    assertThat(y[VoteState.NAMES.indexOf("leader_text_p")]).isEqualTo(-1);
+    assertThat(y[VoteState.NAMES.indexOf("other_text_p")]).isEqualTo(-1);
+  }
+
+  @Test
+  void sampleTextScoresATextThroughItsLogisticModel_andChecksItsSize() {
+    int p = QueryText.STATS + 16;
+    double[] w = new double[p];
+    w[0] = 1; // log(1 + characters)
+    var reader = new SampleText(16, new LinearModel(w, -3));
+    assertThat(reader.pRight("x".repeat(200))).isGreaterThan(reader.pRight("x"));
+    var stop = new StopModel(new TreeEnsemble(0, List.of()), new TreeEnsemble(0.5, List.of()), reader);
+    assertThat(stop.sampleScore("abc")).isEqualTo(reader.pRight("abc"));
+    assertThat(new StopModel(new TreeEnsemble(0, List.of()), new TreeEnsemble(0.5, List.of())).sampleScore("abc")).isNaN();
+    assertThatThrownBy(() -> new SampleText(32, new LinearModel(w, 0))).hasMessageContaining("needs " + (QueryText.STATS + 32) + " weights");
+  }
 }

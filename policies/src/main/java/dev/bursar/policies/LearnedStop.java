@@ -43,6 +43,11 @@ public record LearnedStop(StopModel model, double lambda, int cap, double priorP
   }
 
   @Override
+  public double sampleScore(String text) {
+    return model.sampleScore(text);
+  }
+
+  @Override
   public int cap(int maxSamples) {
     return Math.min(cap, maxSamples);
   }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bursar.controller.Policy;
 import dev.bursar.estimators.FittedEstimator;
 import dev.bursar.estimators.LinearModel;
+import dev.bursar.estimators.SampleText;
 import dev.bursar.estimators.StopModel;
 import dev.bursar.estimators.TreeEnsemble;
 import java.io.IOException;
@@ -53,7 +54,10 @@ public record PolicyFile(
     JsonNode provenance,
     JsonNode operatingPoint) {
 
-  /** Version 2 added each tree ensemble's {@code link}; a version 1 file (no link: identity) still loads. */
+  /**
+   * Version 2 added each tree ensemble's {@code link}; a version 1 file (no link: identity) still loads.
+   * The stop model's optional {@code sampleText} reader needs no new version: a file without it loads as before.
+   */
   public static final int SCHEMA_VERSION = 2;
   public static final String COMPUTE_OPTIMAL = "compute-optimal";
   public static final String THRESHOLD = "threshold";
@@ -132,7 +136,18 @@ public record PolicyFile(
       StopModel stop = null;
       if (root.has("stopModel")) {
         JsonNode sm = object(root, "stopModel");
-        stop = new StopModel(trees(object(sm, "gain"), "stopModel.gain"), trees(object(sm, "leaderCorrect"), "stopModel.leaderCorrect"));
+        SampleText sampleText = null;
+        if (sm.has("sampleText")) {
+          JsonNode st = object(sm, "sampleText");
+          try {
+            sampleText = new SampleText(integer(st, "buckets"), linear(object(st, "model"), "stopModel.sampleText.model"));
+          } catch (IllegalArgumentException e) {
+            if (e instanceof InvalidPolicyFileException) throw e;
+            throw new InvalidPolicyFileException("stopModel.sampleText: " + e.getMessage());
+          }
+        }
+        stop = new StopModel(trees(object(sm, "gain"), "stopModel.gain"), trees(object(sm, "leaderCorrect"), "stopModel.leaderCorrect"),
+            sampleText);
       }
       return new PolicyFile(kind, estimator, stop,
           pol.has("lambda") ? number(pol, "lambda") : 0, pol.has("threshold") ? number(pol, "threshold") : 0,
@@ -172,6 +187,11 @@ public record PolicyFile(
       ObjectNode sm = root.putObject("stopModel");
       sm.set("gain", trees(stopModel.gain()));
       sm.set("leaderCorrect", trees(stopModel.leaderCorrect()));
+      if (stopModel.sampleText() != null) {
+        ObjectNode st = sm.putObject("sampleText");
+        st.put("buckets", stopModel.sampleText().buckets());
+        st.set("model", linear(stopModel.sampleText().model()));
+      }
     }
     try {
       return JSON.writeValueAsString(root) + "\n";

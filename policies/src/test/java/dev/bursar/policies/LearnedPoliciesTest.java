@@ -165,4 +165,24 @@ final class LearnedPoliciesTest {
         .hasMessageContaining("stopModel.gain.trees[0]").hasMessageContaining("children outside");
     assertThatThrownBy(() -> PolicyFile.load(dir.resolve("missing.json"))).hasMessageContaining("cannot read");
   }
+
+  @Test
+  void aStopModelsSampleTextReaderRoundTrips_scoresForTheRule_andABadOneIsRejectedByName() {
+    int p = QueryText.STATS + 8;
+    double[] w = new double[p];
+    w[1] = 0.5;
+    var reader = new dev.bursar.estimators.SampleText(8, new LinearModel(w, -1));
+    var withReader = new StopModel(model().gain(), model().leaderCorrect(), reader);
+    var file = new PolicyFile(PolicyFile.COMPUTE_OPTIMAL, estimator(), withReader, 2e-4, 0, 12, 1, 512, false,
+        com.fasterxml.jackson.databind.node.MissingNode.getInstance(), com.fasterxml.jackson.databind.node.MissingNode.getInstance());
+    String json = file.toJson();
+    var loaded = PolicyFile.parse(json);
+    assertThat(loaded.stopModel().sampleText()).isEqualTo(reader);
+    var stop = new LearnedStop(loaded.stopModel(), 2e-4, 12, Double.NaN, Double.NaN);
+    assertThat(stop.sampleScore("three words here")).isEqualTo(reader.pRight("three words here"));
+    // A file without a reader loads as before: the rule then scores nothing.
+    assertThat(new LearnedStop(model(), 2e-4, 12, Double.NaN, Double.NaN).sampleScore("text")).isNaN();
+    assertThatThrownBy(() -> PolicyFile.parse(json.replace("\"buckets\" : 8", "\"buckets\" : 9")))
+        .hasMessageContaining("stopModel.sampleText").hasMessageContaining("needs " + (QueryText.STATS + 9) + " weights");
+  }
 }

@@ -79,7 +79,7 @@ final class SelfConsistencyRunner {
               : Confidence.lowestWindow(g.tokenConfidence(), pruning == null ? 8 : pruning.window());
           if (pruning != null && Double.isNaN(threshold) && !Double.isNaN(conf)) warmup.add(conf);
           double w = mode.weighted() && !Double.isNaN(conf) ? conf : 1.0;
-          tally.add(key, w, g.outputTokens(), g.meanLogprob());
+          tally.add(key, w, g.outputTokens(), g.meanLogprob(), mode.stop().sampleScore(g.text()));
           keys.add(key);
           weights.add(w);
           confs.add(conf);
@@ -122,7 +122,7 @@ final class SelfConsistencyRunner {
     var t = new Tally();
     for (int i = 0; i < keys.size(); i++) {
       boolean weak = confs.get(i) < threshold; // NaN (unknown) is never weak
-      t.add(weak ? null : keys.get(i), weights.get(i), drawn.outputTokens(i));
+      t.add(weak ? null : keys.get(i), weights.get(i), drawn.outputTokens(i), drawn.meanLogprob(i), drawn.sampleScore(i));
     }
     return t;
   }

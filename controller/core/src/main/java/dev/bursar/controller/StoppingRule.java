@@ -31,6 +31,14 @@ public interface StoppingRule {
     return Double.NaN;
   }
 
+  /**
+   * {@return a score of one sample's text that the rule reads back from the {@link Tally} (its
+   * P(the sample is right) when the rule has a reader of sample texts); NaN otherwise}
+   */
+  default double sampleScore(String text) {
+    return Double.NaN;
+  }
+
   /** {@return the signals the rule consumes} */
   default Set<Signal> requires() {
     return Set.of(Signal.ANSWERS);

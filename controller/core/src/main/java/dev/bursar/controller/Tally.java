@@ -19,6 +19,7 @@ public final class Tally {
   private final List<@Nullable String> history = new ArrayList<>();
   private int[] outputTokens = new int[8];
   private double[] meanLogprobs = new double[8];
+  private double[] sampleScores = new double[8];
   private long totalOutputTokens;
   // Insertion order = first appearance, which the tie rule relies on.
   private final Map<String, int[]> counts = new LinkedHashMap<>();
@@ -48,12 +49,23 @@ public final class Tally {
    * confidence in the sample.
    */
   public void add(@Nullable String key, double weight, int tokens, double meanLogprob) {
+    add(key, weight, tokens, meanLogprob, Double.NaN);
+  }
+
+  /**
+   * Adds one sample as {@link #add(String, double, int, double)} does, with a score of the sample's
+   * own text (a learned reader's P(the sample is right), NaN when there is none), which learned
+   * stopping rules read beside the vote.
+   */
+  public void add(@Nullable String key, double weight, int tokens, double meanLogprob, double sampleScore) {
     if (history.size() == outputTokens.length) {
       outputTokens = java.util.Arrays.copyOf(outputTokens, 2 * outputTokens.length);
       meanLogprobs = java.util.Arrays.copyOf(meanLogprobs, 2 * meanLogprobs.length);
+      sampleScores = java.util.Arrays.copyOf(sampleScores, 2 * sampleScores.length);
     }
     outputTokens[history.size()] = tokens;
     meanLogprobs[history.size()] = meanLogprob;
+    sampleScores[history.size()] = sampleScore;
     totalOutputTokens += tokens;
     history.add(key);
     if (key == null) return;
@@ -70,6 +82,12 @@ public final class Tally {
   public double meanLogprob(int i) {
     java.util.Objects.checkIndex(i, history.size());
     return meanLogprobs[i];
+  }
+
+  /** {@return the score of sample {@code i}'s text (NaN when unknown)} */
+  public double sampleScore(int i) {
+    java.util.Objects.checkIndex(i, history.size());
+    return sampleScores[i];
   }
 
   /** {@return the output tokens of sample {@code i} (0 when its caller did not say)} */

@@ -42,6 +42,24 @@ final class ComputeControllerTest {
   }
 
   @Test
+  void selfConsistency_givesTheRuleEachSamplesTextToScore_andKeepsTheScoreInTheTally() {
+    var b = FakeBackend.of((prompt, i) -> i % 2 == 0 ? CHAIN : "<think>x\n</think>A:91\n");
+    List<Double> seen = new java.util.ArrayList<>();
+    StoppingRule textReader = new StoppingRule() {
+      @Override public boolean shouldStop(Tally t) {
+        seen.add(t.sampleScore(t.samples() - 1));
+        return t.samples() >= 3;
+      }
+      @Override public double sampleScore(String text) { return text.contains("75") ? 0.9 : 0.1; }
+      @Override public String family() { return "text"; }
+      @Override public Double param() { return null; }
+    };
+    var mode = new Mode.SelfConsistency(8, 1, textReader, null, false);
+    controller(b, Plan.selfConsistency(mode, 100), Budget.ofTokens(10_000)).run(Request.of("Q:17+25*3\n"));
+    assertThat(seen).containsExactly(0.9, 0.1, 0.9);
+  }
+
+  @Test
   void selfConsistency_majorityWinsOverMinority() {
     var b = FakeBackend.of((prompt, i) -> i % 3 == 2 ? "<think>x\n</think>A:91\n" : CHAIN);
     var mode = new Mode.SelfConsistency(9, 3, StoppingRules.never(), null, false);

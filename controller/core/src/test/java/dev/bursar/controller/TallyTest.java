@@ -33,4 +33,14 @@ final class TallyTest {
     assertThat(t.leaders()).isEmpty();
     assertThat(t.leaderShare()).isZero();
   }
+
+  @Test
+  void sampleScores_areKeptPerSample_andUnknownIsNaN() {
+    var t = new Tally();
+    t.add("a", 1.0, 10, -0.2, 0.9);
+    t.add("b", 1.0, 12);
+    assertThat(t.sampleScore(0)).isEqualTo(0.9);
+    assertThat(t.sampleScore(1)).isNaN();
+    assertThat(t.meanLogprob(0)).isEqualTo(-0.2);
+  }
 }

@@ -3,6 +3,7 @@ package dev.bursar.tuner;
 import dev.bursar.controller.StoppingRule;
 import dev.bursar.controller.Tally;
 import dev.bursar.estimators.VoteState;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One question replayed in one draw order, as self-consistency would see it after each sample: the
@@ -23,7 +24,11 @@ final class Episode {
   final boolean[] decided;
   final double[] meanTokens;
 
-  Episode(Question q, int[] order, int cap, double priorPCorrect, double predictedLength) {
+  /**
+   * @param sampleScores each of {@code q}'s samples' text score as the stop model reads it (by sample
+   *     index, NaN when unknown), or null when there is no reader
+   */
+  Episode(Question q, int[] order, int cap, double priorPCorrect, double predictedLength, double @Nullable [] sampleScores) {
     this.question = q;
     this.cap = cap;
     this.steps = Math.min(cap, order.length);
@@ -36,7 +41,7 @@ final class Episode {
     long spent = 0;
     for (int n = 1; n <= steps; n++) {
       int i = order[n - 1];
-      tally.add(q.keys().get(i), 1.0, q.tokens()[i], q.meanLogprobs()[i]);
+      tally.add(q.keys().get(i), 1.0, q.tokens()[i], q.meanLogprobs()[i], sampleScores == null ? Double.NaN : sampleScores[i]);
       spent += q.tokens()[i];
       features[n - 1] = VoteState.features(tally, cap, priorPCorrect, predictedLength);
       accuracyNow[n - 1] = q.accuracyOf(tally.leaders());
@@ -57,7 +62,8 @@ final class Episode {
     int cap = rule.cap(order.length);
     for (int n = 1; n <= cap; n++) {
       int i = order[n - 1];
-      tally.add(q.keys().get(i), 1.0, q.tokens()[i], q.meanLogprobs()[i]);
+      String text = q.texts().get(i);
+      tally.add(q.keys().get(i), 1.0, q.tokens()[i], q.meanLogprobs()[i], text == null ? Double.NaN : rule.sampleScore(text));
       if (rule.shouldStop(tally)) return n - 1;
     }
     return cap - 1;

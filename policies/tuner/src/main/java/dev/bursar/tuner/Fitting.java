@@ -4,11 +4,16 @@ import dev.bursar.estimators.FittedEstimator;
 import dev.bursar.estimators.Gamma;
 import dev.bursar.estimators.LinearModel;
 import dev.bursar.estimators.QueryText;
+import dev.bursar.estimators.SampleText;
 import dev.bursar.estimators.TreeEnsemble;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import smile.base.cart.CART;
 import smile.base.cart.InternalNode;
 import smile.base.cart.Loss;
@@ -16,6 +21,10 @@ import smile.base.cart.Node;
 import smile.base.cart.OrdinalNode;
 import smile.base.cart.RegressionNode;
 import smile.classification.LogisticRegression;
+import smile.classification.SparseLogisticRegression;
+import smile.data.SampleInstance;
+import smile.data.SparseDataset;
+import smile.util.SparseArray;
 import smile.data.DataFrame;
 import smile.data.type.DataTypes;
 import smile.data.type.StructField;
@@ -72,6 +81,139 @@ final class Fitting {
     LinearModel difficulty = difficulty(questions, bestDifficulty);
     Length length = length(questions, bestLength);
     return new FittedEstimator(BUCKETS, difficulty, length.logMean(), length.shape());
+  }
+
+  /** Hashed n-gram buckets of a sample's text: a chain of thought has more words to tell apart than a query. */
+  static final int SAMPLE_BUCKETS = 1024;
+
+  /** Penalties tried for the sample-text reader, weakest first (a sum over thousands of samples, not a mean). */
+  static final double[] SAMPLE_PENALTIES = {0.3, 3.0, 30.0};
+
+  /** The least relative gain in held-out log-loss over the constant rate for which a sample-text reader is kept. */
+  static final double MIN_TEXT_GAIN = 0.005;
+
+  /**
+   * The sample-text reader fitted on two halves of the training questions, with what the stop model
+   * is fitted on: each question's samples scored by the reader fitted on the other half, as at run time
+   * (scored by a reader that saw them, the stop model would learn to trust an overfitted score).
+   *
+   * @param reader the reader fitted on both halves, or null when no penalty beat the constant rate on
+   *     the other half (texts that say nothing), or the samples have no text
+   * @param heldOut each question's scores by sample index, from the reader that did not see it
+   */
+  record SampleTextFit(@Nullable SampleText reader, Map<Question, double[]> heldOut) {
+    static final SampleTextFit NONE = new SampleTextFit(null, Map.of());
+
+    /** {@return {@code q}'s held-out scores, or null without a reader} */
+    double @Nullable [] scores(Question q) {
+      return reader == null ? null : heldOut.get(q);
+    }
+  }
+
+  /**
+   * {@return the sample-text reader of {@code a} and {@code b}} The penalty is chosen by fitting on one
+   * half and scoring the other, both ways, against the constant rate of right samples, which must be
+   * beaten by {@link #MIN_TEXT_GAIN}.
+   */
+  static SampleTextFit sampleText(List<Question> a, List<Question> b) {
+    if (!hasTexts(a) || !hasTexts(b)) return SampleTextFit.NONE;
+    double best = Double.NaN;
+    // A reader must beat the constant rate by more than a hair: random words beat it by 0.2% on a small pool.
+    double bestLoss = (1 - MIN_TEXT_GAIN) * (textLogLoss(constantLogistic(labels(a), QueryText.STATS + SAMPLE_BUCKETS), b)
+        + textLogLoss(constantLogistic(labels(b), QueryText.STATS + SAMPLE_BUCKETS), a));
+    Map<Double, LinearModel[]> fits = new HashMap<>();
+    for (double penalty : SAMPLE_PENALTIES) {
+      LinearModel onA = sampleLogistic(a, penalty), onB = sampleLogistic(b, penalty);
+      fits.put(penalty, new LinearModel[] {onA, onB});
+      double loss = textLogLoss(onA, b) + textLogLoss(onB, a);
+      if (loss < bestLoss) {
+        bestLoss = loss;
+        best = penalty;
+      }
+    }
+    if (Double.isNaN(best)) return SampleTextFit.NONE;
+    List<Question> both = new ArrayList<>(a);
+    both.addAll(b);
+    var reader = new SampleText(SAMPLE_BUCKETS, sampleLogistic(both, best));
+    Map<Question, double[]> heldOut = new IdentityHashMap<>();
+    var onA = new SampleText(SAMPLE_BUCKETS, fits.get(best)[0]);
+    var onB = new SampleText(SAMPLE_BUCKETS, fits.get(best)[1]);
+    for (Question q : a) heldOut.put(q, scores(onB, q));
+    for (Question q : b) heldOut.put(q, scores(onA, q));
+    return new SampleTextFit(reader, heldOut);
+  }
+
+  /** {@return {@code reader}'s score of each of {@code q}'s samples, NaN where a sample has no text} */
+  static double[] scores(SampleText reader, Question q) {
+    double[] out = new double[q.size()];
+    for (int i = 0; i < out.length; i++) {
+      String text = q.texts().get(i);
+      out[i] = text == null ? Double.NaN : reader.pRight(text);
+    }
+    return out;
+  }
+
+  private static boolean hasTexts(List<Question> questions) {
+    for (Question q : questions) for (String t : q.texts()) if (t != null) return true;
+    return false;
+  }
+
+  private static int[] labels(List<Question> questions) {
+    List<Integer> y = new ArrayList<>();
+    for (Question q : questions) for (int i = 0; i < q.size(); i++) if (q.texts().get(i) != null) y.add(q.correct()[i] ? 1 : 0);
+    return y.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  /** {@return the summed log-loss of a sample-text model on every sample of {@code questions} that has a text} */
+  private static double textLogLoss(LinearModel m, List<Question> questions) {
+    double loss = 0;
+    for (Question q : questions) {
+      for (int i = 0; i < q.size(); i++) {
+        String text = q.texts().get(i);
+        if (text == null) continue;
+        double p = Math.clamp(m.probability(QueryText.features(text, SAMPLE_BUCKETS)), 1e-6, 1 - 1e-6);
+        loss -= q.correct()[i] ? Math.log(p) : Math.log(1 - p);
+      }
+    }
+    return loss;
+  }
+
+  /**
+   * Logistic regression of a sample's correctness on its text, with Smile's sparse logistic
+   * regression (a text touches a few dozen of the {@link #SAMPLE_BUCKETS} buckets).
+   */
+  private static LinearModel sampleLogistic(List<Question> questions, double l2) {
+    int p = QueryText.STATS + SAMPLE_BUCKETS;
+    int[] y = labels(questions);
+    int ones = 0;
+    for (int v : y) ones += v;
+    if (ones == 0 || ones == y.length) return constantLogistic(y, p);
+    List<SampleInstance<SparseArray, Integer>> rows = new ArrayList<>();
+    int r = 0;
+    for (Question q : questions) {
+      for (int i = 0; i < q.size(); i++) {
+        String text = q.texts().get(i);
+        if (text == null) continue;
+        double[] x = QueryText.features(text, SAMPLE_BUCKETS);
+        var sparse = new SparseArray();
+        for (int j = 0; j < p; j++) if (x[j] != 0) sparse.append(j, x[j]);
+        rows.add(new SampleInstance<>(sparse, y[r++]));
+      }
+    }
+    var fit = SparseLogisticRegression.binomial(new SparseDataset<>(rows, p), new LogisticRegression.Options(l2, 1e-5, 500));
+    double[] c = fit.coefficients(); // p weights then the intercept
+    var model = new LinearModel(Arrays.copyOf(c, p), c[p]);
+    for (int i = 0; i < Math.min(200, rows.size()); i++) {
+      double[] x = new double[p];
+      rows.get(i).x().forEach((j, v) -> x[j] = v);
+      double[] post = new double[2];
+      fit.predict(rows.get(i).x(), post);
+      if (Math.abs(model.probability(x) - post[1]) > 1e-6) {
+        throw new IllegalStateException("sample-text logistic export disagrees with Smile at row " + i + ": " + model.probability(x)
+            + " vs " + post[1]);
+      }
+    }
+    return model;
   }
 
   /** Penalties tried, weakest first; infinity means the constant model. */

@@ -17,9 +17,10 @@ import org.jspecify.annotations.Nullable;
  * @param pool the pool (or trace log) it came from, so folds never split one question
  * @param prompt the prompt text, as the replay benchmark sends it
  * @param meanLogprobs each sample's mean token log-probability, NaN where the record has none
+ * @param texts each sample's generated text, null where the record has none (length-only pools)
  */
 public record Question(String pool, long qid, String prompt, List<@Nullable String> keys, int[] tokens, boolean[] correct,
-    Map<String, Boolean> correctByKey, double[] meanLogprobs) {
+    Map<String, Boolean> correctByKey, double[] meanLogprobs, List<@Nullable String> texts) {
 
   /**
    * {@return the question, or empty when it has no samples or a sample's correctness is unknown}
@@ -33,6 +34,7 @@ public record Question(String pool, long qid, String prompt, List<@Nullable Stri
     int[] tokens = new int[r.samples().size()];
     boolean[] correct = new boolean[tokens.length];
     double[] meanLogprobs = new double[tokens.length];
+    List<@Nullable String> texts = new ArrayList<>();
     Map<String, Boolean> byKey = new HashMap<>();
     for (int i = 0; i < tokens.length; i++) {
       TraceRecord.Sample s = r.samples().get(i);
@@ -43,9 +45,10 @@ public record Question(String pool, long qid, String prompt, List<@Nullable Stri
       tokens[i] = s.tokens();
       correct[i] = right;
       meanLogprobs[i] = s.meanLogprob() == null ? Double.NaN : s.meanLogprob();
+      texts.add(s.text());
       if (key != null) byKey.putIfAbsent(key, right);
     }
-    return Optional.of(new Question(r.pool(), r.qid(), promptOf(r), keys, tokens, correct, byKey, meanLogprobs));
+    return Optional.of(new Question(r.pool(), r.qid(), promptOf(r), keys, tokens, correct, byKey, meanLogprobs, texts));
   }
 
   /** The prompt the replay benchmark sends for a record (the question text, or its id when the text is absent). */

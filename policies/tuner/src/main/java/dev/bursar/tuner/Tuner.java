@@ -126,8 +126,12 @@ public final class Tuner {
     }
   }
 
-  /** The models fitted on one set of questions. */
-  record Models(FittedEstimator estimator, StopModel stop) {}
+  /**
+   * The models fitted on one set of questions.
+   *
+   * @param heldOutScores the sample-text scores of those questions by readers that did not see them
+   */
+  record Models(FittedEstimator estimator, StopModel stop, Fitting.SampleTextFit heldOutScores) {}
 
   private Tuner() {}
 
@@ -161,6 +165,7 @@ public final class Tuner {
       for (Question q : test) {
         Estimate e = m.estimator().estimate(Request.of(q.prompt()), dev.bursar.controller.Features.NONE);
         double prior = o.pCorrect(q, e);
+        double[] scores = m.stop().sampleText() == null ? null : Fitting.scores(m.stop().sampleText(), q);
         priorLoss += Fitting.logLoss(Double.isNaN(prior) ? rate : prior, q);
         rateLoss += Fitting.logLoss(rate, q);
         for (int t : q.tokens()) {
@@ -172,7 +177,7 @@ public final class Tuner {
         double[] qThresholdDiff = new double[THRESHOLDS.length];
         for (int s = 0; s < orders; s++) {
           int[] order = o.order().indices(q.size(), s, q.qid());
-          var ep = episode(q, order, cap, o, e);
+          var ep = episode(q, order, cap, o, e, scores);
           episodes++;
           double[] gain = ep.gains(m.stop());
           for (int li = 0; li < LAMBDAS.length; li++) {
@@ -255,8 +260,11 @@ public final class Tuner {
     // as at run time; otherwise the stop model learns to trust an overfitted prior.
     List<Question> a = train.stream().filter(q -> q.fold(2, 7) == 0).toList();
     List<Question> b = train.stream().filter(q -> q.fold(2, 7) == 1).toList();
-    FittedEstimator onA = a.size() >= 2 && b.size() >= 2 ? Fitting.estimator(a) : estimator;
-    FittedEstimator onB = a.size() >= 2 && b.size() >= 2 ? Fitting.estimator(b) : estimator;
+    boolean halves = a.size() >= 2 && b.size() >= 2;
+    FittedEstimator onA = halves ? Fitting.estimator(a) : estimator;
+    FittedEstimator onB = halves ? Fitting.estimator(b) : estimator;
+    // The same for the sample-text reader: each row reads scores from the half that did not see it.
+    Fitting.SampleTextFit texts = halves ? Fitting.sampleText(a, b) : Fitting.SampleTextFit.NONE;
     List<double[]> xs = new ArrayList<>();
     List<Double> gains = new ArrayList<>();
     List<double[]> cx = new ArrayList<>();
@@ -265,7 +273,7 @@ public final class Tuner {
       FittedEstimator prior = q.fold(2, 7) == 0 ? onB : onA;
       Estimate e = prior.estimate(Request.of(q.prompt()), dev.bursar.controller.Features.NONE);
       for (int s = 0; s < orders; s++) {
-        var ep = episode(q, o.order().indices(q.size(), s, q.qid()), cap, o, e);
+        var ep = episode(q, o.order().indices(q.size(), s, q.qid()), cap, o, e, texts.scores(q));
         for (int n = 1; n <= ep.steps; n++) {
           double[] x = ep.features[n - 1];
           if (n < ep.steps) {
@@ -286,7 +294,7 @@ public final class Tuner {
         : Fitting.logisticBoostedTrees(xs.toArray(double[][]::new), gains.stream().mapToDouble(Double::doubleValue).toArray(), Fitting.Boosting.DEFAULT);
     var right = cx.isEmpty() ? new dev.bursar.estimators.TreeEnsemble(0.5, List.of())
         : Fitting.logisticBoostedTrees(cx.toArray(double[][]::new), rights.stream().mapToDouble(Double::doubleValue).toArray(), Fitting.Boosting.DEFAULT);
-    return new Models(estimator, new StopModel(gain, right));
+    return new Models(estimator, new StopModel(gain, right, texts.reader()), texts);
   }
 
   /**
@@ -300,7 +308,7 @@ public final class Tuner {
     for (Question q : questions) {
       Estimate e = m.estimator().estimate(Request.of(q.prompt()), dev.bursar.controller.Features.NONE);
       for (int s = 0; s < orders; s++) {
-        var ep = episode(q, o.order().indices(q.size(), s, q.qid()), cap, o, e);
+        var ep = episode(q, o.order().indices(q.size(), s, q.qid()), cap, o, e, m.heldOutScores().scores(q));
         episodes++;
         double[] gain = ep.gains(m.stop());
         for (int li = 0; li < LAMBDAS.length; li++) drawn[li] += stopIndex(ep, gain, LAMBDAS[li]) + 1;
@@ -313,9 +321,12 @@ public final class Tuner {
     return best;
   }
 
-  /** {@return {@code q} replayed in {@code order} with the prior and the predicted length the stop model reads at run time} */
-  private static Episode episode(Question q, int[] order, int cap, Options o, Estimate e) {
-    return new Episode(q, order, cap, o.pCorrect(q, e), e.expectedLength());
+  /**
+   * {@return {@code q} replayed in {@code order} with the prior, the predicted length and the sample-text
+   * scores (null: no reader) the stop model reads at run time}
+   */
+  private static Episode episode(Question q, int[] order, int cap, Options o, Estimate e, double @Nullable [] sampleScores) {
+    return new Episode(q, order, cap, o.pCorrect(q, e), e.expectedLength(), sampleScores);
   }
 
   /** The run-time rule ({@link dev.bursar.policies.LearnedStop}) on a recorded episode: cap, decided, or gain below cost. */

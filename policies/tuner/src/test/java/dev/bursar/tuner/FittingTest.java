@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.bursar.controller.Features;
 import dev.bursar.controller.Request;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -63,5 +64,34 @@ final class FittingTest {
     assertThat(easy.pCorrect()).isGreaterThan(0.75);
     assertThat(hard.pCorrect()).isLessThan(0.5);
     assertThat(hard.expectedLength()).isGreaterThan(2 * easy.expectedLength());
+  }
+
+  @Test
+  void theSampleTextReaderLearnsWhatAWrongSampleSays_scoredOnTheHalfItDidNotSee() {
+    // Wrong samples say "leap year" two times in three; right ones never do.
+    var rnd = new java.util.Random(3);
+    List<dev.bursar.trace.TraceRecord> pool = new java.util.ArrayList<>();
+    for (int q = 0; q < 80; q++) {
+      List<dev.bursar.trace.TraceRecord.Sample> ss = new java.util.ArrayList<>();
+      for (int s = 0; s < 6; s++) {
+        boolean right = rnd.nextDouble() < 0.6;
+        String text = "Explain: today is day " + rnd.nextInt(30) + (right || rnd.nextDouble() < 0.33 ? "" : ", a leap year") + ". A: " + q;
+        ss.add(new dev.bursar.trace.TraceRecord.Sample(text, right ? "1" : "2", right, 20, null, null, null));
+      }
+      pool.add(new dev.bursar.trace.TraceRecord(1, "leap", q, "question " + q, "1", "m", "t", ss, null, java.util.Map.of(), null));
+    }
+    var questions = Tuner.questions(pool);
+    var fit = Fitting.sampleText(questions.subList(0, 40), questions.subList(40, 80));
+    assertThat(fit.reader()).isNotNull();
+    assertThat(fit.reader().pRight("Explain: today is day 4, a leap year. A: 7")).isLessThan(0.2);
+    assertThat(fit.reader().pRight("Explain: today is day 4. A: 7")).isGreaterThan(0.6);
+    assertThat(fit.scores(questions.get(0))).hasSize(6);
+    // Texts that say nothing about correctness (random words): the constant rate wins and there is no reader.
+    var words = new java.util.Random(5);
+    var noise = Tuner.questions(Synthetic.pool("syn", 60, 6, 2)).stream()
+        .map(q -> new Question(q.pool(), q.qid(), q.prompt(), q.keys(), q.tokens(), q.correct(), q.correctByKey(), q.meanLogprobs(),
+            java.util.stream.IntStream.range(0, q.size()).mapToObj(i -> "note " + words.nextInt(500) + " and " + words.nextInt(500)).toList()))
+        .toList();
+    assertThat(Fitting.sampleText(noise.subList(0, 30), noise.subList(30, 60)).reader()).isNull();
   }
 }

@@ -113,7 +113,8 @@ final class TunerTest {
         Outcome out = controller.run(request);
         var e = file.estimator().estimate(request, Features.NONE);
         int[] order = SampleOrder.RANDOM.indices(q.size(), seed, q.qid());
-        var ep = new Episode(q, order, cap, e.pCorrect(), e.expectedLength());
+        var reader = file.stopModel().sampleText();
+        var ep = new Episode(q, order, cap, e.pCorrect(), e.expectedLength(), reader == null ? null : Fitting.scores(reader, q));
         double[] gain = ep.gains(file.stopModel());
         int stop = Tuner.stopIndex(ep, gain, file.lambda());
         assertThat(out.spend().samples()).as("samples of qid %d", r.qid()).isEqualTo(stop + 1);
