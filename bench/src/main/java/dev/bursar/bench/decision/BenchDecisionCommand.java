@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
         "Measure with JMH what one decision costs (query features + fitted estimator + compute-optimal policy) and one "
-            + "learned stop check, beside feature extraction alone, as p50/p99 in microseconds (goal: decision p99 <= 50 us).",
+            + "learned stop check and one reading of a sample's text, beside feature extraction alone, as p50/p99 in microseconds (goal: decision p99 <= 50 us).",
         "Uses --policy FILE, or fits one with the tuner on the first pool with answers under --pools. Writes DIR/decision.json."})
 public final class BenchDecisionCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -26,8 +26,9 @@ import org.openjdk.jmh.annotations.State;
 /**
  * What one decision costs on the request path, against feature extraction alone: the query's text
  * features; the whole decision (features, the fitted estimator, the compute-optimal policy); and one
- * check of the learned stopping rule after a sample (vote-state features and both tree ensembles).
- * Sample time, so the report has percentiles.
+ * check of the learned stopping rule after a sample (vote-state features and both tree ensembles);
+ * and the rule's reading of one sample's text (the sample-text reader, once per sample drawn, when
+ * the policy has one). Sample time, so the report has percentiles.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SampleTime)
@@ -38,6 +39,9 @@ public class DecisionBenchmark {
 
   @Param("What is the date one week from today in MM/DD/YYYY? Today is 03/12/2002.")
   public String prompt;
+
+  @Param("Explain: Today is 03/12/2002, so one week from today is 7 days later, which is 03/19/2002.\nA: 03/19/2002")
+  public String sampleText;
 
   private PolicyFile file;
   private Request request;
@@ -54,9 +58,10 @@ public class DecisionBenchmark {
     Plan plan = file.policy().decide(request, e, BUDGET, CAPABILITIES);
     stop = ((dev.bursar.controller.Mode.SelfConsistency) plan.mode()).stop();
     tally = new Tally();
-    tally.add("03/19/2002", 1, 61);
-    tally.add("03/19/2002", 1, 58);
-    tally.add("03/18/2002", 1, 73);
+    double score = stop.sampleScore(sampleText);
+    tally.add("03/19/2002", 1, 61, Double.NaN, score);
+    tally.add("03/19/2002", 1, 58, Double.NaN, score);
+    tally.add("03/18/2002", 1, 73, Double.NaN, score);
   }
 
   @Benchmark
@@ -73,6 +78,11 @@ public class DecisionBenchmark {
   @Benchmark
   public boolean stopCheck() {
     return stop.shouldStop(tally);
+  }
+
+  @Benchmark
+  public double sampleScore() {
+    return stop.sampleScore(sampleText);
   }
 
   @Benchmark

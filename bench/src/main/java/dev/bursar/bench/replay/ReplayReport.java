@@ -117,6 +117,9 @@ public final class ReplayReport {
         .put("constant_gamma_loglik_per_sample", t.length().constantLogLik()).put("samples", t.length().samples());
     n.putObject("prior").put("fitted_logloss_per_sample", t.prior().fittedLogLoss())
         .put("training_rate_logloss_per_sample", t.prior().constantLogLoss()).put("samples", t.prior().samples());
+    n.putObject("sample_text").put("reader_logloss_per_sample", t.text().readerLogLoss())
+        .put("training_rate_logloss_per_sample", t.text().constantLogLoss()).put("folds_with_reader", t.text().foldsWithReader())
+        .put("folds", t.text().folds());
     return n;
   }
 

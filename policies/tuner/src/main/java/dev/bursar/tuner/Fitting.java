@@ -116,24 +116,26 @@ final class Fitting {
    * beaten by {@link #MIN_TEXT_GAIN}.
    */
   static SampleTextFit sampleText(List<Question> a, List<Question> b) {
-    if (!hasTexts(a) || !hasTexts(b)) return SampleTextFit.NONE;
+    // Each text is hashed once: the fits and their held-out losses all read these rows.
+    List<SampleInstance<SparseArray, Integer>> rowsA = textRows(a), rowsB = textRows(b);
+    if (rowsA.isEmpty() || rowsB.isEmpty()) return SampleTextFit.NONE;
     double best = Double.NaN;
     // A reader must beat the constant rate by more than a hair: random words beat it by 0.2% on a small pool.
-    double bestLoss = (1 - MIN_TEXT_GAIN) * (textLogLoss(constantLogistic(labels(a), QueryText.STATS + SAMPLE_BUCKETS), b)
-        + textLogLoss(constantLogistic(labels(b), QueryText.STATS + SAMPLE_BUCKETS), a));
+    double bestLoss = (1 - MIN_TEXT_GAIN) * (textLogLoss(constantLogistic(labels(rowsA), TEXT_FEATURES), rowsB)
+        + textLogLoss(constantLogistic(labels(rowsB), TEXT_FEATURES), rowsA));
     Map<Double, LinearModel[]> fits = new HashMap<>();
     for (double penalty : SAMPLE_PENALTIES) {
-      LinearModel onA = sampleLogistic(a, penalty), onB = sampleLogistic(b, penalty);
+      LinearModel onA = sampleLogistic(rowsA, penalty), onB = sampleLogistic(rowsB, penalty);
       fits.put(penalty, new LinearModel[] {onA, onB});
-      double loss = textLogLoss(onA, b) + textLogLoss(onB, a);
+      double loss = textLogLoss(onA, rowsB) + textLogLoss(onB, rowsA);
       if (loss < bestLoss) {
         bestLoss = loss;
         best = penalty;
       }
     }
     if (Double.isNaN(best)) return SampleTextFit.NONE;
-    List<Question> both = new ArrayList<>(a);
-    both.addAll(b);
+    List<SampleInstance<SparseArray, Integer>> both = new ArrayList<>(rowsA);
+    both.addAll(rowsB);
     var reader = new SampleText(SAMPLE_BUCKETS, sampleLogistic(both, best));
     Map<Question, double[]> heldOut = new IdentityHashMap<>();
     var onA = new SampleText(SAMPLE_BUCKETS, fits.get(best)[0]);
@@ -153,58 +155,51 @@ final class Fitting {
     return out;
   }
 
-  private static boolean hasTexts(List<Question> questions) {
-    for (Question q : questions) for (String t : q.texts()) if (t != null) return true;
-    return false;
-  }
+  private static final int TEXT_FEATURES = QueryText.STATS + SAMPLE_BUCKETS;
 
-  private static int[] labels(List<Question> questions) {
-    List<Integer> y = new ArrayList<>();
-    for (Question q : questions) for (int i = 0; i < q.size(); i++) if (q.texts().get(i) != null) y.add(q.correct()[i] ? 1 : 0);
-    return y.stream().mapToInt(Integer::intValue).toArray();
-  }
-
-  /** {@return the summed log-loss of a sample-text model on every sample of {@code questions} that has a text} */
-  private static double textLogLoss(LinearModel m, List<Question> questions) {
-    double loss = 0;
-    for (Question q : questions) {
-      for (int i = 0; i < q.size(); i++) {
-        String text = q.texts().get(i);
-        if (text == null) continue;
-        double p = Math.clamp(m.probability(QueryText.features(text, SAMPLE_BUCKETS)), 1e-6, 1 - 1e-6);
-        loss -= q.correct()[i] ? Math.log(p) : Math.log(1 - p);
-      }
-    }
-    return loss;
-  }
-
-  /**
-   * Logistic regression of a sample's correctness on its text, with Smile's sparse logistic
-   * regression (a text touches a few dozen of the {@link #SAMPLE_BUCKETS} buckets).
-   */
-  private static LinearModel sampleLogistic(List<Question> questions, double l2) {
-    int p = QueryText.STATS + SAMPLE_BUCKETS;
-    int[] y = labels(questions);
-    int ones = 0;
-    for (int v : y) ones += v;
-    if (ones == 0 || ones == y.length) return constantLogistic(y, p);
+  /** {@return one row per sample with a text: its features, sparse (a text touches a few dozen buckets), and whether it is right} */
+  private static List<SampleInstance<SparseArray, Integer>> textRows(List<Question> questions) {
     List<SampleInstance<SparseArray, Integer>> rows = new ArrayList<>();
-    int r = 0;
     for (Question q : questions) {
       for (int i = 0; i < q.size(); i++) {
         String text = q.texts().get(i);
         if (text == null) continue;
         double[] x = QueryText.features(text, SAMPLE_BUCKETS);
         var sparse = new SparseArray();
-        for (int j = 0; j < p; j++) if (x[j] != 0) sparse.append(j, x[j]);
-        rows.add(new SampleInstance<>(sparse, y[r++]));
+        for (int j = 0; j < x.length; j++) if (x[j] != 0) sparse.append(j, x[j]);
+        rows.add(new SampleInstance<>(sparse, q.correct()[i] ? 1 : 0));
       }
     }
-    var fit = SparseLogisticRegression.binomial(new SparseDataset<>(rows, p), new LogisticRegression.Options(l2, 1e-5, 500));
+    return rows;
+  }
+
+  private static int[] labels(List<SampleInstance<SparseArray, Integer>> rows) {
+    return rows.stream().mapToInt(SampleInstance::y).toArray();
+  }
+
+  /** {@return the summed log-loss of a sample-text model on {@code rows}} */
+  private static double textLogLoss(LinearModel m, List<SampleInstance<SparseArray, Integer>> rows) {
+    double[] w = m.weights();
+    double loss = 0;
+    for (var r : rows) {
+      double[] score = {m.bias()};
+      r.x().forEach((j, v) -> score[0] += w[j] * v);
+      loss += logLoss(1 / (1 + Math.exp(-score[0])), r.y() == 1);
+    }
+    return loss;
+  }
+
+  /** Logistic regression of a sample's correctness on its text, with Smile's sparse logistic regression. */
+  private static LinearModel sampleLogistic(List<SampleInstance<SparseArray, Integer>> rows, double l2) {
+    int[] y = labels(rows);
+    int ones = 0;
+    for (int v : y) ones += v;
+    if (ones == 0 || ones == y.length) return constantLogistic(y, TEXT_FEATURES);
+    var fit = SparseLogisticRegression.binomial(new SparseDataset<>(rows, TEXT_FEATURES), new LogisticRegression.Options(l2, 1e-5, 500));
     double[] c = fit.coefficients(); // p weights then the intercept
-    var model = new LinearModel(Arrays.copyOf(c, p), c[p]);
+    var model = new LinearModel(Arrays.copyOf(c, TEXT_FEATURES), c[TEXT_FEATURES]);
     for (int i = 0; i < Math.min(200, rows.size()); i++) {
-      double[] x = new double[p];
+      double[] x = new double[TEXT_FEATURES];
       rows.get(i).x().forEach((j, v) -> x[j] = v);
       double[] post = new double[2];
       fit.predict(rows.get(i).x(), post);
@@ -269,10 +264,15 @@ final class Fitting {
 
   /** {@return the summed log-loss of P(one sample is right) = {@code p} on {@code q}'s samples} */
   static double logLoss(double p, Question q) {
-    double pr = Math.clamp(p, 1e-6, 1 - 1e-6);
     double loss = 0;
-    for (boolean c : q.correct()) loss -= c ? Math.log(pr) : Math.log(1 - pr);
+    for (boolean c : q.correct()) loss += logLoss(p, c);
     return loss;
+  }
+
+  /** {@return the log-loss of P(right) = {@code p} on one sample} */
+  static double logLoss(double p, boolean right) {
+    double pr = Math.clamp(p, 1e-6, 1 - 1e-6);
+    return right ? -Math.log(pr) : -Math.log(1 - pr);
   }
 
   private static double lengthLogLik(Length l, List<Question> questions) {

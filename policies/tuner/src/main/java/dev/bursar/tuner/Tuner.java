@@ -115,9 +115,16 @@ public final class Tuner {
    */
   public record PriorFit(double fittedLogLoss, double constantLogLoss, int samples) {}
 
+  /**
+   * Held-out mean log-loss per sample of the sample-text reader's P(this sample is right) (the training
+   * folds' rate where a fold kept no reader) against the training folds' rate: how much the samples'
+   * own texts say. {@code foldsWithReader} of {@code folds} kept a reader.
+   */
+  public record TextFit(double readerLogLoss, double constantLogLoss, int samples, int foldsWithReader, int folds) {}
+
   /** What the tuner found. {@code policy} and {@code thresholdPolicy} are fitted on every question. */
   public record Result(PolicyFile policy, PolicyFile thresholdPolicy, List<Point> frontier, Point chosen, Point scAtCap,
-      List<Point> thresholdFrontier, Point thresholdChosen, Calibration calibration, LengthFit length, PriorFit prior, int questions,
+      List<Point> thresholdFrontier, Point thresholdChosen, Calibration calibration, LengthFit length, PriorFit prior, TextFit text, int questions,
       int cap) {
 
     /** {@return the frontier points no other point beats on both accuracy and tokens} */
@@ -150,8 +157,8 @@ public final class Tuner {
     double[][] thresholdDiff = new double[THRESHOLDS.length][2];
     int scored = 0;
     List<double[]> calib = new ArrayList<>(); // {confidence, accuracy, vote share}
-    double fittedLl = 0, constantLl = 0, priorLoss = 0, rateLoss = 0;
-    int llSamples = 0;
+    double fittedLl = 0, constantLl = 0, priorLoss = 0, rateLoss = 0, textLoss = 0;
+    int llSamples = 0, foldsWithReader = 0, folds = 0;
     long episodes = 0;
     for (int f = 0; f < o.folds(); f++) {
       long start = System.nanoTime();
@@ -162,12 +169,18 @@ public final class Tuner {
       Models m = fit(train, o, cap, orders);
       Gamma constant = Gamma.fit(train.stream().flatMapToInt(q -> java.util.Arrays.stream(q.tokens())).mapToLong(i -> i).toArray());
       double rate = rightRate(train);
+      folds++;
+      if (m.stop().sampleText() != null) foldsWithReader++;
       for (Question q : test) {
         Estimate e = m.estimator().estimate(Request.of(q.prompt()), dev.bursar.controller.Features.NONE);
         double prior = o.pCorrect(q, e);
         double[] scores = m.stop().sampleText() == null ? null : Fitting.scores(m.stop().sampleText(), q);
         priorLoss += Fitting.logLoss(Double.isNaN(prior) ? rate : prior, q);
         rateLoss += Fitting.logLoss(rate, q);
+        for (int i = 0; i < q.size(); i++) {
+          double p = scores == null || Double.isNaN(scores[i]) ? rate : scores[i];
+          textLoss += Fitting.logLoss(p, q.correct()[i]);
+        }
         for (int t : q.tokens()) {
           fittedLl += new Gamma(e.lengthShape(), e.lengthScale()).logDensity(Math.max(1, t));
           constantLl += constant.logDensity(Math.max(1, t));
@@ -240,7 +253,8 @@ public final class Tuner {
         o.tokensPerSample(), false, provenance, operatingPoint(thresholdChosen, thresholdChosen.param(), scPoint, thresholds, o));
     return new Result(policy, threshold, frontier, chosen, scPoint, thresholds, thresholdChosen, calibration(calib),
         new LengthFit(fittedLl / llSamples, constantLl / llSamples, llSamples),
-        new PriorFit(priorLoss / llSamples, rateLoss / llSamples, llSamples), questions.size(), cap);
+        new PriorFit(priorLoss / llSamples, rateLoss / llSamples, llSamples),
+        new TextFit(textLoss / llSamples, rateLoss / llSamples, llSamples, foldsWithReader, folds), questions.size(), cap);
   }
 
   /** {@return the fraction of right samples over every sample of {@code questions} (0.5 when there are none)} */
