@@ -63,7 +63,7 @@ public final class VoteState {
     double leaderTokens = 0;
     double leaderLogprob = 0;
     int leaderLogprobs = 0;
-    // Mean text score per answer, by first appearance (the leader is one of them).
+    // Summed text score and scored samples per answer (the leader's among them).
     Map<String, double[]> text = new HashMap<>();
     for (int i = 0; i < n; i++) {
       String key = history.get(i);

@@ -7,9 +7,10 @@ import dev.bursar.estimators.VoteState;
 
 /**
  * bursar's learned, prior-informed stopping rule for one query: after each sample, stop when the
- * expected gain of drawing on (the {@link StopModel}'s prediction from the vote, the lengths and
- * the query's prior) is below {@code lambda} times the expected cost of the next sample (the mean
- * output tokens of the samples so far). Settled questions stop because nothing can be gained,
+ * expected gain of drawing on (the {@link StopModel}'s prediction from the vote, the lengths, the
+ * query's prior and, when the model has a reader, what each sample's text says) is below
+ * {@code lambda} times the expected cost of the next sample (the mean output tokens of the samples
+ * so far). Settled questions stop because nothing can be gained,
  * hopeless ones because more samples never make the vote right. It also stops once the majority at
  * the cap is decided. Pure: a function of the tally and the fixed prior.
  *

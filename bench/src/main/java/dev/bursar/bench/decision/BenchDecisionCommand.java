@@ -50,6 +50,7 @@ public final class BenchDecisionCommand implements Callable<Integer> {
     Files.createDirectories(out);
     Path file = policy;
     String prompt = "What is the date one week from today in MM/DD/YYYY? Today is 03/12/2002.";
+    String sample = "Explain: Today is 03/12/2002, so one week from today is 7 days later, which is 03/19/2002.\nA: 03/19/2002";
     if (file == null) {
       Pool pool = Pool.readAll(pools).stream().filter(p -> !p.lengthOnly()).findFirst()
           .orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(), "no pool with answers under " + pools + "; pass --policy FILE"));
@@ -58,14 +59,18 @@ public final class BenchDecisionCommand implements Callable<Integer> {
       file = out.resolve("policy.json");
       r.policy().write(file);
       prompt = pool.records().getFirst().question();
+      String text = pool.records().getFirst().samples().getFirst().text();
+      if (text != null) sample = text;
     }
     var options = new OptionsBuilder().include(DecisionBenchmark.class.getName())
-        .param("policyFile", file.toAbsolutePath().toString()).param("prompt", prompt)
+        .param("policyFile", file.toAbsolutePath().toString()).param("prompt", prompt).param("sampleText", sample)
         .forks(1).warmupIterations(quick ? 1 : 3).warmupTime(TimeValue.seconds(quick ? 1 : 2))
         .measurementIterations(quick ? 2 : 5).measurementTime(TimeValue.seconds(quick ? 1 : 2)).build();
     var results = new ArrayList<>(new Runner(options).run());
-    if (results.size() != 4) {
-      System.err.printf("error: JMH ran %d of 4 benchmarks (see its output above)%n", results.size());
+    long expected = java.util.Arrays.stream(DecisionBenchmark.class.getMethods())
+        .filter(m -> m.isAnnotationPresent(org.openjdk.jmh.annotations.Benchmark.class)).count();
+    if (results.size() != expected) {
+      System.err.printf("error: JMH ran %d of %d benchmarks (see its output above)%n", results.size(), expected);
       return 1;
     }
     results.sort(java.util.Comparator.comparing(r -> r.getParams().getBenchmark()));

@@ -22,17 +22,17 @@ import smile.base.cart.OrdinalNode;
 import smile.base.cart.RegressionNode;
 import smile.classification.LogisticRegression;
 import smile.classification.SparseLogisticRegression;
+import smile.data.DataFrame;
 import smile.data.SampleInstance;
 import smile.data.SparseDataset;
-import smile.util.SparseArray;
-import smile.data.DataFrame;
 import smile.data.type.DataTypes;
 import smile.data.type.StructField;
 import smile.regression.RegressionTree;
+import smile.util.SparseArray;
 
 /**
  * The fits, with Smile where it fits: logistic regression for P(one sample is right) from the query
- * text, gradient-boosted trees under cross-entropy for the stop model's probabilities, and a Gamma regression with log link
+ * text and for P(this sample is right) from the sample's own text (sparse), gradient-boosted trees under cross-entropy for the stop model's probabilities, and a Gamma regression with log link
  * (iteratively reweighted least squares, then the shape by maximum likelihood) for output length.
  * Every fit is exported to the plain-Java scorers of {@code estimators} and checked against Smile's
  * own predictions before it is returned.
