@@ -52,7 +52,12 @@ final class TunerTest {
     // The prompt says which questions are hard: the prior knows more than one rate for all.
     assertThat(result.prior().samples()).isEqualTo(result.length().samples());
     assertThat(result.prior().fittedLogLoss()).isPositive().isLessThan(result.prior().constantLogLoss());
-    assertThat(TuneCommand.summary(result, result.policy())).contains("Difficulty prior P(one sample right): held-out log-loss");
+    assertThat(TuneCommand.summary(result, result.policy())).contains("Difficulty prior P(one sample right): held-out log-loss")
+        .contains("Sample texts");
+    // The synthetic samples' texts name their answer, and only right ones say 42: every fold keeps a reader.
+    assertThat(result.text().foldsWithReader()).isEqualTo(result.text().folds()).isEqualTo(3);
+    assertThat(result.text().readerLogLoss()).isLessThan(result.text().constantLogLoss());
+    assertThat(result.policy().stopModel().sampleText()).isNotNull();
     assertThat(result.policy().operatingPoint().path("accuracy").asDouble()).isEqualTo(result.chosen().accuracy());
   }
 
