@@ -314,7 +314,8 @@ public final class Tuner {
   /**
    * {@return the largest lambda at which {@code m}, on the questions it was fitted on, draws at least
    * {@code samples} samples per question on average} (0 when none does). In sample a model stops a
-   * little earlier than on new questions, so this errs towards more samples.
+   * little earlier than on new questions, so this errs towards more samples. The sample-text scores are
+   * the held-out ones the stop model was fitted on (a reader scoring its own training texts is sure of them).
    */
   static double matchSamples(List<Question> questions, Models m, Options o, int cap, int orders, double samples) {
     double[] drawn = new double[LAMBDAS.length];
