@@ -63,11 +63,13 @@ public final class VoteState {
     double leaderTokens = 0;
     double leaderLogprob = 0;
     int leaderLogprobs = 0;
-    // Summed text score and scored samples per answer (the leader's among them).
-    Map<String, double[]> text = new HashMap<>();
+    // Summed text score and scored samples per answer (the leader's among them); null without a reader,
+    // so a stop check with no scores allocates nothing.
+    Map<String, double[]> text = null;
     for (int i = 0; i < n; i++) {
       String key = history.get(i);
       if (key == null || Double.isNaN(tally.sampleScore(i))) continue;
+      if (text == null) text = new HashMap<>();
       double[] t = text.computeIfAbsent(key, k -> new double[2]);
       t[0] += tally.sampleScore(i);
       t[1]++;
@@ -99,10 +101,12 @@ public final class VoteState {
     x[16] = top == 0 || meanTokens <= 0 ? -1 : (leaderTokens / top) / meanTokens;
     x[17] = cap;
     x[18] = leaderLogprobs == 0 ? 1 : leaderLogprob / leaderLogprobs;
-    double[] lt = leader == null ? null : text.get(leader);
+    double[] lt = leader == null || text == null ? null : text.get(leader);
     x[19] = lt == null ? -1 : lt[0] / lt[1];
     double other = -1;
-    for (var e : text.entrySet()) if (!e.getKey().equals(leader)) other = Math.max(other, e.getValue()[0] / e.getValue()[1]);
+    if (text != null) {
+      for (var e : text.entrySet()) if (!e.getKey().equals(leader)) other = Math.max(other, e.getValue()[0] / e.getValue()[1]);
+    }
     x[20] = other;
     return x;
   }

@@ -49,8 +49,7 @@ public final class BenchDecisionCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Files.createDirectories(out);
     Path file = policy;
-    String prompt = "What is the date one week from today in MM/DD/YYYY? Today is 03/12/2002.";
-    String sample = "Explain: Today is 03/12/2002, so one week from today is 7 days later, which is 03/19/2002.\nA: 03/19/2002";
+    var options = new OptionsBuilder().include(DecisionBenchmark.class.getName());
     if (file == null) {
       Pool pool = Pool.readAll(pools).stream().filter(p -> !p.lengthOnly()).findFirst()
           .orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(), "no pool with answers under " + pools + "; pass --policy FILE"));
@@ -58,15 +57,15 @@ public final class BenchDecisionCommand implements Callable<Integer> {
       var r = Tuner.tune(Tuner.questions(pool.records()), Tuner.Options.target(0.005, SampleOrder.RANDOM, "bursar bench decision"), System.err);
       file = out.resolve("policy.json");
       r.policy().write(file);
-      prompt = pool.records().getFirst().question();
+      // The pool's own first question and sample, in place of the benchmark's default ones.
+      options.param("prompt", pool.records().getFirst().question());
       String text = pool.records().getFirst().samples().getFirst().text();
-      if (text != null) sample = text;
+      if (text != null) options.param("sampleText", text);
     }
-    var options = new OptionsBuilder().include(DecisionBenchmark.class.getName())
-        .param("policyFile", file.toAbsolutePath().toString()).param("prompt", prompt).param("sampleText", sample)
+    var measured = options.param("policyFile", file.toAbsolutePath().toString())
         .forks(1).warmupIterations(quick ? 1 : 3).warmupTime(TimeValue.seconds(quick ? 1 : 2))
         .measurementIterations(quick ? 2 : 5).measurementTime(TimeValue.seconds(quick ? 1 : 2)).build();
-    var results = new ArrayList<>(new Runner(options).run());
+    var results = new ArrayList<>(new Runner(measured).run());
     long expected = java.util.Arrays.stream(DecisionBenchmark.class.getMethods())
         .filter(m -> m.isAnnotationPresent(org.openjdk.jmh.annotations.Benchmark.class)).count();
     if (results.size() != expected) {
