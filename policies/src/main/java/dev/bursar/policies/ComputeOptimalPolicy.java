@@ -7,11 +7,13 @@ import dev.bursar.controller.Mode;
 import dev.bursar.controller.Plan;
 import dev.bursar.controller.Policy;
 import dev.bursar.controller.Request;
+import dev.bursar.controller.Sampling;
 import dev.bursar.controller.ThinkingExit;
 import dev.bursar.estimators.StopModel;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The compute-optimal policy: the plan that maximises expected accuracy minus {@code lambda} times
@@ -29,15 +31,25 @@ import java.util.Set;
  * @param tokensPerSample cap on each sample's output tokens
  * @param greedyFirst whether the first sample is greedy (FAST's own answer), as in the samples the
  *     stop model was fitted on
+ * @param temperature the temperature the samples are drawn at when the request does not say (the one the
+ *     tuner chose, or the one its samples were drawn at); null: the request's, else {@link Sampling#DEFAULT}'s
  */
-public record ComputeOptimalPolicy(StopModel model, double lambda, int cap, int wave, int tokensPerSample, boolean greedyFirst)
-    implements Policy {
+public record ComputeOptimalPolicy(StopModel model, double lambda, int cap, int wave, int tokensPerSample, boolean greedyFirst,
+    @Nullable Double temperature) implements Policy {
   public ComputeOptimalPolicy {
     Objects.requireNonNull(model, "model");
     if (!(lambda >= 0) || Double.isInfinite(lambda)) throw new IllegalArgumentException("lambda must be >= 0, was " + lambda);
     if (cap < 1) throw new IllegalArgumentException("cap must be >= 1, was " + cap);
     if (wave < 1) throw new IllegalArgumentException("wave must be >= 1, was " + wave);
     if (tokensPerSample < 1) throw new IllegalArgumentException("tokensPerSample must be >= 1, was " + tokensPerSample);
+    if (temperature != null && !(temperature >= 0 && temperature <= 2)) {
+      throw new IllegalArgumentException("temperature must be in [0, 2], was " + temperature);
+    }
+  }
+
+  /** Samples drawn at the request's temperature. */
+  public ComputeOptimalPolicy(StopModel model, double lambda, int cap, int wave, int tokensPerSample, boolean greedyFirst) {
+    this(model, lambda, cap, wave, tokensPerSample, greedyFirst, null);
   }
 
   /** Every sample drawn at the request's sampling settings. */
@@ -60,8 +72,10 @@ public record ComputeOptimalPolicy(StopModel model, double lambda, int cap, int 
           .honouring(request.hints());
     }
     var stop = new LearnedStop(model, lambda, samples, estimate.pCorrect(), estimate.expectedLength());
-    return Plan.selfConsistency(new Mode.SelfConsistency(samples, Math.min(wave, samples), stop, null, false, greedyFirst), perSample)
-        .honouring(request.hints());
+    var plan = Plan.selfConsistency(new Mode.SelfConsistency(samples, Math.min(wave, samples), stop, null, false, greedyFirst), perSample);
+    // The fitted temperature is a default: a client that names one gets it (honouring replaces it).
+    if (temperature != null) plan = plan.withSampling(plan.sampling().withTemperature(temperature));
+    return plan.honouring(request.hints());
   }
 
   private Plan fast() {
@@ -70,7 +84,7 @@ public record ComputeOptimalPolicy(StopModel model, double lambda, int cap, int 
 
   @Override
   public String description() {
-    return String.format(Locale.ROOT, "ComputeOptimal{lambda %.3g per token, SELF_CONSISTENCY(<= %d, learned stop%s), waves of %d, %d tokens/sample}",
-        lambda, cap, greedyFirst ? ", greedy first" : "", wave, tokensPerSample);
+    return String.format(Locale.ROOT, "ComputeOptimal{lambda %.3g per token, SELF_CONSISTENCY(<= %d, learned stop%s%s), waves of %d, %d tokens/sample}",
+        lambda, cap, greedyFirst ? ", greedy first" : "", temperature == null ? "" : ", T " + temperature, wave, tokensPerSample);
   }
 }

@@ -38,6 +38,9 @@ import org.jspecify.annotations.Nullable;
  * @param wave samples per backend call
  * @param tokensPerSample cap on each sample's tokens
  * @param greedyFirst whether self-consistency's first sample is greedy (compute-optimal; written only when true)
+ * @param temperature the temperature the policy samples at: the one its traces were sampled at, or the one
+ *     the tuner chose among several (compute-optimal; a request that names one overrides it), or null: the
+ *     request's (written only when set)
  * @param provenance the command, the data and the time it was fitted from, free-form
  * @param operatingPoint what the tuner measured for this policy (cross-validated), free-form
  */
@@ -51,12 +54,14 @@ public record PolicyFile(
     int wave,
     int tokensPerSample,
     boolean greedyFirst,
+    @Nullable Double temperature,
     JsonNode provenance,
     JsonNode operatingPoint) {
 
   /**
    * Version 2 added each tree ensemble's {@code link}; a version 1 file (no link: identity) still loads.
-   * The stop model's optional {@code sampleText} reader needs no new version: a file without it loads as before.
+   * The stop model's optional {@code sampleText} reader and the policy's optional {@code temperature} need
+   * no new version: a file without them loads as before.
    */
   public static final int SCHEMA_VERSION = 2;
   public static final String COMPUTE_OPTIMAL = "compute-optimal";
@@ -69,29 +74,51 @@ public record PolicyFile(
       throw new IllegalArgumentException("kind must be " + COMPUTE_OPTIMAL + " or " + THRESHOLD + ", was " + kind);
     }
     if (kind.equals(COMPUTE_OPTIMAL) && stopModel == null) throw new IllegalArgumentException("a compute-optimal policy needs a stopModel");
-    policy(kind, stopModel, lambda, threshold, cap, wave, tokensPerSample, greedyFirst); // validates the parameters
+    if (temperature != null && !kind.equals(COMPUTE_OPTIMAL)) {
+      throw new IllegalArgumentException("temperature applies to a " + COMPUTE_OPTIMAL + " policy only, not " + kind);
+    }
+    policy(kind, stopModel, lambda, threshold, cap, wave, tokensPerSample, greedyFirst, temperature); // validates the parameters
+  }
+
+  /** A file whose policy samples at the request's temperature. */
+  public PolicyFile(String kind, FittedEstimator estimator, @Nullable StopModel stopModel, double lambda, double threshold, int cap, int wave,
+      int tokensPerSample, boolean greedyFirst, JsonNode provenance, JsonNode operatingPoint) {
+    this(kind, estimator, stopModel, lambda, threshold, cap, wave, tokensPerSample, greedyFirst, null, provenance, operatingPoint);
   }
 
   /** {@return the policy this file describes} */
   public Policy policy() {
-    return policy(kind, stopModel, lambda, threshold, cap, wave, tokensPerSample, greedyFirst);
+    return policy(kind, stopModel, lambda, threshold, cap, wave, tokensPerSample, greedyFirst, temperature);
   }
 
   private static Policy policy(String kind, @Nullable StopModel stopModel, double lambda, double threshold, int cap, int wave, int tokens,
-      boolean greedyFirst) {
+      boolean greedyFirst, @Nullable Double temperature) {
     return kind.equals(COMPUTE_OPTIMAL)
-        ? new ComputeOptimalPolicy(Objects.requireNonNull(stopModel), lambda, cap, wave, tokens, greedyFirst)
+        ? new ComputeOptimalPolicy(Objects.requireNonNull(stopModel), lambda, cap, wave, tokens, greedyFirst, temperature)
         : new ThresholdPolicy(threshold, cap, wave, tokens);
   }
 
   /** {@return a copy with other serving parameters (the same fitted models)} */
   public PolicyFile withServing(int newCap, int newWave, int newTokensPerSample) {
-    return new PolicyFile(kind, estimator, stopModel, lambda, threshold, newCap, newWave, newTokensPerSample, greedyFirst, provenance,
-        operatingPoint);
+    return new PolicyFile(kind, estimator, stopModel, lambda, threshold, newCap, newWave, newTokensPerSample, greedyFirst, temperature,
+        provenance, operatingPoint);
   }
 
   public PolicyFile withLambda(double newLambda) {
-    return new PolicyFile(kind, estimator, stopModel, newLambda, threshold, cap, wave, tokensPerSample, greedyFirst, provenance, operatingPoint);
+    return new PolicyFile(kind, estimator, stopModel, newLambda, threshold, cap, wave, tokensPerSample, greedyFirst, temperature, provenance,
+        operatingPoint);
+  }
+
+  /** {@return a copy with another record of what the tuner measured} */
+  public PolicyFile withOperatingPoint(JsonNode newOperatingPoint) {
+    return new PolicyFile(kind, estimator, stopModel, lambda, threshold, cap, wave, tokensPerSample, greedyFirst, temperature, provenance,
+        newOperatingPoint);
+  }
+
+  /** {@return a copy whose samples are drawn at {@code newTemperature} when a request does not name one (null: the request's)} */
+  public PolicyFile withTemperature(@Nullable Double newTemperature) {
+    return new PolicyFile(kind, estimator, stopModel, lambda, threshold, cap, wave, tokensPerSample, greedyFirst, newTemperature, provenance,
+        operatingPoint);
   }
 
   /**
@@ -152,7 +179,7 @@ public record PolicyFile(
       return new PolicyFile(kind, estimator, stop,
           pol.has("lambda") ? number(pol, "lambda") : 0, pol.has("threshold") ? number(pol, "threshold") : 0,
           integer(pol, "cap"), integer(pol, "wave"), integer(pol, "tokensPerSample"), bool(pol, "greedyFirst"),
-          root.path("provenance"), root.path("operatingPoint"));
+          pol.has("temperature") ? number(pol, "temperature") : null, root.path("provenance"), root.path("operatingPoint"));
     } catch (IllegalArgumentException | NullPointerException e) {
       if (e instanceof InvalidPolicyFileException ipe) throw ipe;
       throw new InvalidPolicyFileException(e.getMessage());
@@ -176,6 +203,7 @@ public record PolicyFile(
     else pol.put("threshold", threshold);
     pol.put("cap", cap).put("wave", wave).put("tokensPerSample", tokensPerSample);
     if (greedyFirst) pol.put("greedyFirst", true);
+    if (temperature != null) pol.put("temperature", temperature);
     root.set("operatingPoint", operatingPoint.isMissingNode() ? JSON.createObjectNode() : operatingPoint);
     root.set("provenance", provenance.isMissingNode() ? JSON.createObjectNode() : provenance);
     ObjectNode est = root.putObject("estimator");

@@ -131,6 +131,35 @@ final class LearnedPoliciesTest {
   }
 
   @Test
+  void aFittedTemperatureRoundTrips_samplesThePolicy_andARequestThatNamesOneKeepsIt() {
+    var file = new PolicyFile(PolicyFile.COMPUTE_OPTIMAL, estimator(), model(), 2e-4, 0, 12, 1, 512, false,
+        com.fasterxml.jackson.databind.node.MissingNode.getInstance(), com.fasterxml.jackson.databind.node.MissingNode.getInstance())
+        .withTemperature(0.4);
+    String json = file.toJson();
+    assertThat(json).contains("\"temperature\" : 0.4");
+    var loaded = PolicyFile.parse(json);
+    assertThat(loaded.temperature()).isEqualTo(0.4);
+    assertThat(loaded.policy().description()).contains("T 0.4");
+    var all = java.util.EnumSet.allOf(Capability.class);
+    var plan = loaded.policy().decide(Request.of("Q:1+2*3\n"), Estimate.UNKNOWN, Budget.ofTokens(100_000), all);
+    assertThat(plan.sampling().temperature()).isEqualTo(0.4);
+    var named = Request.of("Q:1+2*3\n").withHints(Request.Hints.NONE.withTemperature(1.0));
+    assertThat(loaded.policy().decide(named, Estimate.UNKNOWN, Budget.ofTokens(100_000), all).sampling().temperature()).isEqualTo(1.0);
+    // Absent: the request's (or the default) as before; out of range or on a threshold policy: refused by name.
+    var without = PolicyFile.parse(json.replace(",\n    \"temperature\" : 0.4", ""));
+    assertThat(without.temperature()).isNull();
+    assertThat(without.policy().decide(Request.of("Q:1\n"), Estimate.UNKNOWN, Budget.ofTokens(100_000), all).sampling().temperature())
+        .isEqualTo(dev.bursar.controller.Sampling.DEFAULT.temperature());
+    assertThatThrownBy(() -> PolicyFile.parse(json.replace("\"temperature\" : 0.4", "\"temperature\" : 7")))
+        .isInstanceOf(PolicyFile.InvalidPolicyFileException.class).hasMessageContaining("temperature must be in [0, 2], was 7.0");
+    assertThatThrownBy(() -> PolicyFile.parse(json.replace("\"temperature\" : 0.4", "\"temperature\" : \"cold\"")))
+        .hasMessageContaining("\"temperature\" must be a finite number");
+    assertThatThrownBy(() -> new PolicyFile(PolicyFile.THRESHOLD, estimator(), null, 0, 0.5, 12, 1, 512, false, 0.4,
+        com.fasterxml.jackson.databind.node.MissingNode.getInstance(), com.fasterxml.jackson.databind.node.MissingNode.getInstance()))
+        .hasMessageContaining("temperature applies to a compute-optimal policy only");
+  }
+
+  @Test
   void aLogitEnsembleRoundTripsAndAVersionOneFileReadsItsTreesAsSums() {
     var logit = new TreeEnsemble(-2, model().gain().trees(), TreeEnsemble.Link.LOGIT);
     var file = new PolicyFile(PolicyFile.COMPUTE_OPTIMAL, estimator(), new StopModel(logit, model().leaderCorrect()), 2e-4, 0, 12, 4, 512, false,

@@ -66,6 +66,17 @@ public final class BenchLiveCommand implements Callable<Integer> {
           + "(cheaper at small budgets, less accurate near SC@16's accuracy on the embedded model; see the README).")
   boolean greedyFirst;
 
+  @Option(names = "--temperature", paramLabel = "T", defaultValue = "" + LiveMethod.TEMPERATURE,
+      description = "Temperature of the sampled fixed plans (SC, Adaptive-Consistency, DeepConf, DEEP_SEARCH) and of bursar's fitting pool "
+          + "(default: ${DEFAULT-VALUE}, the model card's).")
+  double temperature;
+
+  @Option(names = "--temperatures", paramLabel = "T", split = ",",
+      description = "Other temperatures bursar's fitted policy may sample at: a fitting pool is sampled at each and the tuner keeps the "
+          + "temperature (these or --temperature) that reaches SC@16's accuracy at --temperature for the fewest tokens (default: none; "
+          + "measured on the embedded model in the README: not kept).")
+  List<Double> temperatures = new ArrayList<>();
+
   /** {@return whether {@code --methods} runs {@code family} (every family without it)} */
   private boolean selected(String family) {
     return families == null || families.contains(family);
@@ -77,7 +88,11 @@ public final class BenchLiveCommand implements Callable<Integer> {
     var builder = DjlBackend.builder().device(device);
     if (modelDir != null) builder.modelDirectory(modelDir); else builder.embeddedModel();
     LinearProbe probe = loadProbe();
-    List<LiveMethod> methods = new ArrayList<>(LiveMethod.all(probe, forcedBudget).stream().filter(m -> selected(m.family())).toList());
+    if (!(temperature >= 0 && temperature <= 2)) throw new IllegalArgumentException("--temperature must be in [0, 2], was " + temperature);
+    for (double t : temperatures) {
+      if (!(t >= 0 && t <= 2)) throw new IllegalArgumentException("--temperatures: each must be in [0, 2], was " + t);
+    }
+    List<LiveMethod> methods = new ArrayList<>(LiveMethod.all(probe, forcedBudget, temperature).stream().filter(m -> selected(m.family())).toList());
     boolean fit = fitPerBucket > 0 && (selected("bursar") || selected("bursar-threshold") || selected("bursar-prefill-probe")
         || selected("fast-length-forcing") || selected("fast-forecast-forcing"));
     if (methods.isEmpty() && !fit) throw new IllegalArgumentException("--methods " + families + " selects no method");
@@ -92,7 +107,8 @@ public final class BenchLiveCommand implements Callable<Integer> {
         for (Problem p : problems) measured.add(p.expression());
         List<Problem> training = ProblemSet.fixed(seed + 1, fitPerBucket).problems().stream()
             .filter(p -> !measured.contains(p.expression())).toList();
-        var fitted = LivePolicyFit.fit(backend, training, greedyFirst, selected("bursar-prefill-probe"), out, System.err);
+        var fitted = LivePolicyFit.fit(backend, training, greedyFirst, temperature, temperatures, selected("bursar-prefill-probe"), out,
+            System.err);
         methods.addAll(fitted.methods().stream().filter(m -> selected(m.family())).toList());
         if (selected("fast-length-forcing") && backend instanceof WhiteBoxBackend wb) {
           methods.add(LivePolicyFit.withRemainingLength(wb, fitted.pool(), forcedBudget, out, System.err));
@@ -101,7 +117,7 @@ public final class BenchLiveCommand implements Callable<Integer> {
       }
       System.err.printf("bench live: %d problems x %d methods on %s%s%n", problems.size(), methods.size(), backend.name(),
           probe == null ? " (no PRM probe found: DEEP_SEARCH with the probe is skipped)" : "");
-      var results = LiveBenchmark.run(backend, problems, methods, System.err);
+      var results = LiveBenchmark.run(backend, problems, methods, temperature, System.err);
       List<String> buckets = new ArrayList<>();
       for (Bucket b : Bucket.values()) buckets.add(b.label());
       buckets.add("all");
@@ -116,10 +132,15 @@ public final class BenchLiveCommand implements Callable<Integer> {
           "# Live benchmark on the embedded model%n%n`bursar bench live --out %s --per-bucket %d --seed %d --forced-budget %d%s`%n%n"
               + "%d problems (ProblemSet.fixed(%d, %d)), every method through ComputeController on %s; a problem is right when "
               + "the answer equals the exact result. Tokens: mean output tokens per problem, including probes, cancelled "
-              + "traces and search expansions. Sampled methods use T = %.1f with a per-problem seed. Wall time %.0f s; "
+              + "traces and search expansions. Sampled methods use T = %.1f with a per-problem seed (bursar's compute-optimal "
+              + "policies the temperature their fit chose, in their name). Wall time %.0f s; "
               + "prefix cache: %d hits, %d misses, %d prompt tokens reused.%n",
-          out, perBucket, seed, forcedBudget, (greedyFirst ? " --greedy-first" : "") + (families == null ? "" : " --methods " + String.join(",", families)),
-          problems.size(), seed, perBucket, backend.name(), LiveMethod.SAMPLING.temperature(),
+          out, perBucket, seed, forcedBudget, (greedyFirst ? " --greedy-first" : "") + (families == null ? "" : " --methods " + String.join(",", families))
+              + (fitPerBucket != 40 ? " --fit-per-bucket " + fitPerBucket : "")
+              + (temperature != LiveMethod.TEMPERATURE ? " --temperature " + temperature : "")
+              + (fit && !temperatures.isEmpty() ? " --temperatures " + temperatures.stream().map(t -> String.format(java.util.Locale.ROOT, "%.1f", t))
+                  .collect(java.util.stream.Collectors.joining(",")) : ""),
+          problems.size(), seed, perBucket, backend.name(), temperature,
           (System.nanoTime() - start) / 1e9, stats.cacheHits(), stats.cacheMisses(), stats.tokensReused());
       LiveReport.write(cells, qids, backend.name(), header, out);
       System.out.print(LiveReport.markdown(cells, header));

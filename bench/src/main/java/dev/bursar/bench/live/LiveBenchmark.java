@@ -8,6 +8,7 @@ import dev.bursar.controller.ComputeController;
 import dev.bursar.controller.ExitReason;
 import dev.bursar.controller.Outcome;
 import dev.bursar.controller.Request;
+import dev.bursar.policies.ComputeOptimalPolicy;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,7 +29,8 @@ final class LiveBenchmark {
   record Cell(String method, String family, Double param, String bucket, int questions, double accuracy, double tokens,
       double samples, Map<String, Integer> exits) {}
 
-  static Map<LiveMethod, List<Row>> run(Backend backend, List<Problem> problems, List<LiveMethod> methods, PrintStream progress) {
+  /** @param temperature what a policy that fitted none samples at: the fixed plans' (its fitting pool's) */
+  static Map<LiveMethod, List<Row>> run(Backend backend, List<Problem> problems, List<LiveMethod> methods, double temperature, PrintStream progress) {
     Map<LiveMethod, List<Row>> out = new LinkedHashMap<>();
     for (LiveMethod m : methods) {
       var b = ComputeController.builder().backend(backend).budget(m.budget());
@@ -45,9 +47,11 @@ final class LiveBenchmark {
       for (int i = 0; i < problems.size(); i++) {
         Problem p = problems.get(i);
         // Each problem gets its own sampling seed, as a client's seed hint (the model card's); a policy's
-        // samples get the temperature the fixed plans sample at (and its fitting pool was drawn at).
+        // samples get the temperature the fixed plans sample at (and its fitting pool was drawn at), unless
+        // its fit chose one.
         var hints = Request.Hints.NONE.withSeed(Evaluator.samplingSeed(p));
-        if (m.policy() != null) hints = hints.withTemperature(LiveMethod.SAMPLING.temperature());
+        boolean ownTemperature = m.policy() instanceof ComputeOptimalPolicy c && c.temperature() != null;
+        if (m.policy() != null && !ownTemperature) hints = hints.withTemperature(temperature);
         Outcome o = controller.run(Request.of(p.prompt()).withHints(hints));
         boolean ok = Evaluator.correct(o, p);
         if (ok) right++;

@@ -21,6 +21,7 @@ import dev.bursar.trace.TraceRecord;
 import dev.bursar.tuner.PrefillProbeFit;
 import dev.bursar.tuner.Question;
 import dev.bursar.tuner.RemainingLengthFit;
+import dev.bursar.tuner.TemperatureChoice;
 import dev.bursar.tuner.Tuner;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -46,13 +47,55 @@ final class LivePolicyFit {
 
   private LivePolicyFit() {}
 
-  /** @param prefillProbe also fit the white-box variant (on a {@link WhiteBoxBackend}) */
-  static Fitted fit(Backend backend, List<Problem> training, boolean greedyFirst, boolean prefillProbe, Path out, PrintStream progress)
-      throws IOException {
+  /**
+   * @param reference the temperature the fixed plans sample at
+   * @param temperatures the temperatures the policy may sample at: a fitting pool is sampled at each and
+   *     {@link TemperatureChoice} picks one, aiming at SC@16's accuracy at {@code reference} (always among them)
+   * @param prefillProbe also fit the white-box variant (on a {@link WhiteBoxBackend})
+   */
+  static Fitted fit(Backend backend, List<Problem> training, boolean greedyFirst, double reference, List<Double> temperatures, boolean prefillProbe,
+      Path out, PrintStream progress) throws IOException {
+    Map<Double, List<TraceRecord>> pools = new java.util.TreeMap<>();
+    pools.put(reference, samplePool(backend, training, greedyFirst, reference, out.resolve("tune-pool.jsonl"), progress));
+    for (double t : temperatures) {
+      if (t != reference) {
+        pools.put(t, samplePool(backend, training, greedyFirst, t, out.resolve(String.format(Locale.ROOT, "tune-pool-t%.2f.jsonl", t)), progress));
+      }
+    }
+    List<TraceRecord> records = pools.get(reference);
+    var options = Tuner.Options.target(0.005, greedyFirst ? SampleOrder.GREEDY_FIRST : SampleOrder.RANDOM,
+        "bursar bench live (SC@" + CAP + " on " + training.size() + " training problems)");
+    Map<Double, List<Question>> questions = new java.util.TreeMap<>();
+    pools.forEach((t, r) -> questions.put(t, Tuner.questions(r)));
+    var chosen = TemperatureChoice.choose(questions, reference, options, progress);
+    var result = chosen.candidates().stream().filter(c -> c.temperature() == reference).findFirst().orElseThrow().result();
+    // One sample at a time, as the tuner simulated; each sample capped as the fixed plans are.
+    PolicyFile policy = chosen.policy().withServing(CAP, 1, LiveMethod.MAX_TOKENS);
+    policy.write(out.resolve("policy.json"));
+    PolicyFile threshold = result.thresholdPolicy().withServing(CAP, 1, LiveMethod.MAX_TOKENS);
+    var fallback = Plan.fast(LiveMethod.MAX_TOKENS);
+    List<LiveMethod> methods = new ArrayList<>(List.of(
+        new LiveMethod(String.format(Locale.ROOT, "bursar compute-optimal (fitted, lambda %.2g, T = %.1f)", policy.lambda(), chosen.temperature()),
+            "bursar", policy.lambda(), fallback, LiveMethod.ROOMY, policy.policy(), policy.estimator()),
+        new LiveMethod(String.format(Locale.ROOT, "bursar threshold baseline (FAST if P(right) >= %.2f)", threshold.threshold()),
+            "bursar-threshold", threshold.threshold(), fallback, LiveMethod.ROOMY, threshold.policy(), threshold.estimator())));
+    if (prefillProbe && backend instanceof WhiteBoxBackend wb) {
+      var c = chosen.candidates().stream().filter(x -> x.temperature() == chosen.temperature()).findFirst().orElseThrow();
+      methods.add(withPrefillProbe(wb, pools.get(c.temperature()), c.temperature(), c.targetDrop(), greedyFirst, out, progress));
+    }
+    return new Fitted(methods, result, records);
+  }
+
+  /**
+   * {@return SC@16 samples at {@code temperature} on each training problem, each marked right or wrong,
+   * as a pool written to {@code file}}
+   */
+  private static List<TraceRecord> samplePool(Backend backend, List<Problem> training, boolean greedyFirst, double temperature, Path file,
+      PrintStream progress) throws IOException {
     RunRecord[] last = new RunRecord[1];
     // With greedyFirst the first sample is FAST's answer and the fitted policy draws the same way (it can stop after it).
     var plan = Plan.selfConsistency(new Mode.SelfConsistency(CAP, CAP, StoppingRules.never(), null, false, greedyFirst), LiveMethod.MAX_TOKENS)
-        .withSampling(LiveMethod.SAMPLING);
+        .withSampling(LiveMethod.sampling(temperature));
     var controller = ComputeController.builder().backend(backend).plan(plan).budget(LiveMethod.ROOMY).traceSink(r -> last[0] = r).build();
     List<TraceRecord> records = new ArrayList<>();
     long start = System.nanoTime();
@@ -69,28 +112,15 @@ final class LivePolicyFit {
       records.add(new TraceRecord(TraceRecord.SCHEMA_VERSION, "embedded-live-tune", i, p.prompt(), Long.toString(p.answer()),
           backend.name(), "arithmetic", samples, plan.describe(), Map.of(), null));
       if ((i + 1) % 50 == 0 || i + 1 == training.size()) {
-        progress.printf("  fitting pool: %d/%d training problems sampled at SC@%d (%.1f s)%n", i + 1, training.size(), CAP,
-            (System.nanoTime() - start) / 1e9);
+        progress.printf(Locale.ROOT, "  fitting pool at T = %.2f: %d/%d training problems sampled at SC@%d (%.1f s)%n", temperature, i + 1,
+            training.size(), CAP, (System.nanoTime() - start) / 1e9);
       }
     }
-    Files.createDirectories(out);
+    Files.createDirectories(file.getParent());
     var lines = new StringBuilder();
     for (TraceRecord r : records) lines.append(TraceCodec.encode(r)).append('\n');
-    Files.writeString(out.resolve("tune-pool.jsonl"), lines, StandardCharsets.UTF_8);
-    var result = Tuner.tune(Tuner.questions(records), Tuner.Options.target(0.005, greedyFirst ? SampleOrder.GREEDY_FIRST : SampleOrder.RANDOM,
-        "bursar bench live (SC@" + CAP + " on " + training.size() + " training problems)"), progress);
-    // One sample at a time, as the tuner simulated; each sample capped as the fixed plans are.
-    PolicyFile policy = result.policy().withServing(CAP, 1, LiveMethod.MAX_TOKENS);
-    policy.write(out.resolve("policy.json"));
-    PolicyFile threshold = result.thresholdPolicy().withServing(CAP, 1, LiveMethod.MAX_TOKENS);
-    var fallback = Plan.fast(LiveMethod.MAX_TOKENS);
-    List<LiveMethod> methods = new ArrayList<>(List.of(
-        new LiveMethod(String.format(Locale.ROOT, "bursar compute-optimal (fitted, lambda %.2g)", policy.lambda()), "bursar",
-            policy.lambda(), fallback, LiveMethod.ROOMY, policy.policy(), policy.estimator()),
-        new LiveMethod(String.format(Locale.ROOT, "bursar threshold baseline (FAST if P(right) >= %.2f)", threshold.threshold()),
-            "bursar-threshold", threshold.threshold(), fallback, LiveMethod.ROOMY, threshold.policy(), threshold.estimator())));
-    if (prefillProbe && backend instanceof WhiteBoxBackend wb) methods.add(withPrefillProbe(wb, records, greedyFirst, out, progress));
-    return new Fitted(methods, result, records);
+    Files.writeString(file, lines, StandardCharsets.UTF_8);
+    return records;
   }
 
   /**
@@ -98,7 +128,8 @@ final class LivePolicyFit {
    * prompt ({@link PrefillProbeFit}) instead of the prompt's text, the stop model refitted on it, the
    * probe written beside the policy as {@code prefill-probe.properties}.
    */
-  private static LiveMethod withPrefillProbe(WhiteBoxBackend wb, List<TraceRecord> records, boolean greedyFirst, Path out,
+  private static LiveMethod withPrefillProbe(WhiteBoxBackend wb, List<TraceRecord> records, double temperature, double targetDrop,
+      boolean greedyFirst, Path out,
       PrintStream progress) throws IOException {
     List<Question> questions = Tuner.questions(records);
     long start = System.nanoTime();
@@ -111,10 +142,10 @@ final class LivePolicyFit {
         probe.probe().layer(), probe.probeLogLoss(), probe.textLogLoss(), (System.nanoTime() - start) / 1e9);
     Map<Long, Double> prior = new java.util.HashMap<>();
     for (int i = 0; i < questions.size(); i++) prior.put(questions.get(i).qid(), probe.outOfFold()[i]);
-    var options = Tuner.Options.target(0.005, greedyFirst ? SampleOrder.GREEDY_FIRST : SampleOrder.RANDOM,
+    var options = Tuner.Options.target(targetDrop, greedyFirst ? SampleOrder.GREEDY_FIRST : SampleOrder.RANDOM,
         "bursar bench live (SC@" + CAP + " on " + records.size() + " training problems, prefill-probe prior)").withPrior(q -> prior.get(q.qid()));
     var result = Tuner.tune(questions, options, progress);
-    PolicyFile policy = result.policy().withServing(CAP, 1, LiveMethod.MAX_TOKENS);
+    PolicyFile policy = result.policy().withTemperature(temperature).withServing(CAP, 1, LiveMethod.MAX_TOKENS);
     policy.write(out.resolve("policy-prefill-probe.json"));
     probe.probe().write(out.resolve("prefill-probe.properties"), String.format(Locale.ROOT,
         "Prefill difficulty probe (bursar bench live): P(one sample is right | hidden state after layer %d at the last prompt token).%n"

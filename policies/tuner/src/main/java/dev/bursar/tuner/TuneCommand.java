@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -53,6 +55,17 @@ public final class TuneCommand implements Callable<Integer> {
           + "drew its first sample greedily, else random).")
   @org.jspecify.annotations.Nullable String order;
 
+  @Option(names = "--temperature", paramLabel = "T",
+      description = "The temperature the --traces were sampled at. Written into the policy file, so `bursar serve --policy` samples at it "
+          + "when a request names none (without it: the request's temperature, else the backend's default).")
+  @org.jspecify.annotations.Nullable Double temperature;
+
+  @Option(names = "--traces-at", paramLabel = "T=PATH",
+      description = "The same questions sampled at another temperature T (repeatable; needs --temperature). The policy is tuned at every "
+          + "temperature, each aiming at self-consistency's accuracy at --temperature less the target drop, and the one that reaches it for "
+          + "the fewest tokens (with --budget-tokens: the most accurate) is written, with its temperature.")
+  @org.jspecify.annotations.Nullable Map<Double, Path> tracesAt;
+
   @Option(names = "--wave", paramLabel = "N", defaultValue = "4",
       description = "Samples the written policy draws in parallel per backend call (default: ${DEFAULT-VALUE}).")
   int wave;
@@ -84,6 +97,16 @@ public final class TuneCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(cl, "--kind must be compute-optimal or threshold, was '" + kind + "'");
     }
     if (wave < 1 || tokensPerSample < 1) throw new CommandLine.ParameterException(cl, "--wave and --tokens-per-sample must be >= 1");
+    Map<Double, Path> others = tracesAt == null ? Map.of() : tracesAt;
+    if (!others.isEmpty() && temperature == null) {
+      throw new CommandLine.ParameterException(cl, "--traces-at needs --temperature: the temperature the --traces were sampled at, whose "
+          + "self-consistency sets the target");
+    }
+    if (!others.isEmpty() && kind.equals(PolicyFile.THRESHOLD)) {
+      throw new CommandLine.ParameterException(cl, "--traces-at chooses a compute-optimal policy's temperature; the threshold baseline has none");
+    }
+    for (double t : others.keySet()) checkTemperature(cl, "--traces-at", t);
+    if (temperature != null) checkTemperature(cl, "--temperature", temperature);
     @org.jspecify.annotations.Nullable SampleOrder requested = order == null ? null : switch (order.toLowerCase(Locale.ROOT)) {
       case "random" -> SampleOrder.RANDOM;
       case "stored" -> SampleOrder.STORED;
@@ -91,19 +114,8 @@ public final class TuneCommand implements Callable<Integer> {
       default -> throw new CommandLine.ParameterException(cl, "--order must be random, stored or greedy-first, was '" + order + "'");
     };
     long start = System.nanoTime();
-    System.err.printf("reading %s%n", traces);
-    List<Pool> pools = Pool.readLogs(traces, System.err);
-    List<Question> questions = new ArrayList<>();
-    int records = 0;
-    for (Pool p : pools) {
-      if (p.lengthOnly()) {
-        System.err.printf("%s: length-only (no answers to vote on), left out%n", p.name());
-        continue;
-      }
-      records += p.records().size();
-      questions.addAll(Tuner.questions(p.records()));
-    }
-    System.err.printf("%d records, %d with known correctness of every sample%n", records, questions.size());
+    List<Pool> pools = read(traces);
+    List<Question> questions = questions(pools);
     boolean greedyTraces = drawnGreedyFirst(pools);
     SampleOrder sampleOrder = requested != null ? requested : greedyTraces ? SampleOrder.GREEDY_FIRST : SampleOrder.RANDOM;
     if (requested == null && greedyTraces) {
@@ -121,14 +133,73 @@ public final class TuneCommand implements Callable<Integer> {
     double drop = budgetTokens != null ? Double.NaN : (targetDrop == null ? 0.5 : targetDrop) / 100;
     var options = new Tuner.Options(sampleOrder, sampleOrder == SampleOrder.STORED ? 1 : 8, 3, drop,
         budgetTokens == null ? 0 : budgetTokens, wave, tokensPerSample, command);
-    Tuner.Result r = Tuner.tune(questions, options, System.err);
-    PolicyFile file = kind.equals(PolicyFile.THRESHOLD) ? r.thresholdPolicy() : r.policy();
+    Tuner.Result r;
+    PolicyFile file;
+    String temperatures = "";
+    if (others.isEmpty()) {
+      r = Tuner.tune(questions, options, System.err);
+      file = kind.equals(PolicyFile.THRESHOLD) ? r.thresholdPolicy() : r.policy().withTemperature(temperature);
+    } else {
+      Map<Double, List<Question>> byTemperature = new TreeMap<>();
+      byTemperature.put(temperature, questions);
+      for (var e : others.entrySet()) {
+        if (e.getKey().equals(temperature)) throw new CommandLine.ParameterException(cl, "--traces-at " + e.getKey() + " is --temperature's own");
+        List<Question> at = questions(read(List.of(e.getValue())));
+        if (at.size() < Tuner.MIN_QUESTIONS) {
+          System.err.printf("error: --traces-at %s: need at least %d questions whose samples say whether they are right; got %d%n", e.getKey(),
+              Tuner.MIN_QUESTIONS, at.size());
+          return 2;
+        }
+        byTemperature.put(e.getKey(), at);
+      }
+      var chosen = TemperatureChoice.choose(byTemperature, temperature, options, System.err);
+      r = chosen.result();
+      file = chosen.policy();
+      temperatures = temperatureTable(chosen);
+    }
     file.write(out);
     Path plot = out.toAbsolutePath().resolveSibling(out.getFileName().toString().replaceFirst("\\.json$", "") + ".svg");
     Files.writeString(plot, TunePlot.render(r), StandardCharsets.UTF_8);
-    System.out.print(summary(r, file));
+    System.out.print(temperatures + summary(r, file));
     System.err.printf("wrote %s and %s in %.1f s%n", out, plot, (System.nanoTime() - start) / 1e9);
     return 0;
+  }
+
+  private static void checkTemperature(CommandLine cl, String option, double t) {
+    if (!(t >= 0 && t <= 2)) throw new CommandLine.ParameterException(cl, option + ": a temperature must be in [0, 2], was " + t);
+  }
+
+  private static List<Pool> read(List<Path> paths) throws java.io.IOException {
+    System.err.printf("reading %s%n", paths);
+    return Pool.readLogs(paths, System.err);
+  }
+
+  /** {@return the questions of {@code pools} whose every sample says whether it is right} */
+  private static List<Question> questions(List<Pool> pools) {
+    List<Question> questions = new ArrayList<>();
+    int records = 0;
+    for (Pool p : pools) {
+      if (p.lengthOnly()) {
+        System.err.printf("%s: length-only (no answers to vote on), left out%n", p.name());
+        continue;
+      }
+      records += p.records().size();
+      questions.addAll(Tuner.questions(p.records()));
+    }
+    System.err.printf("%d records, %d with known correctness of every sample%n", records, questions.size());
+    return questions;
+  }
+
+  static String temperatureTable(TemperatureChoice.Chosen chosen) {
+    var sb = new StringBuilder("Temperatures (each tuned on its own samples, aiming at the same accuracy):\n");
+    sb.append(String.format(Locale.ROOT, "  %-6s %12s %20s%n", "T", "SC at cap", "chosen point"));
+    for (var c : chosen.candidates()) {
+      String point = c.result() == null ? "cannot reach it"
+          : String.format(Locale.ROOT, "%.2f%% / %.0f tok", 100 * c.result().chosen().accuracy(), c.result().chosen().tokens());
+      sb.append(String.format(Locale.ROOT, "  %-6.2f %11.2f%% %20s%s%n", c.temperature(), 100 * c.scAtCapAccuracy(), point,
+          c.temperature() == chosen.temperature() ? "   <- chosen" : ""));
+    }
+    return sb.append('\n').toString();
   }
 
   /** {@return "bursar NAME ARGS..." as typed, whether parsed from the top-level command or this one} */

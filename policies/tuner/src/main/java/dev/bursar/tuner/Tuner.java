@@ -57,6 +57,11 @@ public final class Tuner {
       this(order, orders, folds, targetDrop, budgetTokens, wave, tokensPerSample, command, null);
     }
 
+    /** {@return these options aiming at {@code drop} below self-consistency at the cap} */
+    public Options withTargetDrop(double drop) {
+      return new Options(order, orders, folds, drop, 0, wave, tokensPerSample, command, prior);
+    }
+
     /** {@return these options with {@code prior} as every question's P(one sample is right)} */
     public Options withPrior(ToDoubleFunction<Question> prior) {
       return new Options(order, orders, folds, targetDrop, budgetTokens, wave, tokensPerSample, command, prior);

@@ -15,18 +15,27 @@ final class Synthetic {
   private Synthetic() {}
 
   static List<TraceRecord> pool(String name, int questions, int samples, long seed) {
+    return pool(name, questions, samples, seed, 0.9, 0.35, 4);
+  }
+
+  /**
+   * @param easy P(one sample is right) on an easy question
+   * @param hard the same on a hard one
+   * @param wrongAnswers how many wrong answers a hard question's wrong samples spread over
+   */
+  static List<TraceRecord> pool(String name, int questions, int samples, long seed, double easy, double hard, int wrongAnswers) {
     var rnd = new Random(seed);
     List<TraceRecord> out = new ArrayList<>();
     for (int q = 0; q < questions; q++) {
-      boolean hard = q % 3 == 0;
-      double pRight = hard ? 0.35 : 0.9;
-      String prompt = hard ? "prove that the sequence " + q + " converges and find its limit after many careful steps"
+      boolean isHard = q % 3 == 0;
+      double pRight = isHard ? hard : easy;
+      String prompt = isHard ? "prove that the sequence " + q + " converges and find its limit after many careful steps"
           : "add " + q + " and 3";
       List<TraceRecord.Sample> ss = new ArrayList<>();
       for (int s = 0; s < samples; s++) {
         boolean right = rnd.nextDouble() < pRight;
-        String answer = right ? "42" : String.valueOf(rnd.nextInt(hard ? 4 : 2));
-        int tokens = (int) Math.max(5, (hard ? 150 : 40) * (0.6 + 0.8 * rnd.nextDouble()) + (right ? 0 : 30));
+        String answer = right ? "42" : String.valueOf(rnd.nextInt(isHard ? wrongAnswers : 2));
+        int tokens = (int) Math.max(5, (isHard ? 150 : 40) * (0.6 + 0.8 * rnd.nextDouble()) + (right ? 0 : 30));
         ss.add(new TraceRecord.Sample("... the answer is " + answer, answer, right, tokens, null, null, null));
       }
       out.add(new TraceRecord(TraceRecord.SCHEMA_VERSION, name, q, prompt, "42", "synthetic", "synthetic", ss, null, Map.of(), null));

@@ -54,6 +54,31 @@ final class TuneCommandTest {
   }
 
   @Test
+  void writesTheTemperatureItIsTold_andChoosesAmongTracesSampledAtOthers(@TempDir Path dir) throws Exception {
+    Path warm = dir.resolve("warm.jsonl");
+    Path cool = dir.resolve("cool.jsonl");
+    Files.writeString(warm, Synthetic.pool("warm", 60, 8, 1, 0.85, 0.4, 4).stream().map(TraceCodec::encode).collect(Collectors.joining("\n")) + "\n");
+    Files.writeString(cool, Synthetic.pool("cool", 60, 8, 2, 0.97, 0.5, 4).stream().map(TraceCodec::encode).collect(Collectors.joining("\n")) + "\n");
+    Path told = dir.resolve("told.json");
+    assertThat(run(new ByteArrayOutputStream(), "--traces", warm.toString(), "--temperature", "0.8", "--out", told.toString())).isZero();
+    assertThat(PolicyFile.load(told).temperature()).isEqualTo(0.8);
+
+    Path chosen = dir.resolve("chosen.json");
+    var err = new ByteArrayOutputStream();
+    assertThat(run(err, "--traces", warm.toString(), "--temperature", "0.8", "--traces-at", "0.4=" + cool, "--out", chosen.toString(),
+        "--target-accuracy-drop", "1")).isZero();
+    assertThat(PolicyFile.load(chosen).temperature()).isEqualTo(0.4);
+    assertThat(err.toString()).contains("temperature: 0.40 chosen");
+
+    var refused = new ByteArrayOutputStream();
+    assertThat(run(refused, "--traces", warm.toString(), "--traces-at", "0.4=" + cool)).isEqualTo(2);
+    assertThat(refused.toString()).contains("--traces-at needs --temperature");
+    var hot = new ByteArrayOutputStream();
+    assertThat(run(hot, "--traces", warm.toString(), "--temperature", "3")).isEqualTo(2);
+    assertThat(hot.toString()).contains("--temperature: a temperature must be in [0, 2], was 3.0");
+  }
+
+  @Test
   void tracesDrawnGreedyFirstAreTunedGreedyFirst_unlessAnotherOrderIsAsked(@TempDir Path dir) throws Exception {
     Path pool = dir.resolve("greedy.jsonl");
     Files.writeString(pool, Synthetic.pool("greedy", 60, 6, 11).stream()

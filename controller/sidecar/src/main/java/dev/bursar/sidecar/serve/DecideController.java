@@ -51,6 +51,12 @@ final class DecideController {
     String question = question(root);
     if (question == null || question.isBlank()) throw error("give \"messages\" with a user message, or a non-empty \"prompt\"");
     Request.Hints hints = Request.Hints.NONE;
+    JsonNode temperature = root.get("temperature");
+    if (temperature != null && temperature.isNumber()) {
+      double t = temperature.getDoubleValue();
+      if (!(t >= 0 && t <= 2)) throw error("temperature must be from 0 (greedy) to 2, was " + t);
+      hints = hints.withTemperature(t);
+    }
     JsonNode bursar = root.get("bursar");
     if (bursar != null && bursar.isObject()) {
       JsonNode mode = bursar.get("mode");
@@ -89,6 +95,7 @@ final class DecideController {
       case Mode.DeepSearch ds -> ds.beamWidth() * ds.expansions();
     });
     out.put("max_tokens_per_sample", d.plan().maxTokensPerSample());
+    out.put("temperature", d.plan().sampling().temperature());
     out.put("budget_tokens", budget.outputTokens());
     Duration deadline = budget.deadline();
     out.put("deadline_ms", deadline == null ? null : deadline.toMillis());

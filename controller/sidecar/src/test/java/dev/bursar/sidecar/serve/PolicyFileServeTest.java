@@ -49,7 +49,7 @@ final class PolicyFileServeTest implements TestPropertyProvider {
     var gain = new TreeEnsemble(0, List.of(new TreeEnsemble.Tree(new int[] {top, -1, -1}, new double[] {1.5, 0, 0},
         new int[] {1, 0, 0}, new int[] {2, 0, 0}, new double[] {0, 0.5, 0})));
     return new PolicyFile(PolicyFile.COMPUTE_OPTIMAL, estimator, new StopModel(gain, new TreeEnsemble(0.9, List.of())), 1e-4, 0,
-        8, 2, 160, false, MissingNode.getInstance(), MissingNode.getInstance());
+        8, 2, 160, false, 0.4, MissingNode.getInstance(), MissingNode.getInstance());
   }
 
   Path file;
@@ -124,6 +124,12 @@ final class PolicyFileServeTest implements TestPropertyProvider {
     assertThat(node.get("mode").getStringValue()).isEqualTo("SELF_CONSISTENCY");
     assertThat(node.get("max_samples").getIntValue()).isEqualTo(4);
     assertThat(node.get("max_tokens_per_sample").getIntValue()).isEqualTo(160);
+    assertThat(node.get("temperature").getDoubleValue()).isEqualTo(0.4); // the file's fitted temperature
+    String named = body.replace("\"bursar\"", "\"temperature\":1.0,\"bursar\"");
+    var namedReply = blocking.exchange(io.micronaut.http.HttpRequest.POST("/v1/bursar/decide", named)
+        .contentType(io.micronaut.http.MediaType.APPLICATION_JSON_TYPE), String.class);
+    assertThat(json.readValue(namedReply.body(), io.micronaut.json.tree.JsonNode.class).get("temperature").getDoubleValue())
+        .isEqualTo(1.0); // a client that names one keeps it
     assertThat(node.get("budget_tokens").getLongValue()).isEqualTo(2048);
     var estimate = node.get("estimate");
     assertThat(estimate.get("p_correct").getDoubleValue()).isCloseTo(1 / (1 + Math.exp(-1)), org.assertj.core.api.Assertions.within(1e-9));
