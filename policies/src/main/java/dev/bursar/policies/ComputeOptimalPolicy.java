@@ -8,6 +8,7 @@ import dev.bursar.controller.Plan;
 import dev.bursar.controller.Policy;
 import dev.bursar.controller.Request;
 import dev.bursar.controller.Sampling;
+import dev.bursar.controller.Signal;
 import dev.bursar.controller.ThinkingExit;
 import dev.bursar.estimators.StopModel;
 import java.util.Locale;
@@ -20,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  * expected output tokens. Self-consistency with a per-query {@link LearnedStop} realises it sample by
  * sample: the first sample answers as FAST would (greedy, when the policy was fitted on greedy-first samples), and each further one is drawn only while its expected gain
  * pays for its expected cost, so a question the model finds settled (or hopeless) costs one sample.
- * A client that names a mode gets that mode's preset; a budget that fits one sample only gets FAST
+ * With a {@link DeepSearchRoute} fitted by the tuner, a query whose prior says it is hard goes to DEEP_SEARCH
+ * instead (where the tuner measured the search cheaper at the same accuracy). A client that names a mode gets that mode's preset; a budget that fits one sample only gets FAST
  * (with budget forcing when it cannot pay for a whole sample).
  * Pure and deterministic; {@code lambda} comes from the tuner (a token budget or an accuracy target).
  *
@@ -33,9 +35,10 @@ import org.jspecify.annotations.Nullable;
  *     stop model was fitted on
  * @param temperature the temperature the samples are drawn at when the request does not say (the one the
  *     tuner chose, or the one its samples were drawn at); null: the request's, else {@link Sampling#DEFAULT}'s
+ * @param deepSearch the queries that go to DEEP_SEARCH instead (on a backend that can feed it), or null: none
  */
 public record ComputeOptimalPolicy(StopModel model, double lambda, int cap, int wave, int tokensPerSample, boolean greedyFirst,
-    @Nullable Double temperature) implements Policy {
+    @Nullable Double temperature, @Nullable DeepSearchRoute deepSearch) implements Policy {
   public ComputeOptimalPolicy {
     Objects.requireNonNull(model, "model");
     if (!(lambda >= 0) || Double.isInfinite(lambda)) throw new IllegalArgumentException("lambda must be >= 0, was " + lambda);
@@ -47,9 +50,9 @@ public record ComputeOptimalPolicy(StopModel model, double lambda, int cap, int 
     }
   }
 
-  /** Samples drawn at the request's temperature. */
+  /** Samples drawn at the request's temperature; every query self-consistency. */
   public ComputeOptimalPolicy(StopModel model, double lambda, int cap, int wave, int tokensPerSample, boolean greedyFirst) {
-    this(model, lambda, cap, wave, tokensPerSample, greedyFirst, null);
+    this(model, lambda, cap, wave, tokensPerSample, greedyFirst, null, null);
   }
 
   /** Every sample drawn at the request's sampling settings. */
@@ -71,11 +74,18 @@ public record ComputeOptimalPolicy(StopModel model, double lambda, int cap, int 
       return (budget.outputTokens() < perSample ? Plan.fast(tokensPerSample, ThinkingExit.BudgetForcing.DEFAULT) : fast())
           .honouring(request.hints());
     }
+    if (deepSearch != null && hinted == null && estimate.pCorrect() < deepSearch.belowPCorrect()) {
+      Plan search = sampledAt(deepSearch.plan());
+      if (Signal.availableFrom(capabilities).containsAll(search.requires())) return search.honouring(request.hints());
+    }
     var stop = new LearnedStop(model, lambda, samples, estimate.pCorrect(), estimate.expectedLength());
-    var plan = Plan.selfConsistency(new Mode.SelfConsistency(samples, Math.min(wave, samples), stop, null, false, greedyFirst), perSample);
-    // The fitted temperature is a default: a client that names one gets it (honouring replaces it).
-    if (temperature != null) plan = plan.withSampling(plan.sampling().withTemperature(temperature));
-    return plan.honouring(request.hints());
+    return sampledAt(Plan.selfConsistency(new Mode.SelfConsistency(samples, Math.min(wave, samples), stop, null, false, greedyFirst), perSample))
+        .honouring(request.hints());
+  }
+
+  /** The fitted temperature is a default: a client that names one gets it (honouring replaces it). */
+  private Plan sampledAt(Plan plan) {
+    return temperature == null ? plan : plan.withSampling(plan.sampling().withTemperature(temperature));
   }
 
   private Plan fast() {
@@ -84,7 +94,9 @@ public record ComputeOptimalPolicy(StopModel model, double lambda, int cap, int 
 
   @Override
   public String description() {
-    return String.format(Locale.ROOT, "ComputeOptimal{lambda %.3g per token, SELF_CONSISTENCY(<= %d, learned stop%s%s), waves of %d, %d tokens/sample}",
-        lambda, cap, greedyFirst ? ", greedy first" : "", temperature == null ? "" : ", T " + temperature, wave, tokensPerSample);
+    return String.format(Locale.ROOT, "ComputeOptimal{lambda %.3g per token, SELF_CONSISTENCY(<= %d, learned stop%s%s), waves of %d, %d tokens/sample%s}",
+        lambda, cap, greedyFirst ? ", greedy first" : "", temperature == null ? "" : ", T " + temperature, wave, tokensPerSample,
+        deepSearch == null ? "" : String.format(Locale.ROOT, "; DEEP_SEARCH(beam %dx%d) when P(right) < %.2f", deepSearch.beamWidth(),
+            deepSearch.expansions(), deepSearch.belowPCorrect()));
   }
 }

@@ -41,6 +41,7 @@ import org.jspecify.annotations.Nullable;
  * @param temperature the temperature the policy samples at: the one its traces were sampled at, or the one
  *     the tuner chose among several (compute-optimal; a request that names one overrides it), or null: the
  *     request's (written only when set)
+ * @param deepSearch the queries the compute-optimal policy hands to DEEP_SEARCH, or null: none (written only when set)
  * @param provenance the command, the data and the time it was fitted from, free-form
  * @param operatingPoint what the tuner measured for this policy (cross-validated), free-form
  */
@@ -55,6 +56,7 @@ public record PolicyFile(
     int tokensPerSample,
     boolean greedyFirst,
     @Nullable Double temperature,
+    @Nullable DeepSearchRoute deepSearch,
     JsonNode provenance,
     JsonNode operatingPoint) {
 
@@ -74,50 +76,56 @@ public record PolicyFile(
       throw new IllegalArgumentException("kind must be " + COMPUTE_OPTIMAL + " or " + THRESHOLD + ", was " + kind);
     }
     if (kind.equals(COMPUTE_OPTIMAL) && stopModel == null) throw new IllegalArgumentException("a compute-optimal policy needs a stopModel");
-    if (temperature != null && !kind.equals(COMPUTE_OPTIMAL)) {
-      throw new IllegalArgumentException("temperature applies to a " + COMPUTE_OPTIMAL + " policy only, not " + kind);
+    if ((temperature != null || deepSearch != null) && !kind.equals(COMPUTE_OPTIMAL)) {
+      throw new IllegalArgumentException("temperature and deepSearch apply to a " + COMPUTE_OPTIMAL + " policy only, not " + kind);
     }
-    policy(kind, stopModel, lambda, threshold, cap, wave, tokensPerSample, greedyFirst, temperature); // validates the parameters
+    policy(kind, stopModel, lambda, threshold, cap, wave, tokensPerSample, greedyFirst, temperature, deepSearch); // validates the parameters
   }
 
-  /** A file whose policy samples at the request's temperature. */
+  /** A file whose policy samples at the request's temperature and never routes to DEEP_SEARCH. */
   public PolicyFile(String kind, FittedEstimator estimator, @Nullable StopModel stopModel, double lambda, double threshold, int cap, int wave,
       int tokensPerSample, boolean greedyFirst, JsonNode provenance, JsonNode operatingPoint) {
-    this(kind, estimator, stopModel, lambda, threshold, cap, wave, tokensPerSample, greedyFirst, null, provenance, operatingPoint);
+    this(kind, estimator, stopModel, lambda, threshold, cap, wave, tokensPerSample, greedyFirst, null, null, provenance, operatingPoint);
   }
 
   /** {@return the policy this file describes} */
   public Policy policy() {
-    return policy(kind, stopModel, lambda, threshold, cap, wave, tokensPerSample, greedyFirst, temperature);
+    return policy(kind, stopModel, lambda, threshold, cap, wave, tokensPerSample, greedyFirst, temperature, deepSearch);
   }
 
   private static Policy policy(String kind, @Nullable StopModel stopModel, double lambda, double threshold, int cap, int wave, int tokens,
-      boolean greedyFirst, @Nullable Double temperature) {
+      boolean greedyFirst, @Nullable Double temperature, @Nullable DeepSearchRoute deepSearch) {
     return kind.equals(COMPUTE_OPTIMAL)
-        ? new ComputeOptimalPolicy(Objects.requireNonNull(stopModel), lambda, cap, wave, tokens, greedyFirst, temperature)
+        ? new ComputeOptimalPolicy(Objects.requireNonNull(stopModel), lambda, cap, wave, tokens, greedyFirst, temperature, deepSearch)
         : new ThresholdPolicy(threshold, cap, wave, tokens);
   }
 
   /** {@return a copy with other serving parameters (the same fitted models)} */
   public PolicyFile withServing(int newCap, int newWave, int newTokensPerSample) {
-    return new PolicyFile(kind, estimator, stopModel, lambda, threshold, newCap, newWave, newTokensPerSample, greedyFirst, temperature,
+    return new PolicyFile(kind, estimator, stopModel, lambda, threshold, newCap, newWave, newTokensPerSample, greedyFirst, temperature, deepSearch,
         provenance, operatingPoint);
   }
 
   public PolicyFile withLambda(double newLambda) {
-    return new PolicyFile(kind, estimator, stopModel, newLambda, threshold, cap, wave, tokensPerSample, greedyFirst, temperature, provenance,
+    return new PolicyFile(kind, estimator, stopModel, newLambda, threshold, cap, wave, tokensPerSample, greedyFirst, temperature, deepSearch, provenance,
+        operatingPoint);
+  }
+
+  /** {@return a copy that hands the queries of {@code route} to DEEP_SEARCH (null: none)} */
+  public PolicyFile withDeepSearch(@Nullable DeepSearchRoute route) {
+    return new PolicyFile(kind, estimator, stopModel, lambda, threshold, cap, wave, tokensPerSample, greedyFirst, temperature, route, provenance,
         operatingPoint);
   }
 
   /** {@return a copy with another record of what the tuner measured} */
   public PolicyFile withOperatingPoint(JsonNode newOperatingPoint) {
-    return new PolicyFile(kind, estimator, stopModel, lambda, threshold, cap, wave, tokensPerSample, greedyFirst, temperature, provenance,
+    return new PolicyFile(kind, estimator, stopModel, lambda, threshold, cap, wave, tokensPerSample, greedyFirst, temperature, deepSearch, provenance,
         newOperatingPoint);
   }
 
   /** {@return a copy whose samples are drawn at {@code newTemperature} when a request does not name one (null: the request's)} */
   public PolicyFile withTemperature(@Nullable Double newTemperature) {
-    return new PolicyFile(kind, estimator, stopModel, lambda, threshold, cap, wave, tokensPerSample, greedyFirst, newTemperature, provenance,
+    return new PolicyFile(kind, estimator, stopModel, lambda, threshold, cap, wave, tokensPerSample, greedyFirst, newTemperature, deepSearch, provenance,
         operatingPoint);
   }
 
@@ -179,7 +187,8 @@ public record PolicyFile(
       return new PolicyFile(kind, estimator, stop,
           pol.has("lambda") ? number(pol, "lambda") : 0, pol.has("threshold") ? number(pol, "threshold") : 0,
           integer(pol, "cap"), integer(pol, "wave"), integer(pol, "tokensPerSample"), bool(pol, "greedyFirst"),
-          pol.has("temperature") ? number(pol, "temperature") : null, root.path("provenance"), root.path("operatingPoint"));
+          pol.has("temperature") ? number(pol, "temperature") : null, pol.has("deepSearch") ? deepSearch(object(pol, "deepSearch")) : null,
+          root.path("provenance"), root.path("operatingPoint"));
     } catch (IllegalArgumentException | NullPointerException e) {
       if (e instanceof InvalidPolicyFileException ipe) throw ipe;
       throw new InvalidPolicyFileException(e.getMessage());
@@ -204,6 +213,11 @@ public record PolicyFile(
     pol.put("cap", cap).put("wave", wave).put("tokensPerSample", tokensPerSample);
     if (greedyFirst) pol.put("greedyFirst", true);
     if (temperature != null) pol.put("temperature", temperature);
+    if (deepSearch != null) {
+      pol.putObject("deepSearch").put("belowPCorrect", deepSearch.belowPCorrect()).put("beamWidth", deepSearch.beamWidth())
+          .put("expansions", deepSearch.expansions()).put("maxDepth", deepSearch.maxDepth()).put("maxTokensPerStep", deepSearch.maxTokensPerStep())
+          .put("verifier", "step-confidence");
+    }
     root.set("operatingPoint", operatingPoint.isMissingNode() ? JSON.createObjectNode() : operatingPoint);
     root.set("provenance", provenance.isMissingNode() ? JSON.createObjectNode() : provenance);
     ObjectNode est = root.putObject("estimator");
@@ -312,6 +326,19 @@ public record PolicyFile(
     if (v == null) return false;
     if (!v.isBoolean()) throw new InvalidPolicyFileException("\"" + field + "\" must be true or false");
     return v.booleanValue();
+  }
+
+  private static DeepSearchRoute deepSearch(JsonNode n) {
+    if (!"step-confidence".equals(n.path("verifier").asText())) {
+      throw new InvalidPolicyFileException("policy.deepSearch.verifier must be \"step-confidence\"");
+    }
+    try {
+      return new DeepSearchRoute(number(n, "belowPCorrect"), integer(n, "beamWidth"), integer(n, "expansions"), integer(n, "maxDepth"),
+          integer(n, "maxTokensPerStep"));
+    } catch (IllegalArgumentException e) {
+      if (e instanceof InvalidPolicyFileException) throw e;
+      throw new InvalidPolicyFileException("policy.deepSearch: " + e.getMessage());
+    }
   }
 
   private static double number(JsonNode n, String field) {

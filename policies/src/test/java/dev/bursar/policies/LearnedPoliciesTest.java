@@ -154,9 +154,39 @@ final class LearnedPoliciesTest {
         .isInstanceOf(PolicyFile.InvalidPolicyFileException.class).hasMessageContaining("temperature must be in [0, 2], was 7.0");
     assertThatThrownBy(() -> PolicyFile.parse(json.replace("\"temperature\" : 0.4", "\"temperature\" : \"cold\"")))
         .hasMessageContaining("\"temperature\" must be a finite number");
-    assertThatThrownBy(() -> new PolicyFile(PolicyFile.THRESHOLD, estimator(), null, 0, 0.5, 12, 1, 512, false, 0.4,
+    assertThatThrownBy(() -> new PolicyFile(PolicyFile.THRESHOLD, estimator(), null, 0, 0.5, 12, 1, 512, false, 0.4, null,
         com.fasterxml.jackson.databind.node.MissingNode.getInstance(), com.fasterxml.jackson.databind.node.MissingNode.getInstance()))
-        .hasMessageContaining("temperature applies to a compute-optimal policy only");
+        .hasMessageContaining("temperature and deepSearch apply to a compute-optimal policy only");
+  }
+
+  @Test
+  void aDeepSearchRouteTakesTheHardQueriesOnABackendThatCanSearch_andRoundTrips() {
+    var route = new DeepSearchRoute(0.4, 2, 4, 12, 40);
+    var file = new PolicyFile(PolicyFile.COMPUTE_OPTIMAL, estimator(), model(), 2e-4, 0, 12, 1, 512, false,
+        com.fasterxml.jackson.databind.node.MissingNode.getInstance(), com.fasterxml.jackson.databind.node.MissingNode.getInstance())
+        .withTemperature(0.6).withDeepSearch(route);
+    String json = file.toJson();
+    var loaded = PolicyFile.parse(json);
+    assertThat(loaded.deepSearch()).isEqualTo(route);
+    assertThat(loaded.policy().description()).contains("DEEP_SEARCH(beam 2x4) when P(right) < 0.40");
+    var all = java.util.EnumSet.allOf(Capability.class);
+    var hard = new Estimate(0.2, 2, 30, "test");
+    var easy = new Estimate(0.9, 2, 30, "test");
+    Plan searched = loaded.policy().decide(Request.of("Q:1+2*3\n"), hard, Budget.ofTokens(100_000), all);
+    assertThat(searched.mode()).isInstanceOf(Mode.DeepSearch.class);
+    assertThat(searched.sampling().temperature()).isEqualTo(0.6);
+    assertThat(searched.maxTokensPerSample()).isEqualTo(40);
+    assertThat(loaded.policy().decide(Request.of("Q:1\n"), easy, Budget.ofTokens(100_000), all).mode()).isInstanceOf(Mode.SelfConsistency.class);
+    // A backend that cannot feed the search (no step log-probabilities), or a client that names a mode, keeps self-consistency or its mode.
+    assertThat(loaded.policy().decide(Request.of("Q:1\n"), hard, Budget.ofTokens(100_000), Set.of()).mode())
+        .isInstanceOf(Mode.SelfConsistency.class);
+    var named = Request.of("Q:1\n").withHints(Request.Hints.NONE.withMode(Mode.Kind.SELF_CONSISTENCY));
+    assertThat(loaded.policy().decide(named, hard, Budget.ofTokens(100_000), all).mode()).isInstanceOf(Mode.SelfConsistency.class);
+    // Refused by name: another verifier, a threshold out of range.
+    assertThatThrownBy(() -> PolicyFile.parse(json.replace("\"step-confidence\"", "\"prm\"")))
+        .hasMessageContaining("policy.deepSearch.verifier must be \"step-confidence\"");
+    assertThatThrownBy(() -> PolicyFile.parse(json.replace("\"belowPCorrect\" : 0.4", "\"belowPCorrect\" : 1.5")))
+        .hasMessageContaining("policy.deepSearch: belowPCorrect must be in (0, 1], was 1.5");
   }
 
   @Test

@@ -52,8 +52,7 @@ record LiveMethod(String name, String family, @Nullable Double param, Plan plan,
     m.add(new LiveMethod("SC@16 + DeepConf pruning (eta 90, window 8)", "deepconf", 90.0,
         Plan.selfConsistency(new Mode.SelfConsistency(16, 4, StoppingRules.never(), new TracePruning(4, 90, 8), true),
             MAX_TOKENS).withSampling(sampling), ROOMY));
-    m.add(new LiveMethod("DEEP_SEARCH beam 2x4, step confidence", "deep-search-confidence", 2.0,
-        Plan.deepSearch(new Mode.DeepSearch(2, 4, 12, Verifiers.stepConfidence(), false), 40).withSampling(sampling), ROOMY));
+    m.add(new LiveMethod("DEEP_SEARCH beam 2x4, step confidence", "deep-search-confidence", 2.0, deepSearch(temperature), ROOMY));
     if (probe != null) {
       m.add(new LiveMethod("DEEP_SEARCH beam 2x4, PRM probe", "deep-search-prm", 2.0,
           Plan.deepSearch(new Mode.DeepSearch(2, 4, 12, Verifiers.hiddenStateProbe(probe), false), 40)
@@ -74,6 +73,11 @@ record LiveMethod(String name, String family, @Nullable Double param, Plan plan,
   private static LiveMethod sc(String name, int k, double temperature) {
     // the model card's plans, so its greedy and SC@k rows are these on the same problems
     return new LiveMethod(name, "sc", (double) k, Evaluator.selfConsistencyPlan(k, temperature), ROOMY);
+  }
+
+  /** {@return the step-confidence beam search (2 beams x 4 expansions), which bursar's policy may also hand a query to} */
+  static Plan deepSearch(double temperature) {
+    return Plan.deepSearch(new Mode.DeepSearch(2, 4, 12, Verifiers.stepConfidence(), false), 40).withSampling(sampling(temperature));
   }
 
   /** {@return the sampling of every sampled plan at {@code temperature} (a per-problem seed comes with each request)} */

@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Fits bursar's estimators and policy for the live benchmark on the model being measured, so they
@@ -63,12 +64,18 @@ final class LivePolicyFit {
       }
     }
     List<TraceRecord> records = pools.get(reference);
+    var deepSearch = deepSearchRuns(backend, training, reference, progress);
     var options = Tuner.Options.target(0.005, greedyFirst ? SampleOrder.GREEDY_FIRST : SampleOrder.RANDOM,
-        "bursar bench live (SC@" + CAP + " on " + training.size() + " training problems)");
+        "bursar bench live (SC@" + CAP + " on " + training.size() + " training problems)").withDeepSearch(deepSearch);
     Map<Double, List<Question>> questions = new java.util.TreeMap<>();
     pools.forEach((t, r) -> questions.put(t, Tuner.questions(r)));
     var chosen = TemperatureChoice.choose(questions, reference, options, progress);
     var result = chosen.candidates().stream().filter(c -> c.temperature() == reference).findFirst().orElseThrow().result();
+    for (var p : chosen.result().routed()) {
+      if (p.param() != chosen.result().chosen().param()) continue;
+      progress.printf(Locale.ROOT, "  lambda %.2g with DEEP_SEARCH below P(right) %.1f: %.1f%% for %.0f tokens (cross-validated)%s%n", p.param(),
+          p.deepBelow(), 100 * p.accuracy(), p.tokens(), p.equals(chosen.result().chosen()) ? "   <- chosen" : "");
+    }
     // One sample at a time, as the tuner simulated; each sample capped as the fixed plans are.
     PolicyFile policy = chosen.policy().withServing(CAP, 1, LiveMethod.MAX_TOKENS);
     policy.write(out.resolve("policy.json"));
@@ -81,9 +88,29 @@ final class LivePolicyFit {
             "bursar-threshold", threshold.threshold(), fallback, LiveMethod.ROOMY, threshold.policy(), threshold.estimator())));
     if (prefillProbe && backend instanceof WhiteBoxBackend wb) {
       var c = chosen.candidates().stream().filter(x -> x.temperature() == chosen.temperature()).findFirst().orElseThrow();
-      methods.add(withPrefillProbe(wb, pools.get(c.temperature()), c.temperature(), c.targetDrop(), greedyFirst, out, progress));
+      methods.add(withPrefillProbe(wb, pools.get(c.temperature()), c.temperature(), c.targetDrop(), greedyFirst, deepSearch, out, progress));
     }
     return new Fitted(methods, result, records);
+  }
+
+  /**
+   * {@return the step-confidence DEEP_SEARCH run once on each training problem (by the pool's qid), which the
+   * tuner may route the hardest queries to; null when the backend cannot feed it}
+   */
+  private static Tuner.@Nullable DeepSearchRuns deepSearchRuns(Backend backend, List<Problem> training, double temperature, PrintStream progress) {
+    Plan plan = LiveMethod.deepSearch(temperature);
+    if (!dev.bursar.controller.Signal.availableFrom(backend.capabilities()).containsAll(plan.requires())) return null;
+    var controller = ComputeController.builder().backend(backend).plan(plan).budget(LiveMethod.ROOMY).build();
+    Map<Long, Tuner.DeepSearchRuns.Run> runs = new java.util.HashMap<>();
+    long start = System.nanoTime();
+    for (int i = 0; i < training.size(); i++) {
+      Problem p = training.get(i);
+      var o = controller.run(Request.of(p.prompt()).withHints(Request.Hints.NONE.withSeed(500_000L + i)));
+      runs.put((long) i, new Tuner.DeepSearchRuns.Run(dev.bursar.backends.djl.train.Evaluator.correct(o, p) ? 1 : 0, o.spend().outputTokens()));
+    }
+    progress.printf(Locale.ROOT, "  DEEP_SEARCH (%s) on the %d training problems, for the policy's route (%.1f s)%n", plan.describe(),
+        training.size(), (System.nanoTime() - start) / 1e9);
+    return new Tuner.DeepSearchRuns(plan, runs);
   }
 
   /**
@@ -129,7 +156,7 @@ final class LivePolicyFit {
    * probe written beside the policy as {@code prefill-probe.properties}.
    */
   private static LiveMethod withPrefillProbe(WhiteBoxBackend wb, List<TraceRecord> records, double temperature, double targetDrop,
-      boolean greedyFirst, Path out,
+      boolean greedyFirst, Tuner.@Nullable DeepSearchRuns deepSearch, Path out,
       PrintStream progress) throws IOException {
     List<Question> questions = Tuner.questions(records);
     long start = System.nanoTime();
@@ -143,7 +170,8 @@ final class LivePolicyFit {
     Map<Long, Double> prior = new java.util.HashMap<>();
     for (int i = 0; i < questions.size(); i++) prior.put(questions.get(i).qid(), probe.outOfFold()[i]);
     var options = Tuner.Options.target(targetDrop, greedyFirst ? SampleOrder.GREEDY_FIRST : SampleOrder.RANDOM,
-        "bursar bench live (SC@" + CAP + " on " + records.size() + " training problems, prefill-probe prior)").withPrior(q -> prior.get(q.qid()));
+        "bursar bench live (SC@" + CAP + " on " + records.size() + " training problems, prefill-probe prior)").withPrior(q -> prior.get(q.qid()))
+        .withDeepSearch(deepSearch);
     var result = Tuner.tune(questions, options, progress);
     PolicyFile policy = result.policy().withTemperature(temperature).withServing(CAP, 1, LiveMethod.MAX_TOKENS);
     policy.write(out.resolve("policy-prefill-probe.json"));

@@ -46,6 +46,8 @@ public final class TemperatureChoice {
     double refAccuracy = accuracyAtCap(ref);
     List<Candidate> candidates = new ArrayList<>();
     Candidate best = null;
+    // One temperature leaves nothing to choose: tune it quietly, as Tuner.tune alone would.
+    PrintStream say = pools.size() > 1 ? progress : new PrintStream(java.io.OutputStream.nullOutputStream());
     for (var e : pools.entrySet()) {
       double t = e.getKey();
       double sc = accuracyAtCap(e.getValue());
@@ -53,13 +55,13 @@ public final class TemperatureChoice {
       double drop = Double.isNaN(o.targetDrop()) ? Double.NaN : o.targetDrop() + sc - refAccuracy;
       Tuner.Result result = null;
       if (Double.isNaN(drop) || drop >= 0) {
-        progress.printf(Locale.ROOT, "temperature %.2f: self-consistency at the cap %.1f%% (reference %.2f: %.1f%%)%n", t, 100 * sc, reference,
+        say.printf(Locale.ROOT, "temperature %.2f: self-consistency at the cap %.1f%% (reference %.2f: %.1f%%)%n", t, 100 * sc, reference,
             100 * refAccuracy);
         result = Tuner.tune(e.getValue(), Double.isNaN(drop) ? o : o.withTargetDrop(Math.min(drop, 0.99)), progress);
-        progress.printf(Locale.ROOT, "temperature %.2f: chosen point %.1f%% for %.0f tokens%n", t, 100 * result.chosen().accuracy(),
+        say.printf(Locale.ROOT, "temperature %.2f: chosen point %.1f%% for %.0f tokens%n", t, 100 * result.chosen().accuracy(),
             result.chosen().tokens());
       } else {
-        progress.printf(Locale.ROOT, "temperature %.2f: self-consistency at the cap %.1f%% is below the target %.1f%%: skipped%n", t, 100 * sc,
+        say.printf(Locale.ROOT, "temperature %.2f: self-consistency at the cap %.1f%% is below the target %.1f%%: skipped%n", t, 100 * sc,
             100 * (refAccuracy - o.targetDrop()));
       }
       var c = new Candidate(t, sc, drop, result);
@@ -74,7 +76,7 @@ public final class TemperatureChoice {
       var n = tried.addObject().put("temperature", c.temperature()).put("scAtCapAccuracy", c.scAtCapAccuracy());
       if (c.result() != null) n.put("accuracy", c.result().chosen().accuracy()).put("tokens", c.result().chosen().tokens());
     }
-    progress.printf(Locale.ROOT, "temperature: %.2f chosen (%.1f%% for %.0f tokens)%n", best.temperature(), 100 * best.result().chosen().accuracy(),
+    say.printf(Locale.ROOT, "temperature: %.2f chosen (%.1f%% for %.0f tokens)%n", best.temperature(), 100 * best.result().chosen().accuracy(),
         best.result().chosen().tokens());
     PolicyFile policy = best.result().policy().withTemperature(best.temperature()).withOperatingPoint(op);
     return new Chosen(best.temperature(), best.result(), policy, List.copyOf(candidates));

@@ -226,6 +226,10 @@ public final class TuneCommand implements Callable<Integer> {
       sb.append(String.format(Locale.ROOT, "  the policy file uses lambda %.3g: there the model refitted on every question draws "
           + "the chosen point's %.2f samples per query%n", r.policy().lambda(), r.chosen().samples()));
     }
+    if (r.chosen().routes()) {
+      sb.append(String.format(Locale.ROOT, "  the chosen point hands queries whose P(right) is below %.2f to DEEP_SEARCH (measured on the same "
+          + "questions): %.2f%% at %.0f tokens%n", r.chosen().deepBelow(), 100 * r.chosen().accuracy(), r.chosen().tokens()));
+    }
     sb.append(String.format(Locale.ROOT, "%nThreshold baseline at its chosen threshold %.2f: %.2f%% at %.0f tokens%n",
         r.thresholdChosen().param(), 100 * r.thresholdChosen().accuracy(), r.thresholdChosen().tokens()));
     var c = r.calibration();

@@ -11,6 +11,7 @@ import dev.bursar.controller.StoppingRules;
 import dev.bursar.estimators.FittedEstimator;
 import dev.bursar.estimators.Gamma;
 import dev.bursar.estimators.StopModel;
+import dev.bursar.policies.DeepSearchRoute;
 import dev.bursar.policies.PolicyFile;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -49,22 +50,28 @@ public final class Tuner {
    * @param command the command line, for the file's provenance
    * @param prior P(one sample is right) of a question from a signal other than its text (a white-box
    *     prefill probe), cross-fitted so that it never saw the question; null: the text estimator's
+   * @param deepSearch DEEP_SEARCH run on the same questions, which the policy may hand the hardest ones to; null: none
    */
   public record Options(SampleOrder order, int orders, int folds, double targetDrop, long budgetTokens, int wave,
-      int tokensPerSample, String command, @Nullable ToDoubleFunction<Question> prior) {
+      int tokensPerSample, String command, @Nullable ToDoubleFunction<Question> prior, @Nullable DeepSearchRuns deepSearch) {
     public Options(SampleOrder order, int orders, int folds, double targetDrop, long budgetTokens, int wave, int tokensPerSample,
         String command) {
-      this(order, orders, folds, targetDrop, budgetTokens, wave, tokensPerSample, command, null);
+      this(order, orders, folds, targetDrop, budgetTokens, wave, tokensPerSample, command, null, null);
     }
 
     /** {@return these options aiming at {@code drop} below self-consistency at the cap} */
     public Options withTargetDrop(double drop) {
-      return new Options(order, orders, folds, drop, 0, wave, tokensPerSample, command, prior);
+      return new Options(order, orders, folds, drop, 0, wave, tokensPerSample, command, prior, deepSearch);
     }
 
     /** {@return these options with {@code prior} as every question's P(one sample is right)} */
     public Options withPrior(ToDoubleFunction<Question> prior) {
-      return new Options(order, orders, folds, targetDrop, budgetTokens, wave, tokensPerSample, command, prior);
+      return new Options(order, orders, folds, targetDrop, budgetTokens, wave, tokensPerSample, command, prior, deepSearch);
+    }
+
+    /** {@return these options with DEEP_SEARCH measured on the questions, for the policy to route the hardest to} */
+    public Options withDeepSearch(@Nullable DeepSearchRuns runs) {
+      return new Options(order, orders, folds, targetDrop, budgetTokens, wave, tokensPerSample, command, prior, runs);
     }
 
     /** {@return the prior the stop model reads for {@code q}: the options' own, else the estimator's} */
@@ -102,11 +109,31 @@ public final class Tuner {
    * query, and the standard error of its accuracy difference to self-consistency at the cap (paired
    * by question; 0 when not measured).
    */
-  public record Point(double param, double accuracy, double tokens, double samples, double differenceSe) {
+  public record Point(double param, double accuracy, double tokens, double samples, double differenceSe, double deepBelow) {
+    public Point(double param, double accuracy, double tokens, double samples, double differenceSe) {
+      this(param, accuracy, tokens, samples, differenceSe, 0);
+    }
+
     public Point(double param, double accuracy, double tokens, double samples) {
       this(param, accuracy, tokens, samples, 0);
     }
+
+    /** {@return whether the point hands the queries whose prior P(right) is below {@link #deepBelow} to DEEP_SEARCH} */
+    public boolean routes() {
+      return deepBelow > 0;
+    }
   }
+
+  /**
+   * DEEP_SEARCH run once on each of the tuner's questions (by qid): its plan, and each question's
+   * accuracy and output tokens.
+   */
+  public record DeepSearchRuns(dev.bursar.controller.Plan plan, java.util.Map<Long, Run> runs) {
+    public record Run(double accuracy, long tokens) {}
+  }
+
+  /** The prior thresholds below which a route hands a query to DEEP_SEARCH (0: never). */
+  static final double[] ROUTE_BELOW = {0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7};
 
   /** Reliability of the confidence bursar reports (P(leader is right)) on held-out states. */
   public record Calibration(double brier, double brierVoteShare, int states, double[] binConfidence, double[] binAccuracy, int[] binCount) {}
@@ -130,7 +157,7 @@ public final class Tuner {
   /** What the tuner found. {@code policy} and {@code thresholdPolicy} are fitted on every question. */
   public record Result(PolicyFile policy, PolicyFile thresholdPolicy, List<Point> frontier, Point chosen, Point scAtCap,
       List<Point> thresholdFrontier, Point thresholdChosen, Calibration calibration, LengthFit length, PriorFit prior, TextFit text, int questions,
-      int cap) {
+      int cap, List<Point> routed) {
 
     /** {@return the frontier points no other point beats on both accuracy and tokens} */
     public List<Point> pareto() {
@@ -160,6 +187,9 @@ public final class Tuner {
     // Per-question accuracy differences to SC at the cap (mean over the question's orders): sums and squares.
     double[][] lambdaDiff = new double[LAMBDAS.length][2];
     double[][] thresholdDiff = new double[THRESHOLDS.length][2];
+    // With DEEP_SEARCH runs: each lambda with each route threshold, per question {accuracy, tokens, samples} sums and the differences.
+    double[][][] route = new double[ROUTE_BELOW.length][LAMBDAS.length][3];
+    double[][][] routeDiff = new double[ROUTE_BELOW.length][LAMBDAS.length][2];
     int scored = 0;
     List<double[]> calib = new ArrayList<>(); // {confidence, accuracy, vote share}
     double fittedLl = 0, constantLl = 0, priorLoss = 0, rateLoss = 0, textLoss = 0;
@@ -193,6 +223,8 @@ public final class Tuner {
         }
         double[] qDiff = new double[LAMBDAS.length];
         double[] qThresholdDiff = new double[THRESHOLDS.length];
+        double[][] qScored = new double[LAMBDAS.length][3]; // this question's SC {accuracy, tokens, samples}, means over orders
+        double qCap = 0;
         for (int s = 0; s < orders; s++) {
           int[] order = o.order().indices(q.size(), s, q.qid());
           var ep = episode(q, order, cap, o, e, scores);
@@ -204,7 +236,11 @@ public final class Tuner {
             qDiff[li] += (ep.accuracyNow[stop] - ep.accuracyAtCap()) / orders;
             acc[li][1] += ep.tokens[stop];
             lambdaSamples[li] += stop + 1;
+            qScored[li][0] += ep.accuracyNow[stop] / orders;
+            qScored[li][1] += (double) ep.tokens[stop] / orders;
+            qScored[li][2] += (double) (stop + 1) / orders;
           }
+          qCap += ep.accuracyAtCap() / orders;
           sc[0] += ep.accuracyAtCap();
           sc[1] += ep.tokens[ep.steps - 1];
           sc[2] += ep.steps;
@@ -226,6 +262,18 @@ public final class Tuner {
         }
         accumulate(lambdaDiff, qDiff);
         accumulate(thresholdDiff, qThresholdDiff);
+        var deep = o.deepSearch() == null ? null : o.deepSearch().runs().get(q.qid());
+        for (int ri = 0; ri < ROUTE_BELOW.length; ri++) {
+          boolean routed = deep != null && prior < ROUTE_BELOW[ri];
+          for (int li = 0; li < LAMBDAS.length; li++) {
+            double a = routed ? deep.accuracy() : qScored[li][0];
+            route[ri][li][0] += a;
+            route[ri][li][1] += routed ? deep.tokens() : qScored[li][1];
+            route[ri][li][2] += routed ? 0 : qScored[li][2];
+            routeDiff[ri][li][0] += a - qCap;
+            routeDiff[ri][li][1] += (a - qCap) * (a - qCap);
+          }
+        }
         scored++;
       }
       progress.printf("  fold %d/%d: fitted on %d questions, scored on %d (%.1f s)%n", f + 1, o.folds(), train.size(), test.size(),
@@ -242,7 +290,17 @@ public final class Tuner {
       thresholds.add(new Point(THRESHOLDS[ti], thr[ti][0] / episodes, thr[ti][1] / episodes, thr[ti][2] / episodes,
           standardError(thresholdDiff[ti], scored)));
     }
-    Point chosen = choose(frontier, scPoint, o);
+    // Routes to DEEP_SEARCH (each threshold with each lambda), when it was run on these questions.
+    List<Point> routed = new ArrayList<>();
+    for (int ri = 1; o.deepSearch() != null && ri < ROUTE_BELOW.length; ri++) {
+      for (int li = 0; li < LAMBDAS.length; li++) {
+        routed.add(new Point(LAMBDAS[li], route[ri][li][0] / scored, route[ri][li][1] / scored, route[ri][li][2] / scored,
+            standardError(routeDiff[ri][li], scored), ROUTE_BELOW[ri]));
+      }
+    }
+    List<Point> candidates = new ArrayList<>(frontier);
+    candidates.addAll(routed);
+    Point chosen = choose(candidates, scPoint, o);
     Point thresholdChosen = choose(thresholds, scPoint, o);
     long start = System.nanoTime();
     Models all = fit(questions, o, cap, orders);
@@ -251,15 +309,18 @@ public final class Tuner {
     // The lambda was chosen on fold models; the model refitted on every question is sharper and would stop
     // earlier at the same lambda (measured: 2.2 points below SC at the cap on a pool of 55 tune questions).
     // Under an accuracy target the file carries the point over by the samples it draws instead.
-    double lambda = o.budgetTokens() > 0 ? chosen.param() : matchSamples(questions, all, o, cap, orders, chosen.samples());
+    // A route keeps the lambda's self-consistency for the other queries: match that lambda's samples without the route.
+    Point selfConsistency = frontier.stream().filter(p -> p.param() == chosen.param()).findFirst().orElseThrow();
+    double lambda = o.budgetTokens() > 0 ? chosen.param() : matchSamples(questions, all, o, cap, orders, selfConsistency.samples());
     var policy = new PolicyFile(PolicyFile.COMPUTE_OPTIMAL, all.estimator(), all.stop(), lambda, 0, cap, o.wave(),
         o.tokensPerSample(), o.order() == SampleOrder.GREEDY_FIRST, provenance, operatingPoint(chosen, lambda, scPoint, frontier, o));
+    if (chosen.routes()) policy = policy.withDeepSearch(DeepSearchRoute.of(o.deepSearch().plan(), chosen.deepBelow()));
     var threshold = new PolicyFile(PolicyFile.THRESHOLD, all.estimator(), null, 0, Math.min(1, thresholdChosen.param()), cap, o.wave(),
         o.tokensPerSample(), false, provenance, operatingPoint(thresholdChosen, thresholdChosen.param(), scPoint, thresholds, o));
     return new Result(policy, threshold, frontier, chosen, scPoint, thresholds, thresholdChosen, calibration(calib),
         new LengthFit(fittedLl / llSamples, constantLl / llSamples, llSamples),
         new PriorFit(priorLoss / llSamples, rateLoss / llSamples, llSamples),
-        new TextFit(textLoss / llSamples, rateLoss / llSamples, llSamples, foldsWithReader, folds), questions.size(), cap);
+        new TextFit(textLoss / llSamples, rateLoss / llSamples, llSamples, foldsWithReader, folds), questions.size(), cap, routed);
   }
 
   /** {@return the fraction of right samples over every sample of {@code questions} (0.5 when there are none)} */
@@ -449,6 +510,7 @@ public final class Tuner {
     ObjectNode p = new ObjectMapper().createObjectNode();
     p.put("measuredBy", o.folds() + "-fold cross-validation by question");
     p.put("param", chosen.param()).put("accuracy", chosen.accuracy()).put("tokens", chosen.tokens()).put("samples", chosen.samples());
+    if (chosen.routes()) p.put("deepSearchBelowPCorrect", chosen.deepBelow());
     if (written != chosen.param()) p.put("paramForTheFinalModel", written);
     p.put("scAtCapAccuracy", sc.accuracy()).put("scAtCapTokens", sc.tokens());
     if (!Double.isNaN(o.targetDrop())) p.put("targetAccuracyDrop", o.targetDrop());

@@ -37,6 +37,36 @@ final class TunerTest {
   }
 
   @Test
+  void aDeepSearchThatSolvesTheHardQuestionsCheaplyIsRoutedTo_andOneThatFailsThemIsNot() {
+    var questions = Tuner.questions(records);
+    var plan = dev.bursar.controller.Plan.deepSearch(new dev.bursar.controller.Mode.DeepSearch(2, 4, 12,
+        dev.bursar.controller.Verifiers.stepConfidence(), false), 40);
+    Map<Long, Tuner.DeepSearchRuns.Run> good = new java.util.HashMap<>(), bad = new java.util.HashMap<>();
+    for (Question q : questions) {
+      boolean hard = q.prompt().startsWith("prove"); // Synthetic's hard questions: SC scatters there and runs long
+      good.put(q.qid(), new Tuner.DeepSearchRuns.Run(hard ? 1 : 0, hard ? 100 : 40));
+      bad.put(q.qid(), new Tuner.DeepSearchRuns.Run(0, 5000)); // wrong, and dearer than any self-consistency
+    }
+    var base = new Tuner.Options(SampleOrder.RANDOM, 3, 3, 0.005, 0, 1, Integer.MAX_VALUE, "test");
+    var quiet = new PrintStream(new ByteArrayOutputStream());
+    var routed = Tuner.tune(questions, base.withDeepSearch(new Tuner.DeepSearchRuns(plan, good)), quiet);
+    assertThat(routed.routed()).hasSize((Tuner.ROUTE_BELOW.length - 1) * Tuner.LAMBDAS.length);
+    assertThat(routed.chosen().routes()).isTrue();
+    assertThat(routed.chosen().tokens()).isLessThan(result.chosen().tokens());
+    var route = routed.policy().deepSearch();
+    assertThat(route).isNotNull();
+    assertThat(route.belowPCorrect()).isEqualTo(routed.chosen().deepBelow());
+    assertThat(route.plan().describe()).isEqualTo(plan.describe());
+    assertThat(routed.policy().operatingPoint().path("deepSearchBelowPCorrect").asDouble()).isEqualTo(route.belowPCorrect());
+    assertThat(TuneCommand.summary(routed, routed.policy())).contains("to DEEP_SEARCH");
+
+    var unrouted = Tuner.tune(questions, base.withDeepSearch(new Tuner.DeepSearchRuns(plan, bad)), quiet);
+    assertThat(unrouted.chosen().routes()).isFalse();
+    assertThat(unrouted.policy().deepSearch()).isNull();
+    assertThat(result.routed()).isEmpty(); // no runs, no routes
+  }
+
+  @Test
   void theFrontierTradesAccuracyForTokensAndTheChosenPointMeetsTheTarget() {
     assertThat(result.frontier()).hasSize(Tuner.LAMBDAS.length);
     var sc = result.scAtCap();

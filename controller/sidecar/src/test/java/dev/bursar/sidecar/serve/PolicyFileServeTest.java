@@ -49,7 +49,7 @@ final class PolicyFileServeTest implements TestPropertyProvider {
     var gain = new TreeEnsemble(0, List.of(new TreeEnsemble.Tree(new int[] {top, -1, -1}, new double[] {1.5, 0, 0},
         new int[] {1, 0, 0}, new int[] {2, 0, 0}, new double[] {0, 0.5, 0})));
     return new PolicyFile(PolicyFile.COMPUTE_OPTIMAL, estimator, new StopModel(gain, new TreeEnsemble(0.9, List.of())), 1e-4, 0,
-        8, 2, 160, false, 0.4, MissingNode.getInstance(), MissingNode.getInstance());
+        8, 2, 160, false, 0.4, null, MissingNode.getInstance(), MissingNode.getInstance());
   }
 
   Path file;
