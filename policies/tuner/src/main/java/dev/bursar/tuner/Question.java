@@ -23,12 +23,14 @@ public record Question(String pool, long qid, String prompt, List<@Nullable Stri
     Map<String, Boolean> correctByKey, double[] meanLogprobs, List<@Nullable String> texts) {
 
   /**
-   * {@return the question, or empty when it has no samples or a sample's correctness is unknown}
+   * {@return the question, or empty when it has no samples, a sample's correctness is unknown or it was a DEEP_SEARCH}
    * A sample without its own verdict is judged against the record's gold answer when there is one
    * (a trace log with feedback): right when the two are equal as votes.
    */
   public static Optional<Question> of(TraceRecord r) {
     if (r.samples().isEmpty()) return Optional.empty();
+    // A search's sequences are steps, not samples to vote on (a sidecar's policy may route a query there).
+    if (r.plan() != null && r.plan().startsWith(dev.bursar.controller.Mode.Kind.DEEP_SEARCH.name())) return Optional.empty();
     String gold = Answers.normalize(r.gold());
     List<@Nullable String> keys = new ArrayList<>();
     int[] tokens = new int[r.samples().size()];

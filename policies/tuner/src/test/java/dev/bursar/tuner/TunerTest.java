@@ -182,6 +182,10 @@ final class TunerTest {
         List.of(new TraceRecord.Sample("x", "42", null, 3, null, null, null), new TraceRecord.Sample("y", "7", null, 4, null, null, null),
             new TraceRecord.Sample("z", null, null, 2, null, null, null)), null, Map.of(), null);
     assertThat(Question.of(withGold).orElseThrow().correct()).containsExactly(true, false, false);
+    // A DEEP_SEARCH's sequences are search steps, not votes: its record is no question (the route writes such records).
+    var searched = new TraceRecord(r.schemaVersion(), "log", 6, "Q", "42", r.model(), r.task(),
+        List.of(new TraceRecord.Sample("step", null, null, 3, null, null, null)), "DEEP_SEARCH(beam 2x4, depth 12, step-confidence)", Map.of(), null);
+    assertThat(Question.of(searched)).isEmpty();
     assertThat(Question.of(r).orElseThrow().sampleAccuracy()).isCloseTo(
         r.samples().stream().filter(s -> s.correct()).count() / (double) r.samples().size(), within(1e-12));
   }
