@@ -107,7 +107,9 @@ public final class BenchLiveCommand implements Callable<Integer> {
         for (Problem p : problems) measured.add(p.expression());
         List<Problem> training = ProblemSet.fixed(seed + 1, fitPerBucket).problems().stream()
             .filter(p -> !measured.contains(p.expression())).toList();
-        var fitted = LivePolicyFit.fit(backend, training, greedyFirst, temperature, temperatures, selected("bursar-prefill-probe"), out,
+        // Only the compute-optimal policies can route to DEEP_SEARCH: no search runs for the other fitted families.
+        boolean route = selected("bursar") || selected("bursar-prefill-probe");
+        var fitted = LivePolicyFit.fit(backend, training, greedyFirst, temperature, temperatures, route, selected("bursar-prefill-probe"), out,
             System.err);
         methods.addAll(fitted.methods().stream().filter(m -> selected(m.family())).toList());
         if (selected("fast-length-forcing") && backend instanceof WhiteBoxBackend wb) {

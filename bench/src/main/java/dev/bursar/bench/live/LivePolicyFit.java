@@ -52,10 +52,11 @@ final class LivePolicyFit {
    * @param reference the temperature the fixed plans sample at
    * @param temperatures the temperatures the policy may sample at: a fitting pool is sampled at each and
    *     {@link TemperatureChoice} picks one, aiming at SC@16's accuracy at {@code reference} (always among them)
+   * @param deepSearchRoute run DEEP_SEARCH on the training problems, so the compute-optimal policies may route to it
    * @param prefillProbe also fit the white-box variant (on a {@link WhiteBoxBackend})
    */
-  static Fitted fit(Backend backend, List<Problem> training, boolean greedyFirst, double reference, List<Double> temperatures, boolean prefillProbe,
-      Path out, PrintStream progress) throws IOException {
+  static Fitted fit(Backend backend, List<Problem> training, boolean greedyFirst, double reference, List<Double> temperatures,
+      boolean deepSearchRoute, boolean prefillProbe, Path out, PrintStream progress) throws IOException {
     Map<Double, List<TraceRecord>> pools = new java.util.TreeMap<>();
     pools.put(reference, samplePool(backend, training, greedyFirst, reference, out.resolve("tune-pool.jsonl"), progress));
     for (double t : temperatures) {
@@ -64,13 +65,13 @@ final class LivePolicyFit {
       }
     }
     List<TraceRecord> records = pools.get(reference);
-    var deepSearch = deepSearchRuns(backend, training, reference, progress);
+    var deepSearch = deepSearchRoute ? deepSearchRuns(backend, training, reference, progress) : null;
     var options = Tuner.Options.target(0.005, greedyFirst ? SampleOrder.GREEDY_FIRST : SampleOrder.RANDOM,
         "bursar bench live (SC@" + CAP + " on " + training.size() + " training problems)").withDeepSearch(deepSearch);
     Map<Double, List<Question>> questions = new java.util.TreeMap<>();
     pools.forEach((t, r) -> questions.put(t, Tuner.questions(r)));
     var chosen = TemperatureChoice.choose(questions, reference, options, progress);
-    var result = chosen.candidates().stream().filter(c -> c.temperature() == reference).findFirst().orElseThrow().result();
+    var result = chosen.at(reference).result();
     for (var p : chosen.result().routed()) {
       if (p.param() != chosen.result().chosen().param()) continue;
       progress.printf(Locale.ROOT, "  lambda %.2g with DEEP_SEARCH below P(right) %.1f: %.1f%% for %.0f tokens (cross-validated)%s%n", p.param(),
@@ -87,7 +88,7 @@ final class LivePolicyFit {
         new LiveMethod(String.format(Locale.ROOT, "bursar threshold baseline (FAST if P(right) >= %.2f)", threshold.threshold()),
             "bursar-threshold", threshold.threshold(), fallback, LiveMethod.ROOMY, threshold.policy(), threshold.estimator())));
     if (prefillProbe && backend instanceof WhiteBoxBackend wb) {
-      var c = chosen.candidates().stream().filter(x -> x.temperature() == chosen.temperature()).findFirst().orElseThrow();
+      var c = chosen.at(chosen.temperature());
       methods.add(withPrefillProbe(wb, pools.get(c.temperature()), c.temperature(), c.targetDrop(), greedyFirst, deepSearch, out, progress));
     }
     return new Fitted(methods, result, records);

@@ -25,7 +25,7 @@ final class LivePolicyFitTest {
     var progress = new ByteArrayOutputStream();
     try (DjlBackend backend = DjlBackend.builder().embeddedModel().build()) {
       var training = ProblemSet.fixed(7, 2).problems();
-      var fitted = LivePolicyFit.fit(backend, training, false, 0.8, List.of(0.4), false, out, new PrintStream(progress, true, StandardCharsets.UTF_8));
+      var fitted = LivePolicyFit.fit(backend, training, false, 0.8, List.of(0.4), true, false, out, new PrintStream(progress, true, StandardCharsets.UTF_8));
       assertThat(Files.readAllLines(out.resolve("tune-pool.jsonl"))).hasSize(training.size());
       assertThat(Files.readAllLines(out.resolve("tune-pool-t0.40.jsonl"))).hasSize(training.size());
       var file = PolicyFile.load(out.resolve("policy.json"));

@@ -32,7 +32,12 @@ public final class TemperatureChoice {
    * The temperature chosen, its tuning, its policy file (which samples at that temperature and lists every
    * candidate in its operating point) and every candidate.
    */
-  public record Chosen(double temperature, Tuner.Result result, PolicyFile policy, List<Candidate> candidates) {}
+  public record Chosen(double temperature, Tuner.Result result, PolicyFile policy, List<Candidate> candidates) {
+    /** {@return the candidate at {@code t}, one of those tried} */
+    public Candidate at(double t) {
+      return candidates.stream().filter(c -> c.temperature() == t).findFirst().orElseThrow();
+    }
+  }
 
   private TemperatureChoice() {}
 

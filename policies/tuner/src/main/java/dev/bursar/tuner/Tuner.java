@@ -187,7 +187,8 @@ public final class Tuner {
     // Per-question accuracy differences to SC at the cap (mean over the question's orders): sums and squares.
     double[][] lambdaDiff = new double[LAMBDAS.length][2];
     double[][] thresholdDiff = new double[THRESHOLDS.length][2];
-    // With DEEP_SEARCH runs: each lambda with each route threshold, per question {accuracy, tokens, samples} sums and the differences.
+    // With DEEP_SEARCH runs: each lambda with each route threshold (index 0, never, is the frontier itself and stays
+    // empty), per question {accuracy, tokens, self-consistency's samples} sums and the differences to SC at the cap.
     double[][][] route = new double[ROUTE_BELOW.length][LAMBDAS.length][3];
     double[][][] routeDiff = new double[ROUTE_BELOW.length][LAMBDAS.length][2];
     int scored = 0;
@@ -263,7 +264,7 @@ public final class Tuner {
         accumulate(lambdaDiff, qDiff);
         accumulate(thresholdDiff, qThresholdDiff);
         var deep = o.deepSearch() == null ? null : o.deepSearch().runs().get(q.qid());
-        for (int ri = 0; ri < ROUTE_BELOW.length; ri++) {
+        for (int ri = 1; o.deepSearch() != null && ri < ROUTE_BELOW.length; ri++) {
           boolean routed = deep != null && prior < ROUTE_BELOW[ri];
           for (int li = 0; li < LAMBDAS.length; li++) {
             double a = routed ? deep.accuracy() : qScored[li][0];
