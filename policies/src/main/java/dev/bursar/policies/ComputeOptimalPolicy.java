@@ -36,9 +36,11 @@ import org.jspecify.annotations.Nullable;
  * @param temperature the temperature the samples are drawn at when the request does not say (the one the
  *     tuner chose, or the one its samples were drawn at); null: the request's, else {@link Sampling#DEFAULT}'s
  * @param deepSearch the queries that go to DEEP_SEARCH instead (on a backend that can feed it), or null: none
+ * @param answerRule Bayesian stopping on the model's answer prior at this lambda, built once for the
+ *     policy ({@link BayesianStop#ruleFor}), or null when the model carries none
  */
 public record ComputeOptimalPolicy(StopModel model, double lambda, int cap, int wave, int tokensPerSample, boolean greedyFirst,
-    @Nullable Double temperature, @Nullable DeepSearchRoute deepSearch) implements Policy {
+    @Nullable Double temperature, @Nullable DeepSearchRoute deepSearch, BayesianStop.@Nullable Rule answerRule) implements Policy {
   public ComputeOptimalPolicy {
     Objects.requireNonNull(model, "model");
     if (!(lambda >= 0) || Double.isInfinite(lambda)) throw new IllegalArgumentException("lambda must be >= 0, was " + lambda);
@@ -48,6 +50,12 @@ public record ComputeOptimalPolicy(StopModel model, double lambda, int cap, int 
     if (temperature != null && !(temperature >= 0 && temperature <= 2)) {
       throw new IllegalArgumentException("temperature must be in [0, 2], was " + temperature);
     }
+  }
+
+  /** The answer prior's rule (when the model has one) built for this lambda and cap. */
+  public ComputeOptimalPolicy(StopModel model, double lambda, int cap, int wave, int tokensPerSample, boolean greedyFirst,
+      @Nullable Double temperature, @Nullable DeepSearchRoute deepSearch) {
+    this(model, lambda, cap, wave, tokensPerSample, greedyFirst, temperature, deepSearch, BayesianStop.ruleFor(model, cap, lambda));
   }
 
   /** Samples drawn at the request's temperature; every query self-consistency. */
@@ -78,7 +86,7 @@ public record ComputeOptimalPolicy(StopModel model, double lambda, int cap, int 
       Plan search = sampledAt(deepSearch.plan());
       if (Signal.availableFrom(capabilities).containsAll(search.requires())) return search.honouring(request.hints());
     }
-    var stop = new LearnedStop(model, lambda, samples, estimate.pCorrect(), estimate.expectedLength());
+    var stop = new LearnedStop(model, lambda, samples, estimate.pCorrect(), estimate.expectedLength(), answerRule);
     return sampledAt(Plan.selfConsistency(new Mode.SelfConsistency(samples, Math.min(wave, samples), stop, null, false, greedyFirst), perSample))
         .honouring(request.hints());
   }
@@ -94,8 +102,9 @@ public record ComputeOptimalPolicy(StopModel model, double lambda, int cap, int 
 
   @Override
   public String description() {
-    return String.format(Locale.ROOT, "ComputeOptimal{lambda %.3g per token, SELF_CONSISTENCY(<= %d, learned stop%s%s), waves of %d, %d tokens/sample%s}",
-        lambda, cap, greedyFirst ? ", greedy first" : "", temperature == null ? "" : ", T " + temperature, wave, tokensPerSample,
+    return String.format(Locale.ROOT, "ComputeOptimal{lambda %.3g per token, SELF_CONSISTENCY(<= %d, learned stop%s%s%s), waves of %d, %d tokens/sample%s}",
+        lambda, cap, answerRule == null ? "" : String.format(Locale.ROOT, " or Bayesian stop on %d past questions", answerRule.prior().questions()),
+        greedyFirst ? ", greedy first" : "", temperature == null ? "" : ", T " + temperature, wave, tokensPerSample,
         deepSearch == null ? "" : String.format(Locale.ROOT, "; DEEP_SEARCH(beam %dx%d) when P(right) < %.2f", deepSearch.beamWidth(),
             deepSearch.expansions(), deepSearch.belowPCorrect()));
   }

@@ -4,6 +4,7 @@ import dev.bursar.controller.StoppingRule;
 import dev.bursar.controller.Tally;
 import dev.bursar.estimators.StopModel;
 import dev.bursar.estimators.VoteState;
+import org.jspecify.annotations.Nullable;
 
 /**
  * bursar's learned, prior-informed stopping rule for one query: after each sample, stop when the
@@ -19,13 +20,20 @@ import dev.bursar.estimators.VoteState;
  * @param cap the most samples the plan allows
  * @param priorPCorrect the estimator's P(one sample is right) for this query, NaN when unknown
  * @param predictedLength the estimator's expected tokens of one sample, NaN when unknown
+ * @param answerRule Bayesian stopping on the model's answer prior at the same lambda, which also stops
+ *     (while fewer samples than its own cap are drawn), or null: none
  */
-public record LearnedStop(StopModel model, double lambda, int cap, double priorPCorrect, double predictedLength)
-    implements StoppingRule {
+public record LearnedStop(StopModel model, double lambda, int cap, double priorPCorrect, double predictedLength,
+    BayesianStop.@Nullable Rule answerRule) implements StoppingRule {
 
   public LearnedStop {
     if (!(lambda >= 0) || Double.isInfinite(lambda)) throw new IllegalArgumentException("lambda must be >= 0, was " + lambda);
     if (cap < 1) throw new IllegalArgumentException("cap must be >= 1, was " + cap);
+  }
+
+  /** The trees' rule alone. */
+  public LearnedStop(StopModel model, double lambda, int cap, double priorPCorrect, double predictedLength) {
+    this(model, lambda, cap, priorPCorrect, predictedLength, null);
   }
 
   @Override
@@ -33,6 +41,7 @@ public record LearnedStop(StopModel model, double lambda, int cap, double priorP
     if (tally.samples() >= cap) return true;
     double[] x = VoteState.features(tally, cap, priorPCorrect, predictedLength);
     if (VoteState.decided(x)) return true;
+    if (answerRule != null && tally.samples() < answerRule.prior().cap() && answerRule.shouldStop(tally)) return true;
     double nextCost = tally.samples() == 0 ? 0 : (double) tally.totalOutputTokens() / tally.samples();
     // Strictly below: at lambda 0 only a decided majority stops early, which keeps SC's accuracy.
     return model.gain(x) < lambda * nextCost;

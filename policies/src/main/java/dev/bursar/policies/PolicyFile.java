@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bursar.controller.Policy;
+import dev.bursar.estimators.AnswerPrior;
 import dev.bursar.estimators.FittedEstimator;
 import dev.bursar.estimators.LinearModel;
 import dev.bursar.estimators.SampleText;
@@ -62,7 +63,7 @@ public record PolicyFile(
 
   /**
    * Version 2 added each tree ensemble's {@code link}; a version 1 file (no link: identity) still loads.
-   * The stop model's optional {@code sampleText} reader and the policy's optional {@code temperature} need
+   * The stop model's optional {@code sampleText} reader and {@code answerPrior}, and the policy's optional {@code temperature} need
    * no new version: a file without them loads as before.
    */
   public static final int SCHEMA_VERSION = 2;
@@ -182,7 +183,7 @@ public record PolicyFile(
           }
         }
         stop = new StopModel(trees(object(sm, "gain"), "stopModel.gain"), trees(object(sm, "leaderCorrect"), "stopModel.leaderCorrect"),
-            sampleText);
+            sampleText, sm.has("answerPrior") ? answerPrior(object(sm, "answerPrior")) : null);
       }
       return new PolicyFile(kind, estimator, stop,
           pol.has("lambda") ? number(pol, "lambda") : 0, pol.has("threshold") ? number(pol, "threshold") : 0,
@@ -233,6 +234,15 @@ public record PolicyFile(
         ObjectNode st = sm.putObject("sampleText");
         st.put("buckets", stopModel.sampleText().buckets());
         st.set("model", linear(stopModel.sampleText().model()));
+      }
+      if (stopModel.answerPrior() != null) {
+        ObjectNode ap = sm.putObject("answerPrior");
+        ap.put("tokensPerSample", stopModel.answerPrior().tokensPerSample());
+        ArrayNode qs = ap.putArray("questions");
+        for (AnswerPrior.Counts c : stopModel.answerPrior().questions()) {
+          ArrayNode row = qs.addArray().add(c.samples()).add(c.none());
+          for (int v : c.top()) row.add(v);
+        }
       }
     }
     try {
@@ -326,6 +336,41 @@ public record PolicyFile(
     if (v == null) return false;
     if (!v.isBoolean()) throw new InvalidPolicyFileException("\"" + field + "\" must be true or false");
     return v.booleanValue();
+  }
+
+  /** Each past question as {@code [samples, none, top counts...]}. */
+  private static AnswerPrior answerPrior(JsonNode n) {
+    String where = "stopModel.answerPrior";
+    JsonNode qs = n.get("questions");
+    if (qs == null || !qs.isArray()) throw new InvalidPolicyFileException(where + ".questions: expected an array of [samples, none, counts...]");
+    List<AnswerPrior.Counts> counts = new ArrayList<>();
+    for (int i = 0; i < qs.size(); i++) {
+      String w = where + ".questions[" + i + "]";
+      int[] row = ints(qs, i, w);
+      if (row.length < 2) throw new InvalidPolicyFileException(w + ": expected [samples, none, counts...]");
+      try {
+        counts.add(new AnswerPrior.Counts(row[0], row[1], java.util.Arrays.copyOfRange(row, 2, row.length)));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidPolicyFileException(w + ": " + e.getMessage());
+      }
+    }
+    try {
+      return new AnswerPrior(counts, number(n, "tokensPerSample"));
+    } catch (IllegalArgumentException e) {
+      if (e instanceof InvalidPolicyFileException) throw e;
+      throw new InvalidPolicyFileException(where + ": " + e.getMessage());
+    }
+  }
+
+  private static int[] ints(JsonNode array, int index, String where) {
+    JsonNode v = array.get(index);
+    if (!v.isArray()) throw new InvalidPolicyFileException(where + ": expected an array of integers");
+    int[] out = new int[v.size()];
+    for (int i = 0; i < out.length; i++) {
+      if (!v.get(i).isIntegralNumber() || !v.get(i).canConvertToInt()) throw new InvalidPolicyFileException(where + "[" + i + "]: not an integer");
+      out[i] = v.get(i).intValue();
+    }
+    return out;
   }
 
   private static DeepSearchRoute deepSearch(JsonNode n) {

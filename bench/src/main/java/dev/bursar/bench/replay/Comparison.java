@@ -20,10 +20,12 @@ import org.jspecify.annotations.Nullable;
  * @param frontier where bursar's curve lies against the baselines' frontier
  * @param toldPRight the cheapest point reaching it of bursar told each question's P(one sample is
  *     right) in hindsight ({@link BursarMethods#TOLD}), or null when none does or it was not fitted
+ * @param bayesStop the cheapest point reaching it of the published anchor, optimal Bayesian stopping
+ *     with a prior fitted on the tune half (not one of the issue's baselines), or null when none does
  */
 record Comparison(double target, ReplayResults.MethodResult bestBaseline, ReplayResults.@Nullable MethodResult bestBursar,
     ReplayResults.@Nullable MethodResult chosen, ReplayResults.MethodResult oracle, ReplayResults.MethodResult scAtCap,
-    FrontierCheck frontier, ReplayResults.@Nullable MethodResult toldPRight) {
+    FrontierCheck frontier, ReplayResults.@Nullable MethodResult toldPRight, ReplayResults.@Nullable MethodResult bayesStop) {
 
   /**
    * bursar's points against the baselines' frontier (the upper envelope of every SC, Adaptive-Consistency
@@ -99,7 +101,7 @@ record Comparison(double target, ReplayResults.MethodResult bestBaseline, Replay
     var frontier = FrontierCheck.of(ms.stream().filter(m -> BASELINES.contains(m.family())).toList(),
         ms.stream().filter(m -> m.family().equals("bursar")).toList());
     return Optional.of(new Comparison(target + 1e-12, baseline, bursar, chosen, oracle.get(), sc.get(), frontier,
-        cheapestReaching(ms, BursarMethods.TOLD, target)));
+        cheapestReaching(ms, BursarMethods.TOLD, target), cheapestReaching(ms, "bayes-stop", target)));
   }
 
   private static ReplayResults.@Nullable MethodResult cheapestReaching(List<ReplayResults.MethodResult> ms, String family, double target) {
@@ -115,6 +117,11 @@ record Comparison(double target, ReplayResults.MethodResult bestBaseline, Replay
   /** {@return bursar's tokens over the cheapest baseline's at the target, NaN when bursar does not reach it} */
   double ratioToBaseline() {
     return ratioToBaseline(bestBursar);
+  }
+
+  /** {@return bursar's tokens over the Bayesian stopping anchor's at the target, NaN when either misses it} */
+  double ratioToBayesStop() {
+    return bestBursar == null || bayesStop == null ? Double.NaN : bestBursar.tokens() / bayesStop.tokens();
   }
 
   double ratioToOracle() {

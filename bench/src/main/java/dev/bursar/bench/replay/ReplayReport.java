@@ -73,6 +73,8 @@ public final class ReplayReport {
         if (c.frontier().worst() != null) fn.put("largest_shortfall_at", c.frontier().worst().name());
         cn.put("goal_tokens", c.goalTokens());
         putPoint(cn, "bursar_told_p_right", c.toldPRight(), c);
+        putPoint(cn, "bayes_stop", c.bayesStop(), c);
+        cn.put("bursar_to_bayes_stop", c.ratioToBayesStop());
         if (c.chosen() != null) {
           cn.put("chosen_accuracy", c.chosen().accuracy()).put("chosen_tokens", c.chosen().tokens())
               .put("chosen_minus_sc_at_cap_points", 100 * (c.chosen().accuracy() - c.scAtCap().accuracy()));
@@ -164,6 +166,20 @@ public final class ReplayReport {
               c.frontier().worst().tokens()))));
     }
     sb.append("\n");
+    sb.append("## Against the published anchor: Bayesian stopping\n\n");
+    sb.append("Optimal Bayesian stopping with a prior fitted to past answer distributions (docs/ALGORITHMS.md §2.3): "
+        + "the tune half's questions are the prior, the vote is summarised as the counts of the two leading answers and "
+        + "the rest, and the stop table solves the stopping problem exactly at each cost per sample. Not one of the "
+        + "goal's baselines: cheapest point reaching the same target, and bursar's tokens over it.\n\n");
+    sb.append("| pool | Bayesian stopping | tokens | bursar tokens | bursar / Bayesian |\n|---|---|---|---|---|\n");
+    for (var p : r.pools()) {
+      Comparison.of(p).ifPresent(c -> sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", p.pool(),
+          c.bayesStop() == null ? "none reaches it" : c.bayesStop().name(),
+          c.bayesStop() == null ? "-" : String.format(Locale.ROOT, "%.0f", c.bayesStop().tokens()),
+          c.bestBursar() == null ? "-" : String.format(Locale.ROOT, "%.0f", c.bestBursar().tokens()),
+          Double.isNaN(c.ratioToBayesStop()) ? "-" : String.format(Locale.ROOT, "%.2fx", c.ratioToBayesStop()))));
+    }
+    sb.append("\n");
     sb.append("## What limits it\n\n");
     sb.append("The goal in tokens is the larger of half the cheapest baseline and 1.2x the oracle. Beside bursar, the same "
         + "policy told each question's P(one sample is right) exactly (the fraction of its samples that are right, which only "
@@ -230,7 +246,7 @@ public final class ReplayReport {
     for (var p : r.pools()) {
       if (p.lengthOnly()) continue;
       List<SvgPlot.Series> series = new ArrayList<>();
-      for (String family : List.of("sc", "ac-beta", "ac-dirichlet", "esc", "bursar", "bursar-threshold", "oracle",
+      for (String family : List.of("sc", "ac-beta", "ac-dirichlet", "esc", "bayes-stop", "bursar", "bursar-threshold", "oracle",
           BursarMethods.TOLD)) {
         List<double[]> pts = new ArrayList<>();
         List<String> labels = new ArrayList<>();
@@ -254,6 +270,7 @@ public final class ReplayReport {
       case "ac-beta" -> "Adaptive-Consistency Beta";
       case "ac-dirichlet" -> "Adaptive-Consistency Dirichlet";
       case "esc" -> "ESC (window labelled)";
+      case "bayes-stop" -> "Bayesian stopping, learned prior (cost labelled)";
       case "oracle" -> "oracle (unreachable bound)";
       case "bursar" -> "bursar compute-optimal (lambda sweep)";
       case "bursar-threshold" -> "bursar threshold baseline";

@@ -73,6 +73,21 @@ final class ReplayBenchmarkTest {
   }
 
   @Test
+  void bayesianStop_learnsFromTheTuneHalfThatTwoAgreeingAnswersSettleAUnanimousWorkload() {
+    List<List<String>> past = new ArrayList<>();
+    for (int q = 0; q < 30; q++) past.add(java.util.Collections.nCopies(8, "a" + q));
+    var methods = Method.bayesianStop(List.copyOf(past), 8);
+    assertThat(methods).hasSize(Method.BAYES_STOP_COSTS.length).allMatch(m -> m.family().equals("bayes-stop"));
+    var dearest = methods.getLast();
+    var s = run(question(0, "1", "1", "1", "1", "1", "1", "1", "1", "1"), dearest);
+    // The second answer confirms the first (a past question keeps room for answers it never gave).
+    assertThat(s.samples()).isEqualTo(2);
+    assertThat(s.accuracy()).isEqualTo(1.0);
+    // Beyond the cap its tables are built for, the anchor is left out rather than built for hours.
+    assertThat(Method.bayesianStop(List.copyOf(past), dev.bursar.policies.BayesianStop.MAX_CAP + 1)).isEmpty();
+  }
+
+  @Test
   void oracle_stopsWhereTheRunningMajorityStaysTheFinalMajority() {
     // running leaders: 2, 2 (tie 2/1 -> first), 1, 1, 1 ; final majority 1 -> k = 3
     var r = question(0, "1", "2", "1", "1", "1", "2");
@@ -148,10 +163,15 @@ final class ReplayBenchmarkTest {
     assertThat(fixture.tuning().questions()).isEqualTo(80 - fixture.testQids().size());
     var comparison = Comparison.of(fixture).orElseThrow();
     assertThat(comparison.bestBaseline().family()).isIn(Comparison.BASELINES);
+    // The published anchor is swept beside the baselines but is not one of the goal's baselines.
+    assertThat(fixture.methods().stream().filter(m -> m.family().equals("bayes-stop"))).hasSize(Method.BAYES_STOP_COSTS.length);
+    assertThat(Comparison.BASELINES).doesNotContain("bayes-stop");
     ReplayReport.write(results, dir.resolve("tuned"), "test");
     String summary = Files.readString(dir.resolve("tuned/summary.json"));
-    assertThat(summary).contains("\"chosen\" : true", "\"comparison\"", "\"cv_frontier\"", "\"reliability\"", "\"p_right_log_loss_per_test_sample\"");
-    assertThat(Files.readString(dir.resolve("tuned/report.md"))).contains("bursar against the best baseline", "What limits it");
+    assertThat(summary).contains("\"chosen\" : true", "\"comparison\"", "\"cv_frontier\"", "\"reliability\"",
+        "\"p_right_log_loss_per_test_sample\"", "\"bayes_stop\"", "\"bursar_to_bayes_stop\"");
+    assertThat(Files.readString(dir.resolve("tuned/report.md"))).contains("bursar against the best baseline", "What limits it",
+        "Against the published anchor: Bayesian stopping");
   }
 
   @Test

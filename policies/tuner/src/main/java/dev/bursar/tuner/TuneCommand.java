@@ -226,6 +226,11 @@ public final class TuneCommand implements Callable<Integer> {
       sb.append(String.format(Locale.ROOT, "  the policy file uses lambda %.3g: there the model refitted on every question draws "
           + "the chosen point's %.2f samples per query%n", r.policy().lambda(), r.chosen().samples()));
     }
+    if (r.chosen().answerPrior()) {
+      sb.append(String.format(Locale.ROOT, "  the chosen point also stops where Bayesian stopping on the %d questions' answer distributions "
+          + "would (cross-validated with the training folds' answers): %.2f%% at %.0f tokens%n", r.questions(), 100 * r.chosen().accuracy(),
+          r.chosen().tokens()));
+    }
     if (r.chosen().routes()) {
       sb.append(String.format(Locale.ROOT, "  the chosen point hands queries whose P(right) is below %.2f to DEEP_SEARCH (measured on the same "
           + "questions): %.2f%% at %.0f tokens%n", r.chosen().deepBelow(), 100 * r.chosen().accuracy(), r.chosen().tokens()));

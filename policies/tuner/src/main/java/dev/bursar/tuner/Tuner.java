@@ -8,9 +8,11 @@ import dev.bursar.backends.replay.SampleOrder;
 import dev.bursar.controller.Estimate;
 import dev.bursar.controller.Request;
 import dev.bursar.controller.StoppingRules;
+import dev.bursar.estimators.AnswerPrior;
 import dev.bursar.estimators.FittedEstimator;
 import dev.bursar.estimators.Gamma;
 import dev.bursar.estimators.StopModel;
+import dev.bursar.policies.BayesianStop;
 import dev.bursar.policies.DeepSearchRoute;
 import dev.bursar.policies.PolicyFile;
 import java.io.PrintStream;
@@ -109,7 +111,12 @@ public final class Tuner {
    * query, and the standard error of its accuracy difference to self-consistency at the cap (paired
    * by question; 0 when not measured).
    */
-  public record Point(double param, double accuracy, double tokens, double samples, double differenceSe, double deepBelow) {
+  public record Point(double param, double accuracy, double tokens, double samples, double differenceSe, double deepBelow,
+      boolean answerPrior) {
+    public Point(double param, double accuracy, double tokens, double samples, double differenceSe, double deepBelow) {
+      this(param, accuracy, tokens, samples, differenceSe, deepBelow, false);
+    }
+
     public Point(double param, double accuracy, double tokens, double samples, double differenceSe) {
       this(param, accuracy, tokens, samples, differenceSe, 0);
     }
@@ -157,7 +164,7 @@ public final class Tuner {
   /** What the tuner found. {@code policy} and {@code thresholdPolicy} are fitted on every question. */
   public record Result(PolicyFile policy, PolicyFile thresholdPolicy, List<Point> frontier, Point chosen, Point scAtCap,
       List<Point> thresholdFrontier, Point thresholdChosen, Calibration calibration, LengthFit length, PriorFit prior, TextFit text, int questions,
-      int cap, List<Point> routed) {
+      int cap, List<Point> routed, List<Point> withAnswerPrior) {
 
     /** {@return the frontier points no other point beats on both accuracy and tokens} */
     public List<Point> pareto() {
@@ -191,6 +198,10 @@ public final class Tuner {
     // empty), per question {accuracy, tokens, self-consistency's samples} sums and the differences to SC at the cap.
     double[][][] route = new double[ROUTE_BELOW.length][LAMBDAS.length][3];
     double[][][] routeDiff = new double[ROUTE_BELOW.length][LAMBDAS.length][2];
+    // Each lambda with Bayesian stopping on the training folds' answer prior as a second stop: {accuracy, tokens, samples} sums.
+    boolean answerPriors = cap <= BayesianStop.MAX_CAP;
+    double[][] bayes = new double[LAMBDAS.length][3];
+    double[][] bayesDiff = new double[LAMBDAS.length][2];
     int scored = 0;
     List<double[]> calib = new ArrayList<>(); // {confidence, accuracy, vote share}
     double fittedLl = 0, constantLl = 0, priorLoss = 0, rateLoss = 0, textLoss = 0;
@@ -203,6 +214,7 @@ public final class Tuner {
       List<Question> test = questions.stream().filter(q -> q.fold(o.folds(), 0) == fold).toList();
       if (train.isEmpty() || test.isEmpty()) continue;
       Models m = fit(train, o, cap, orders);
+      BayesianStop.Rule[] answerRules = answerPriors ? answerRules(answerPrior(train), cap) : null;
       Gamma constant = Gamma.fit(train.stream().flatMapToInt(q -> java.util.Arrays.stream(q.tokens())).mapToLong(i -> i).toArray());
       double rate = rightRate(train);
       folds++;
@@ -223,6 +235,7 @@ public final class Tuner {
           llSamples++;
         }
         double[] qDiff = new double[LAMBDAS.length];
+        double[] qBayesDiff = new double[LAMBDAS.length];
         double[] qThresholdDiff = new double[THRESHOLDS.length];
         double[][] qScored = new double[LAMBDAS.length][3]; // this question's SC {accuracy, tokens, samples}, means over orders
         double qCap = 0;
@@ -240,6 +253,13 @@ public final class Tuner {
             qScored[li][0] += ep.accuracyNow[stop] / orders;
             qScored[li][1] += (double) ep.tokens[stop] / orders;
             qScored[li][2] += (double) (stop + 1) / orders;
+            if (answerRules != null) {
+              int both = stopIndex(ep, stop, order, answerRules[li]);
+              bayes[li][0] += ep.accuracyNow[both];
+              bayes[li][1] += ep.tokens[both];
+              bayes[li][2] += both + 1;
+              qBayesDiff[li] += (ep.accuracyNow[both] - ep.accuracyAtCap()) / orders;
+            }
           }
           qCap += ep.accuracyAtCap() / orders;
           sc[0] += ep.accuracyAtCap();
@@ -262,6 +282,7 @@ public final class Tuner {
           }
         }
         accumulate(lambdaDiff, qDiff);
+        accumulate(bayesDiff, qBayesDiff);
         accumulate(thresholdDiff, qThresholdDiff);
         var deep = o.deepSearch() == null ? null : o.deepSearch().runs().get(q.qid());
         for (int ri = 1; o.deepSearch() != null && ri < ROUTE_BELOW.length; ri++) {
@@ -299,8 +320,14 @@ public final class Tuner {
             standardError(routeDiff[ri][li], scored), ROUTE_BELOW[ri]));
       }
     }
+    List<Point> withAnswerPrior = new ArrayList<>();
+    for (int li = 0; answerPriors && li < LAMBDAS.length; li++) {
+      withAnswerPrior.add(new Point(LAMBDAS[li], bayes[li][0] / episodes, bayes[li][1] / episodes, bayes[li][2] / episodes,
+          standardError(bayesDiff[li], scored), 0, true));
+    }
     List<Point> candidates = new ArrayList<>(frontier);
     candidates.addAll(routed);
+    candidates.addAll(withAnswerPrior);
     Point chosen = choose(candidates, scPoint, o);
     Point thresholdChosen = choose(thresholds, scPoint, o);
     long start = System.nanoTime();
@@ -311,17 +338,22 @@ public final class Tuner {
     // earlier at the same lambda (measured: 2.2 points below SC at the cap on a pool of 55 tune questions).
     // Under an accuracy target the file carries the point over by the samples it draws instead.
     // A route keeps the lambda's self-consistency for the other queries: match that lambda's samples without the route.
-    Point selfConsistency = frontier.stream().filter(p -> p.param() == chosen.param()).findFirst().orElseThrow();
-    double lambda = o.budgetTokens() > 0 ? chosen.param() : matchSamples(questions, all, o, cap, orders, selfConsistency.samples());
-    var policy = new PolicyFile(PolicyFile.COMPUTE_OPTIMAL, all.estimator(), all.stop(), lambda, 0, cap, o.wave(),
-        o.tokensPerSample(), o.order() == SampleOrder.GREEDY_FIRST, provenance, operatingPoint(chosen, lambda, scPoint, frontier, o));
+    List<Point> chosenCurve = chosen.answerPrior() ? withAnswerPrior : frontier;
+    Point selfConsistency = chosenCurve.stream().filter(p -> p.param() == chosen.param()).findFirst().orElseThrow();
+    // Bayesian stopping on every question's answers, when the chosen point stops with it too.
+    StopModel stop = chosen.answerPrior() ? all.stop().withAnswerPrior(answerPrior(questions)) : all.stop();
+    double lambda = o.budgetTokens() > 0 ? chosen.param()
+        : matchSamples(questions, new Models(all.estimator(), stop, all.heldOutScores()), o, cap, orders, selfConsistency.samples());
+    var policy = new PolicyFile(PolicyFile.COMPUTE_OPTIMAL, all.estimator(), stop, lambda, 0, cap, o.wave(),
+        o.tokensPerSample(), o.order() == SampleOrder.GREEDY_FIRST, provenance, operatingPoint(chosen, lambda, scPoint, chosenCurve, o));
     if (chosen.routes()) policy = policy.withDeepSearch(DeepSearchRoute.of(o.deepSearch().plan(), chosen.deepBelow()));
     var threshold = new PolicyFile(PolicyFile.THRESHOLD, all.estimator(), null, 0, Math.min(1, thresholdChosen.param()), cap, o.wave(),
         o.tokensPerSample(), false, provenance, operatingPoint(thresholdChosen, thresholdChosen.param(), scPoint, thresholds, o));
     return new Result(policy, threshold, frontier, chosen, scPoint, thresholds, thresholdChosen, calibration(calib),
         new LengthFit(fittedLl / llSamples, constantLl / llSamples, llSamples),
         new PriorFit(priorLoss / llSamples, rateLoss / llSamples, llSamples),
-        new TextFit(textLoss / llSamples, rateLoss / llSamples, llSamples, foldsWithReader, folds), questions.size(), cap, routed);
+        new TextFit(textLoss / llSamples, rateLoss / llSamples, llSamples, foldsWithReader, folds), questions.size(), cap, routed,
+        withAnswerPrior);
   }
 
   /** {@return the fraction of right samples over every sample of {@code questions} (0.5 when there are none)} */
@@ -387,13 +419,19 @@ public final class Tuner {
   static double matchSamples(List<Question> questions, Models m, Options o, int cap, int orders, double samples) {
     double[] drawn = new double[LAMBDAS.length];
     long episodes = 0;
+    BayesianStop.Rule[] answerRules = m.stop().answerPrior() == null ? null : answerRules(m.stop().answerPrior(), cap);
     for (Question q : questions) {
       Estimate e = m.estimator().estimate(Request.of(q.prompt()), dev.bursar.controller.Features.NONE);
       for (int s = 0; s < orders; s++) {
-        var ep = episode(q, o.order().indices(q.size(), s, q.qid()), cap, o, e, m.heldOutScores().scores(q));
+        int[] order = o.order().indices(q.size(), s, q.qid());
+        var ep = episode(q, order, cap, o, e, m.heldOutScores().scores(q));
         episodes++;
         double[] gain = ep.gains(m.stop());
-        for (int li = 0; li < LAMBDAS.length; li++) drawn[li] += stopIndex(ep, gain, LAMBDAS[li]) + 1;
+        for (int li = 0; li < LAMBDAS.length; li++) {
+          int stop = stopIndex(ep, gain, LAMBDAS[li]);
+          if (answerRules != null) stop = stopIndex(ep, stop, order, answerRules[li]);
+          drawn[li] += stop + 1;
+        }
       }
     }
     double best = 0;
@@ -417,6 +455,65 @@ public final class Tuner {
       if (ep.decided[n - 1] || gain[n - 1] < lambda * ep.meanTokens[n - 1]) return n - 1;
     }
     return ep.steps - 1;
+  }
+
+  /** {@return the answer prior of {@code questions}: their answers' counts and mean tokens per sample} */
+  static AnswerPrior answerPrior(List<Question> questions) {
+    List<AnswerPrior.Counts> counts = new ArrayList<>();
+    long tokens = 0, samples = 0;
+    for (Question q : questions) {
+      AnswerPrior.Counts c = AnswerPrior.Counts.of(q.keys());
+      if (c != null) counts.add(c);
+      for (int t : q.tokens()) tokens += t;
+      samples += q.tokens().length;
+    }
+    return new AnswerPrior(counts, Math.max(1.0, (double) tokens / Math.max(1, samples)));
+  }
+
+  /** {@return Bayesian stopping on {@code prior} at every lambda of the grid, as a policy at that lambda builds it} */
+  private static BayesianStop.Rule[] answerRules(AnswerPrior prior, int cap) {
+    BayesianStop.Prior table = BayesianStop.prior(prior, cap);
+    BayesianStop.Rule[] rules = new BayesianStop.Rule[LAMBDAS.length];
+    for (int li = 0; li < LAMBDAS.length; li++) rules[li] = table.rule(LAMBDAS[li] * prior.tokensPerSample());
+    return rules;
+  }
+
+  /** {@return the Bayesian-stopping state after each of the first {@code steps} samples of {@code order}} */
+  private static int[] states(Question q, int[] order, BayesianStop.Prior prior, int steps) {
+    int[] states = new int[steps];
+    java.util.Map<String, Integer> counts = new java.util.HashMap<>();
+    int first = 0, second = 0;
+    for (int n = 1; n <= steps; n++) {
+      String key = q.keys().get(order[n - 1]);
+      if (key != null) {
+        counts.merge(key, 1, Integer::sum);
+        first = 0;
+        second = 0;
+        for (int c : counts.values()) {
+          if (c > first) {
+            second = first;
+            first = c;
+          } else if (c > second) {
+            second = c;
+          }
+        }
+      }
+      states[n - 1] = prior.state(first, second, n);
+    }
+    return states;
+  }
+
+  /**
+   * {@return the stop index of the run-time rule with an answer prior ({@link dev.bursar.policies.LearnedStop}
+   * with its {@code answerRule}): the trees' stop {@code learned}, or earlier where Bayesian stopping stops}
+   */
+  static int stopIndex(Episode ep, int learned, int[] order, BayesianStop.@Nullable Rule rule) {
+    if (rule == null) return learned;
+    int[] states = states(ep.question, order, rule.prior(), ep.steps);
+    for (int n = 1; n < Math.min(learned + 1, ep.steps); n++) {
+      if (rule.stopsAt(states[n - 1])) return n - 1;
+    }
+    return learned;
   }
 
   private static void accumulate(double[][] sums, double[] values) {
@@ -512,6 +609,7 @@ public final class Tuner {
     p.put("measuredBy", o.folds() + "-fold cross-validation by question");
     p.put("param", chosen.param()).put("accuracy", chosen.accuracy()).put("tokens", chosen.tokens()).put("samples", chosen.samples());
     if (chosen.routes()) p.put("deepSearchBelowPCorrect", chosen.deepBelow());
+    if (chosen.answerPrior()) p.put("bayesianStopOnAnswerPrior", true);
     if (written != chosen.param()) p.put("paramForTheFinalModel", written);
     p.put("scAtCapAccuracy", sc.accuracy()).put("scAtCapTokens", sc.tokens());
     if (!Double.isNaN(o.targetDrop())) p.put("targetAccuracyDrop", o.targetDrop());

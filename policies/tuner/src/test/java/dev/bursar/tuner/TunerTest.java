@@ -151,7 +151,8 @@ final class TunerTest {
         var reader = file.stopModel().sampleText();
         var ep = new Episode(q, order, cap, e.pCorrect(), e.expectedLength(), reader == null ? null : Fitting.scores(reader, q));
         double[] gain = ep.gains(file.stopModel());
-        int stop = Tuner.stopIndex(ep, gain, file.lambda());
+        int stop = Tuner.stopIndex(ep, Tuner.stopIndex(ep, gain, file.lambda()), order,
+            dev.bursar.policies.BayesianStop.ruleFor(file.stopModel(), cap, file.lambda()));
         assertThat(out.spend().samples()).as("samples of qid %d", r.qid()).isEqualTo(stop + 1);
         assertThat(out.spend().outputTokens()).isEqualTo(ep.tokens[stop]);
         var tally = new Tally();
