@@ -244,4 +244,37 @@ final class LearnedPoliciesTest {
     assertThatThrownBy(() -> PolicyFile.parse(json.replace("\"buckets\" : 8", "\"buckets\" : 9")))
         .hasMessageContaining("stopModel.sampleText").hasMessageContaining("needs " + (QueryText.STATS + 9) + " weights");
   }
+
+  @Test
+  void anAnswerPriorRoundTrips_addsBayesianStoppingToTheLearnedStop_andABadOneIsRejectedByName() {
+    // Twenty past questions, each unanimous over 8 samples: one agreeing pair settles a question.
+    List<dev.bursar.estimators.AnswerPrior.Counts> past = new java.util.ArrayList<>();
+    for (int q = 0; q < 20; q++) past.add(new dev.bursar.estimators.AnswerPrior.Counts(8, 0, new int[] {8}));
+    var prior = new dev.bursar.estimators.AnswerPrior(past, 1000);
+    var file = new PolicyFile(PolicyFile.COMPUTE_OPTIMAL, estimator(), model().withAnswerPrior(prior), 1e-5, 0, 8, 1, 512, false,
+        com.fasterxml.jackson.databind.node.MissingNode.getInstance(), com.fasterxml.jackson.databind.node.MissingNode.getInstance());
+    String json = file.toJson();
+    assertThat(json).contains("\"answerPrior\"", "\"tokensPerSample\" : 1000.0");
+    var loaded = PolicyFile.parse(json);
+    assertThat(loaded.stopModel().answerPrior().questions()).hasSize(20);
+    assertThat(loaded.stopModel().answerPrior().questions().getFirst().top()).containsExactly(8);
+    var policy = (ComputeOptimalPolicy) loaded.policy();
+    assertThat(policy.answerRule()).isNotNull();
+    assertThat(policy.description()).contains("Bayesian stop on 20 past questions");
+    var t = new Tally();
+    t.add("a", 1, 100);
+    t.add("a", 1, 100);
+    // The trees' gain after two samples, 0.001, is not below 1e-5 x their 100 tokens; Bayesian stopping, which prices a
+    // sample at 1e-5 x the prior's 1000 tokens per sample, stops once two answers agree.
+    assertThat(new LearnedStop(loaded.stopModel(), 1e-5, 8, Double.NaN, Double.NaN).shouldStop(t)).isFalse();
+    assertThat(new LearnedStop(loaded.stopModel(), 1e-5, 8, Double.NaN, Double.NaN, policy.answerRule()).shouldStop(t)).isTrue();
+    // A file without an answer prior builds no rule.
+    assertThat(((ComputeOptimalPolicy) new PolicyFile(PolicyFile.COMPUTE_OPTIMAL, estimator(), model(), 1e-5, 0, 8, 1, 512, false,
+        com.fasterxml.jackson.databind.node.MissingNode.getInstance(), com.fasterxml.jackson.databind.node.MissingNode.getInstance()).policy())
+        .answerRule()).isNull();
+    assertThatThrownBy(() -> PolicyFile.parse(json.replaceFirst("\\[ 8, 0, 8 \\]", "[ 8, 0, 3, 5 ]")))
+        .hasMessageContaining("stopModel.answerPrior.questions[0]").hasMessageContaining("descending");
+    assertThatThrownBy(() -> PolicyFile.parse(json.replace("\"tokensPerSample\" : 1000.0", "\"tokensPerSample\" : 0")))
+        .hasMessageContaining("stopModel.answerPrior").hasMessageContaining("tokensPerSample must be > 0");
+  }
 }

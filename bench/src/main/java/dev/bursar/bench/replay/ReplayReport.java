@@ -103,6 +103,7 @@ public final class ReplayReport {
     n.put("questions", t.questions());
     n.put("measured_by", "3-fold cross-validation by question on the tune half");
     n.put("chosen_lambda", t.chosen().param());
+    n.put("chosen_with_bayesian_stop", t.chosen().answerPrior());
     n.put("cv_chosen_accuracy", t.chosen().accuracy()).put("cv_chosen_tokens", t.chosen().tokens());
     n.put("cv_sc_at_cap_accuracy", t.scAtCap().accuracy()).put("cv_sc_at_cap_tokens", t.scAtCap().tokens());
     n.put("threshold_chosen", t.thresholdChosen().param());
@@ -152,7 +153,8 @@ public final class ReplayReport {
           c.bestBursar() != null ? c.bestBursar().name() : p.tuning() == null ? "not fitted (too few tune-half questions)" : "none reaches it", c.bestBursar() == null ? "-" : String.format(Locale.ROOT, "%.0f", c.bestBursar().tokens()),
           c.bestBursar() == null ? "-" : String.format(Locale.ROOT, "%.2fx", c.ratioToBaseline()), c.oracle().tokens(),
           c.meetsGoal() ? "met" : "not met",
-          c.chosen() == null ? "-" : String.format(Locale.ROOT, "%.1f%%, %.0f", 100 * c.chosen().accuracy(), c.chosen().tokens()))));
+          c.chosen() == null ? "-" : String.format(Locale.ROOT, "%.1f%%, %.0f%s", 100 * c.chosen().accuracy(), c.chosen().tokens(),
+              p.tuning() != null && p.tuning().chosen().answerPrior() ? " (with Bayesian stopping)" : ""))));
     }
     sb.append("\n");
     sb.append("Elsewhere on the curve: bursar's points (each lambda) against the baselines' frontier, the upper envelope of "

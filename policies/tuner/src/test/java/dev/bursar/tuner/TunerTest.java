@@ -107,6 +107,24 @@ final class TunerTest {
   }
 
   @Test
+  void everyLambdaIsAlsoScoredWithBayesianStopping_andTheFileCarriesTheAnswerCountsOnlyWhenThatPointIsChosen() {
+    assertThat(result.withAnswerPrior()).hasSize(Tuner.LAMBDAS.length).allMatch(Tuner.Point::answerPrior);
+    assertThat(result.frontier()).noneMatch(Tuner.Point::answerPrior);
+    // A second stop never draws more than the trees alone at the same lambda.
+    for (int i = 0; i < Tuner.LAMBDAS.length; i++) {
+      assertThat(result.withAnswerPrior().get(i).samples()).isLessThanOrEqualTo(result.frontier().get(i).samples() + 1e-9);
+    }
+    var prior = result.policy().stopModel().answerPrior();
+    if (result.chosen().answerPrior()) {
+      assertThat(prior).isNotNull();
+      assertThat(prior.questions()).hasSize(result.questions());
+      assertThat(result.policy().operatingPoint().path("bayesianStopOnAnswerPrior").asBoolean()).isTrue();
+    } else {
+      assertThat(prior).isNull();
+    }
+  }
+
+  @Test
   void aBudgetPicksTheMostAccuratePointWithinIt() {
     var options = new Tuner.Options(SampleOrder.STORED, 1, 3, Double.NaN, 120, 1, 512, "test");
     var r = Tuner.tune(Tuner.questions(records), options, new PrintStream(new ByteArrayOutputStream()));
