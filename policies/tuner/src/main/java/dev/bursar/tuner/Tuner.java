@@ -244,6 +244,7 @@ public final class Tuner {
           var ep = episode(q, order, cap, o, e, scores);
           episodes++;
           double[] gain = ep.gains(m.stop());
+          int[] states = answerRules == null ? null : states(q, order, answerRules[0].prior(), ep.steps);
           for (int li = 0; li < LAMBDAS.length; li++) {
             int stop = stopIndex(ep, gain, LAMBDAS[li]);
             acc[li][0] += ep.accuracyNow[stop];
@@ -254,7 +255,7 @@ public final class Tuner {
             qScored[li][1] += (double) ep.tokens[stop] / orders;
             qScored[li][2] += (double) (stop + 1) / orders;
             if (answerRules != null) {
-              int both = stopIndex(ep, stop, order, answerRules[li]);
+              int both = stopIndex(stop, states, answerRules[li]);
               bayes[li][0] += ep.accuracyNow[both];
               bayes[li][1] += ep.tokens[both];
               bayes[li][2] += both + 1;
@@ -427,9 +428,10 @@ public final class Tuner {
         var ep = episode(q, order, cap, o, e, m.heldOutScores().scores(q));
         episodes++;
         double[] gain = ep.gains(m.stop());
+        int[] states = answerRules == null ? null : states(q, order, answerRules[0].prior(), ep.steps);
         for (int li = 0; li < LAMBDAS.length; li++) {
           int stop = stopIndex(ep, gain, LAMBDAS[li]);
-          if (answerRules != null) stop = stopIndex(ep, stop, order, answerRules[li]);
+          if (answerRules != null) stop = stopIndex(stop, states, answerRules[li]);
           drawn[li] += stop + 1;
         }
       }
@@ -508,9 +510,12 @@ public final class Tuner {
    * with its {@code answerRule}): the trees' stop {@code learned}, or earlier where Bayesian stopping stops}
    */
   static int stopIndex(Episode ep, int learned, int[] order, BayesianStop.@Nullable Rule rule) {
-    if (rule == null) return learned;
-    int[] states = states(ep.question, order, rule.prior(), ep.steps);
-    for (int n = 1; n < Math.min(learned + 1, ep.steps); n++) {
+    return rule == null ? learned : stopIndex(learned, states(ep.question, order, rule.prior(), ep.steps), rule);
+  }
+
+  /** The same, given the episode's states after each sample ({@link #states}, computed once for every lambda). */
+  private static int stopIndex(int learned, int[] states, BayesianStop.Rule rule) {
+    for (int n = 1; n <= learned; n++) {
       if (rule.stopsAt(states[n - 1])) return n - 1;
     }
     return learned;
