@@ -209,17 +209,24 @@ public final class TuneCommand implements Callable<Integer> {
     return "bursar " + spec.name() + (args.isEmpty() ? "" : " " + String.join(" ", args));
   }
 
+  private static void pareto(StringBuilder sb, String title, List<Tuner.Point> points, Tuner.Result r) {
+    sb.append(title).append('\n');
+    sb.append(String.format(Locale.ROOT, "  %-10s %9s %9s %8s %9s%n", "lambda", "accuracy", "tokens", "samples", "vs SC"));
+    for (var p : points) {
+      sb.append(String.format(Locale.ROOT, "  %-10.3g %8.2f%% %9.0f %8.2f %8.2fx%s%n", p.param(), 100 * p.accuracy(), p.tokens(), p.samples(),
+          p.tokens() / r.scAtCap().tokens(), p.equals(r.chosen()) ? "   <- chosen" : ""));
+    }
+  }
+
   static String summary(Tuner.Result r, PolicyFile written) {
     var sb = new StringBuilder();
     sb.append(String.format(Locale.ROOT, "Cross-validated (3 folds by question) on %d questions, cap %d samples.%n", r.questions(), r.cap()));
     sb.append(String.format(Locale.ROOT, "SC@%d: %.2f%% at %.0f tokens per query%n%n", r.cap(), 100 * r.scAtCap().accuracy(), r.scAtCap().tokens()));
-    sb.append("Pareto frontier of the compute-optimal policy:\n");
-    sb.append(String.format(Locale.ROOT, "  %-10s %9s %9s %8s %9s%n", "lambda", "accuracy", "tokens", "samples", "vs SC"));
-    for (var p : r.pareto()) {
-      sb.append(String.format(Locale.ROOT, "  %-10.3g %8.2f%% %9.0f %8.2f %8.2fx%s%n", p.param(), 100 * p.accuracy(), p.tokens(), p.samples(),
-          p.tokens() / r.scAtCap().tokens(), p.equals(r.chosen()) ? "   <- chosen" : ""));
+    pareto(sb, "Pareto frontier of the compute-optimal policy:", r.pareto(), r);
+    if (!r.withAnswerPrior().isEmpty()) {
+      pareto(sb, "... stopping also where Bayesian stopping on past answer distributions would:", Tuner.pareto(r.withAnswerPrior()), r);
     }
-    if (!r.pareto().contains(r.chosen())) {
+    if (!r.pareto().contains(r.chosen()) && !Tuner.pareto(r.withAnswerPrior()).contains(r.chosen())) {
       sb.append(String.format(Locale.ROOT, "  chosen: lambda %.3g, %.2f%% at %.0f tokens%n", r.chosen().param(), 100 * r.chosen().accuracy(), r.chosen().tokens()));
     }
     if (r.policy().lambda() != r.chosen().param()) {

@@ -24,6 +24,7 @@ final class TunePlot {
 
   private static void frontier(StringBuilder sb, Tuner.Result r) {
     List<Tuner.Point> all = new java.util.ArrayList<>(r.frontier());
+    all.addAll(r.withAnswerPrior());
     all.addAll(r.thresholdFrontier());
     all.add(r.scAtCap());
     double minX = all.stream().mapToDouble(p -> Math.log10(Math.max(1, p.tokens()))).min().orElse(0) - 0.05;
@@ -33,11 +34,16 @@ final class TunePlot {
     var f = new Frame(0, minX, maxX, minY, maxY);
     f.axes(sb, "Cross-validated frontier (" + r.questions() + " questions)", "tokens per query (log)", "accuracy %", true);
     series(sb, f, r.frontier(), "#d62728", true);
+    series(sb, f, r.withAnswerPrior(), "#9467bd", true);
     series(sb, f, r.thresholdFrontier(), "#7f7f7f", false);
     dot(sb, f, r.scAtCap(), "#1f77b4", 6, "SC@" + r.cap());
     dot(sb, f, r.chosen(), "#d62728", 7, "chosen");
     sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"#d62728\">— compute-optimal (lambda sweep)</text>%n", L + 8, T + 16));
     sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"#7f7f7f\">· threshold baseline</text>%n", L + 8, T + 32));
+    if (!r.withAnswerPrior().isEmpty()) {
+      sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"#9467bd\">— the same or Bayesian stop (lambda sweep)</text>%n",
+          L + 8, T + 48));
+    }
   }
 
   private static void reliability(StringBuilder sb, Tuner.Calibration c) {
