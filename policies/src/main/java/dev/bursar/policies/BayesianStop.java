@@ -141,6 +141,8 @@ public final class BayesianStop {
     return fitCounts(counts, cap);
   }
 
+  /** Solved tables by prior and cost: a policy rebuilt at the same lambda reuses its table. */
+  private static final Map<Prior, Map<Double, Rule>> RULES = Collections.synchronizedMap(new WeakHashMap<>());
   private static final Map<AnswerPrior, Map<Integer, Prior>> PRIORS = Collections.synchronizedMap(new WeakHashMap<>());
 
   /**
@@ -155,12 +157,14 @@ public final class BayesianStop {
   /**
    * {@return the rule a policy at {@code lambda} adds to its learned stop: each sample costs lambda times
    * the prior's mean tokens per sample; null when the model carries no answer prior or the cap is beyond
-   * {@link #MAX_CAP}}
+   * {@link #MAX_CAP}} Solved once per prior, cap and cost.
    */
   public static @Nullable Rule ruleFor(dev.bursar.estimators.StopModel model, int cap, double lambda) {
     AnswerPrior answers = model.answerPrior();
     if (answers == null || cap > MAX_CAP) return null;
-    return prior(answers, cap).rule(lambda * answers.tokensPerSample());
+    Prior prior = prior(answers, cap);
+    double cost = lambda * answers.tokensPerSample();
+    return RULES.computeIfAbsent(prior, p -> new java.util.concurrent.ConcurrentHashMap<>()).computeIfAbsent(cost, prior::rule);
   }
 
   static Prior fitCounts(List<AnswerPrior.Counts> counts, int cap) {

@@ -20,16 +20,23 @@ import java.util.concurrent.atomic.AtomicReference;
  * otherwise), so a bad file never replaces a good one.
  */
 public final class SwappablePolicy {
-  private final AtomicReference<PolicyFile> current;
+  /** A file and the policy built from it once (building one may solve a stopping table: not per request). */
+  private record Loaded(PolicyFile file, Policy policy) {
+    Loaded(PolicyFile file) {
+      this(file, file.policy());
+    }
+  }
+
+  private final AtomicReference<Loaded> current;
   private final Estimator estimator = new Estimator() {
     @Override
     public Estimate estimate(Request request, Features features) {
-      return current.get().estimator().estimate(request, features);
+      return current.get().file().estimator().estimate(request, features);
     }
 
     @Override
     public String description() {
-      return current.get().estimator().description();
+      return current.get().file().estimator().description();
     }
   };
   private final Policy policy = new Policy() {
@@ -45,7 +52,7 @@ public final class SwappablePolicy {
   };
 
   public SwappablePolicy(PolicyFile initial) {
-    current = new AtomicReference<>(Objects.requireNonNull(initial, "initial"));
+    current = new AtomicReference<>(new Loaded(Objects.requireNonNull(initial, "initial")));
   }
 
   /** {@return the estimator of whichever file is current} */
@@ -59,11 +66,11 @@ public final class SwappablePolicy {
   }
 
   public PolicyFile current() {
-    return current.get();
+    return current.get().file();
   }
 
   /** Replaces the current file; requests already deciding keep the one they read. */
   public void swap(PolicyFile next) {
-    current.set(Objects.requireNonNull(next, "next"));
+    current.set(new Loaded(Objects.requireNonNull(next, "next")));
   }
 }

@@ -44,6 +44,7 @@ public class DecisionBenchmark {
   public String sampleText;
 
   private PolicyFile file;
+  private dev.bursar.controller.Policy policy;
   private Request request;
   private Tally tally;
   private StoppingRule stop;
@@ -53,9 +54,11 @@ public class DecisionBenchmark {
   @Setup
   public void setUp() {
     file = PolicyFile.load(Path.of(policyFile));
+    // Built once, as the sidecar builds a loaded file's policy once (building may solve a stopping table).
+    policy = file.policy();
     request = Request.of(prompt);
     Estimate e = file.estimator().estimate(request, Features.NONE);
-    Plan plan = file.policy().decide(request, e, BUDGET, CAPABILITIES);
+    Plan plan = policy.decide(request, e, BUDGET, CAPABILITIES);
     stop = ((dev.bursar.controller.Mode.SelfConsistency) plan.mode()).stop();
     tally = new Tally();
     double score = stop.sampleScore(sampleText);
@@ -72,7 +75,7 @@ public class DecisionBenchmark {
   @Benchmark
   public Plan decision() {
     Estimate e = file.estimator().estimate(request, Features.NONE);
-    return file.policy().decide(request, e, BUDGET, CAPABILITIES);
+    return policy.decide(request, e, BUDGET, CAPABILITIES);
   }
 
   @Benchmark
