@@ -53,7 +53,7 @@ public final class BenchLiveCommand implements Callable<Integer> {
   int forcedBudget;
 
   @Option(names = "--methods", paramLabel = "FAMILY", split = ",",
-      description = "Only these method families (fast, sc, ac-beta, deepconf, deep-search-confidence, deep-search-prm, dvts-prm, fast-probe, fast-forcing, fast-capped, fast-length-forcing, fast-forecast-forcing, bursar, bursar-threshold, bursar-prefill-probe).")
+      description = "Only these method families (fast, sc, ac-beta, deepconf, deep-search-confidence, deep-search-prm, dvts-prm, fast-probe, fast-forcing, fast-capped, fast-length-forcing, fast-forecast-forcing, bayes-stop, bursar, bursar-threshold, bursar-prefill-probe).")
   @Nullable List<String> families;
 
   @Option(names = "--fit-per-bucket", paramLabel = "N", defaultValue = "40",
@@ -94,7 +94,7 @@ public final class BenchLiveCommand implements Callable<Integer> {
     }
     List<LiveMethod> methods = new ArrayList<>(LiveMethod.all(probe, forcedBudget, temperature).stream().filter(m -> selected(m.family())).toList());
     boolean fit = fitPerBucket > 0 && (selected("bursar") || selected("bursar-threshold") || selected("bursar-prefill-probe")
-        || selected("fast-length-forcing") || selected("fast-forecast-forcing"));
+        || selected("fast-length-forcing") || selected("fast-forecast-forcing") || selected("bayes-stop"));
     if (methods.isEmpty() && !fit) throw new IllegalArgumentException("--methods " + families + " selects no method");
     if (fitPerBucket < 0) throw new IllegalArgumentException("--fit-per-bucket must be >= 0, was " + fitPerBucket);
     ProblemSet set = ProblemSet.fixed(seed, perBucket);
@@ -116,6 +116,7 @@ public final class BenchLiveCommand implements Callable<Integer> {
           methods.add(LivePolicyFit.withRemainingLength(wb, fitted.pool(), forcedBudget, out, System.err));
         }
         if (selected("fast-forecast-forcing")) methods.add(LivePolicyFit.withLengthForecast(fitted, forcedBudget));
+        if (selected("bayes-stop")) methods.addAll(LivePolicyFit.withBayesianStop(fitted, temperature));
       }
       System.err.printf("bench live: %d problems x %d methods on %s%s%n", problems.size(), methods.size(), backend.name(),
           probe == null ? " (no PRM probe found: DEEP_SEARCH with the probe is skipped)" : "");

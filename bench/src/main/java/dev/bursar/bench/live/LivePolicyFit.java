@@ -225,4 +225,29 @@ final class LivePolicyFit {
         plan, Budget.ofTokens(forcedBudget), new dev.bursar.policies.LengthForecastPolicy(dev.bursar.controller.Policy.fixed(plan)),
         fitted.tuning().policy().estimator());
   }
+
+  /** Costs per sample at which the live anchor is run (each a full pass over the problems). */
+  static final double[] BAYES_STOP_COSTS = {0.002, 0.005, 0.01, 0.02};
+
+  /**
+   * {@return the published anchor on the embedded model: self-consistency (at most 16, one sample at a time)
+   * stopped by optimal Bayesian stopping whose prior is the fitting pool's answer distributions, at each cost}
+   */
+  static List<LiveMethod> withBayesianStop(Fitted fitted, double temperature) {
+    List<List<@Nullable String>> past = new ArrayList<>();
+    for (TraceRecord r : fitted.pool()) {
+      List<@Nullable String> keys = new ArrayList<>();
+      for (TraceRecord.Sample s : r.samples()) keys.add(Answers.normalize(s.answer()));
+      past.add(keys);
+    }
+    var prior = dev.bursar.policies.BayesianStop.fit(past, 16);
+    List<LiveMethod> methods = new ArrayList<>();
+    for (double cost : BAYES_STOP_COSTS) {
+      Plan plan = Plan.selfConsistency(new Mode.SelfConsistency(16, 1, prior.rule(cost), null, false), LiveMethod.MAX_TOKENS)
+          .withSampling(LiveMethod.sampling(temperature));
+      methods.add(new LiveMethod(String.format(Locale.ROOT, "SC + Bayesian stop c=%s (max 16, prior of %d fitting problems)", cost,
+          prior.questions()), "bayes-stop", cost, plan, LiveMethod.ROOMY));
+    }
+    return methods;
+  }
 }
