@@ -67,8 +67,8 @@ public final class BayesianStop {
       return b + 1 <= a ? index(cap, a, b + 1, o) : index(cap, b + 1, a, o);
     }
 
-    /** {@return the state's index, its counts as {@link Tally} has them} */
-    int stateOf(Tally tally) {
+    /** {@return the index of the state {@code tally} is in (at most {@link #cap} samples)} */
+    public int stateOf(Tally tally) {
       int[] c = tally.sortedCounts();
       return state(c.length > 0 ? c[0] : 0, c.length > 1 ? c[1] : 0, tally.samples());
     }

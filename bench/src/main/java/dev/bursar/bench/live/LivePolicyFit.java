@@ -234,13 +234,7 @@ final class LivePolicyFit {
    * stopped by optimal Bayesian stopping whose prior is the fitting pool's answer distributions, at each cost}
    */
   static List<LiveMethod> withBayesianStop(Fitted fitted, double temperature) {
-    List<List<@Nullable String>> past = new ArrayList<>();
-    for (TraceRecord r : fitted.pool()) {
-      List<@Nullable String> keys = new ArrayList<>();
-      for (TraceRecord.Sample s : r.samples()) keys.add(Answers.normalize(s.answer()));
-      past.add(keys);
-    }
-    var prior = dev.bursar.policies.BayesianStop.fit(past, 16);
+    var prior = dev.bursar.policies.BayesianStop.fit(fitted.pool().stream().map(TraceRecord::voteKeys).toList(), 16);
     List<LiveMethod> methods = new ArrayList<>();
     for (double cost : BAYES_STOP_COSTS) {
       Plan plan = Plan.selfConsistency(new Mode.SelfConsistency(16, 1, prior.rule(cost), null, false), LiveMethod.MAX_TOKENS)

@@ -50,7 +50,7 @@ public final class ReplayBenchmark {
       }
       List<Method> methods = new ArrayList<>(Method.baselines(pool.maxSamples()));
       methods.addAll(Method.bayesianStop(pool.records().stream().filter(r -> !Split.isTest(options.splitSeed(), r.qid()))
-          .map(ReplayBenchmark::voteKeys).toList(), pool.maxSamples()));
+          .map(TraceRecord::voteKeys).toList(), pool.maxSamples()));
       BursarMethods.Fitted fitted = options.extraMethods().apply(pool);
       if (fitted != null) methods.addAll(fitted.methods());
       // perSeed[m][s] = {accuracy, tokens, samples} means over test questions
@@ -86,13 +86,6 @@ public final class ReplayBenchmark {
       progress.printf("%-40s done in %.1f s%n", pool.name(), (System.nanoTime() - start) / 1e9);
     }
     return new ReplayResults(options.order().name().toLowerCase(java.util.Locale.ROOT), seeds, options.splitSeed(), out);
-  }
-
-  /** {@return a record's vote keys in stored order, null where a sample has no answer} */
-  private static List<@Nullable String> voteKeys(TraceRecord r) {
-    List<@Nullable String> keys = new ArrayList<>();
-    for (TraceRecord.Sample s : r.samples()) keys.add(Answers.normalize(s.answer()));
-    return keys;
   }
 
   /**

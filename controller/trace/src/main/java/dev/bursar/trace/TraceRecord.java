@@ -67,6 +67,13 @@ public record TraceRecord(
     return false;
   }
 
+  /** {@return each sample's vote key ({@link dev.bursar.controller.Answers#normalize}), null where it has no answer} */
+  public List<@Nullable String> voteKeys() {
+    List<@Nullable String> keys = new java.util.ArrayList<>();
+    for (Sample s : samples) keys.add(dev.bursar.controller.Answers.normalize(s.answer()));
+    return keys;
+  }
+
   /**
    * One sample.
    *

@@ -8,6 +8,7 @@ import dev.bursar.backends.replay.SampleOrder;
 import dev.bursar.controller.Estimate;
 import dev.bursar.controller.Request;
 import dev.bursar.controller.StoppingRules;
+import dev.bursar.controller.Tally;
 import dev.bursar.estimators.AnswerPrior;
 import dev.bursar.estimators.FittedEstimator;
 import dev.bursar.estimators.Gamma;
@@ -480,27 +481,13 @@ public final class Tuner {
     return rules;
   }
 
-  /** {@return the Bayesian-stopping state after each of the first {@code steps} samples of {@code order}} */
+  /** {@return the Bayesian-stopping state after each of the first {@code steps} samples of {@code order}, as the run-time rule reads it} */
   private static int[] states(Question q, int[] order, BayesianStop.Prior prior, int steps) {
     int[] states = new int[steps];
-    java.util.Map<String, Integer> counts = new java.util.HashMap<>();
-    int first = 0, second = 0;
+    var tally = new Tally();
     for (int n = 1; n <= steps; n++) {
-      String key = q.keys().get(order[n - 1]);
-      if (key != null) {
-        counts.merge(key, 1, Integer::sum);
-        first = 0;
-        second = 0;
-        for (int c : counts.values()) {
-          if (c > first) {
-            second = first;
-            first = c;
-          } else if (c > second) {
-            second = c;
-          }
-        }
-      }
-      states[n - 1] = prior.state(first, second, n);
+      tally.add(q.keys().get(order[n - 1]));
+      states[n - 1] = prior.stateOf(tally);
     }
     return states;
   }
