@@ -100,10 +100,10 @@ final class TunerTest {
     assertThat(lambda).isLessThanOrEqualTo(result.chosen().param());
     int orders = o.effectiveOrders(questions.size(), 10);
     double samples = result.chosen().samples();
-    assertThat(Tuner.matchSamples(questions, all, o, 10, orders, samples)).isEqualTo(lambda);
+    assertThat(Tuner.matchSamples(questions, all, q -> null, o, 10, orders, samples)).isEqualTo(lambda);
     // Asking for more samples than the cap allows leaves lambda 0 (draw until decided); none asked for, the largest.
-    assertThat(Tuner.matchSamples(questions, all, o, 10, orders, 11)).isZero();
-    assertThat(Tuner.matchSamples(questions, all, o, 10, orders, 0)).isEqualTo(Tuner.LAMBDAS[Tuner.LAMBDAS.length - 1]);
+    assertThat(Tuner.matchSamples(questions, all, q -> null, o, 10, orders, 11)).isZero();
+    assertThat(Tuner.matchSamples(questions, all, q -> null, o, 10, orders, 0)).isEqualTo(Tuner.LAMBDAS[Tuner.LAMBDAS.length - 1]);
   }
 
   @Test
