@@ -240,7 +240,7 @@ public final class TuneCommand implements Callable<Integer> {
     }
     if (r.chosen().routes()) {
       sb.append(String.format(Locale.ROOT, "  the chosen point hands queries whose P(right) is below %.2f to DEEP_SEARCH (measured on the same "
-          + "questions): %.2f%% at %.0f tokens%n", r.chosen().deepBelow(), 100 * r.chosen().accuracy(), r.chosen().tokens()));
+          + "questions; the others stop by the learned stop alone, as routes are scored): %.2f%% at %.0f tokens%n", r.chosen().deepBelow(), 100 * r.chosen().accuracy(), r.chosen().tokens()));
     }
     sb.append(String.format(Locale.ROOT, "%nThreshold baseline at its chosen threshold %.2f: %.2f%% at %.0f tokens%n",
         r.thresholdChosen().param(), 100 * r.thresholdChosen().accuracy(), r.thresholdChosen().tokens()));
