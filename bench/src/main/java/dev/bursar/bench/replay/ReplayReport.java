@@ -176,7 +176,9 @@ public final class ReplayReport {
     sb.append("| pool | Bayesian stopping | tokens | bursar tokens | bursar / Bayesian |\n|---|---|---|---|---|\n");
     for (var p : r.pools()) {
       Comparison.of(p).ifPresent(c -> sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", p.pool(),
-          c.bayesStop() == null ? "none reaches it" : c.bayesStop().name(),
+          c.bayesStop() != null ? c.bayesStop().name()
+              : p.methods().stream().anyMatch(m -> m.family().equals("bayes-stop")) ? "none reaches it"
+              : "not run: its stop table is solved up to " + dev.bursar.policies.BayesianStop.MAX_CAP + " samples, the pool has " + p.maxSamples(),
           c.bayesStop() == null ? "-" : String.format(Locale.ROOT, "%.0f", c.bayesStop().tokens()),
           c.bestBursar() == null ? "-" : String.format(Locale.ROOT, "%.0f", c.bestBursar().tokens()),
           Double.isNaN(c.ratioToBayesStop()) ? "-" : String.format(Locale.ROOT, "%.2fx", c.ratioToBayesStop()))));

@@ -32,4 +32,20 @@ final class ComparisonTest {
     assertThat(check.worst()).isNotNull();
     assertThat(check.worst().name()).isEqualTo("below");
   }
+
+  @Test
+  void aPoolBeyondTheBayesianStopsCap_saysTheAnchorWasNotRun_ratherThanThatItMissedTheTarget() {
+    int cap = dev.bursar.policies.BayesianStop.MAX_CAP + 16;
+    var methods = List.of(
+        new ReplayResults.MethodResult("SC@" + cap, "sc", (double) cap, 0.70, 4000, cap, 0, 0, 0, false),
+        point("ESC w=5", "esc", 0.70, 900),
+        point("oracle (unreachable)", "oracle", 0.70, 300),
+        point("bursar lambda 1e-5", "bursar", 0.70, 700));
+    var pool = new ReplayResults.PoolResult("wide", "m", "t", false, cap, List.of(1L), null, methods, null, null);
+
+    String report = ReplayReport.markdown(new ReplayResults("random", 1, 0, List.of(pool)), "bursar bench replay");
+
+    assertThat(report).contains("| wide | not run: its stop table is solved up to " + dev.bursar.policies.BayesianStop.MAX_CAP
+        + " samples, the pool has " + cap + " | - | 700 | - |");
+  }
 }
