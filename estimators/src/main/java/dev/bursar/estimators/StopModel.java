@@ -15,11 +15,15 @@ import org.jspecify.annotations.Nullable;
  * @param sampleText the reader of each sample's own text, or null (the features then say unknown)
  * @param answerPrior past questions' answer distributions, when the tuner found that Bayesian stopping on
  *     them, beside the trees, stops cheaper at the same accuracy; null otherwise
+ * @param scoreVote whether the answer is the one whose samples the reader scores highest in sum, not the
+ *     most frequent one (the tuner measured it picking the right answer more often); needs a reader
  */
-public record StopModel(TreeEnsemble gain, TreeEnsemble leaderCorrect, @Nullable SampleText sampleText, @Nullable AnswerPrior answerPrior) {
+public record StopModel(TreeEnsemble gain, TreeEnsemble leaderCorrect, @Nullable SampleText sampleText, @Nullable AnswerPrior answerPrior,
+    boolean scoreVote) {
   public StopModel {
     Objects.requireNonNull(gain, "gain");
     Objects.requireNonNull(leaderCorrect, "leaderCorrect");
+    if (scoreVote && sampleText == null) throw new IllegalArgumentException("scoreVote needs a sampleText reader to score the samples");
     int n = VoteState.NAMES.size();
     if (gain.maxFeature() >= n || leaderCorrect.maxFeature() >= n) {
       throw new IllegalArgumentException("a stop model reads at most " + n + " vote-state features");
@@ -36,9 +40,19 @@ public record StopModel(TreeEnsemble gain, TreeEnsemble leaderCorrect, @Nullable
     this(gain, leaderCorrect, sampleText, null);
   }
 
+  /** A stop model whose answer is the most frequent one. */
+  public StopModel(TreeEnsemble gain, TreeEnsemble leaderCorrect, @Nullable SampleText sampleText, @Nullable AnswerPrior answerPrior) {
+    this(gain, leaderCorrect, sampleText, answerPrior, false);
+  }
+
   /** {@return a copy that also carries {@code prior} (null: none)} */
   public StopModel withAnswerPrior(@Nullable AnswerPrior prior) {
-    return new StopModel(gain, leaderCorrect, sampleText, prior);
+    return new StopModel(gain, leaderCorrect, sampleText, prior, scoreVote);
+  }
+
+  /** {@return a copy that answers by the reader's scores ({@code true}) or by the count} */
+  public StopModel withScoreVote(boolean byScore) {
+    return new StopModel(gain, leaderCorrect, sampleText, answerPrior, byScore);
   }
 
   /** {@return P(a sample with this text is right) by the model's reader, NaN when it has none} */

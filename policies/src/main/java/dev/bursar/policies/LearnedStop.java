@@ -58,6 +58,11 @@ public record LearnedStop(StopModel model, double lambda, int cap, double priorP
   }
 
   @Override
+  public boolean votesByScore() {
+    return model.scoreVote();
+  }
+
+  @Override
   public int cap(int maxSamples) {
     return Math.min(cap, maxSamples);
   }

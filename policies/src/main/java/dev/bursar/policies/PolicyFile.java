@@ -63,7 +63,7 @@ public record PolicyFile(
 
   /**
    * Version 2 added each tree ensemble's {@code link}; a version 1 file (no link: identity) still loads.
-   * The stop model's optional {@code sampleText} reader and {@code answerPrior}, and the policy's optional {@code temperature} need
+   * The stop model's optional {@code sampleText} reader, {@code scoreVote} and {@code answerPrior}, and the policy's optional {@code temperature} need
    * no new version: a file without them loads as before.
    */
   public static final int SCHEMA_VERSION = 2;
@@ -182,8 +182,12 @@ public record PolicyFile(
             throw new InvalidPolicyFileException("stopModel.sampleText: " + e.getMessage());
           }
         }
+        boolean scoreVote = bool(sm, "scoreVote");
+        if (scoreVote && sampleText == null) {
+          throw new InvalidPolicyFileException("stopModel.scoreVote is true but there is no stopModel.sampleText to score the samples with");
+        }
         stop = new StopModel(trees(object(sm, "gain"), "stopModel.gain"), trees(object(sm, "leaderCorrect"), "stopModel.leaderCorrect"),
-            sampleText, sm.has("answerPrior") ? answerPrior(object(sm, "answerPrior")) : null);
+            sampleText, sm.has("answerPrior") ? answerPrior(object(sm, "answerPrior")) : null, scoreVote);
       }
       return new PolicyFile(kind, estimator, stop,
           pol.has("lambda") ? number(pol, "lambda") : 0, pol.has("threshold") ? number(pol, "threshold") : 0,
@@ -235,6 +239,7 @@ public record PolicyFile(
         st.put("buckets", stopModel.sampleText().buckets());
         st.set("model", linear(stopModel.sampleText().model()));
       }
+      if (stopModel.scoreVote()) sm.put("scoreVote", true);
       if (stopModel.answerPrior() != null) {
         ObjectNode ap = sm.putObject("answerPrior");
         ap.put("tokensPerSample", stopModel.answerPrior().tokensPerSample());

@@ -51,9 +51,22 @@ final class QuestionReplay {
     backend.reset();
     Outcome out = controller(method).run(q.request());
     if (out instanceof Outcome.Failed f) throw new IllegalStateException("replay of qid " + record.qid() + " failed: " + f.error());
+    return new Score(expectedAccuracy(answers(out), q.correctByKey()), out.spend().outputTokens(), out.spend().samples());
+  }
+
+  /**
+   * {@return the answers to score: the vote's leaders, a tie scored as a uniform tie-break; the controller's
+   * own answer where it is none of them (a policy that answers by its reader's scores, not by the count)}
+   */
+  private List<String> answers(Outcome out) {
     var tally = new Tally();
     for (RunRecord.Sample s : last.samples()) tally.add(Answers.normalize(s.answer()));
-    return new Score(expectedAccuracy(tally.leaders(), q.correctByKey()), out.spend().outputTokens(), out.spend().samples());
+    List<String> leaders = tally.leaders();
+    if (out instanceof Outcome.Answered a) {
+      String answer = Answers.normalize(a.answer());
+      if (answer != null && !leaders.contains(answer)) return List.of(answer);
+    }
+    return leaders;
   }
 
   /** What every method needs of one question: its serving order, the correctness of each vote, its request. */
@@ -104,7 +117,7 @@ final class QuestionReplay {
   private static double expectedAccuracy(List<String> leaders, Map<String, Boolean> correctByKey) {
     if (leaders.isEmpty()) return 0;
     double right = 0;
-    for (String k : leaders) if (correctByKey.get(k)) right++;
+    for (String k : leaders) if (Boolean.TRUE.equals(correctByKey.get(k))) right++;
     return right / leaders.size();
   }
 

@@ -16,6 +16,8 @@ final class SelfConsistencyRunner {
     int cap = mode.stop().cap(mode.maxSamples());
     TracePruning pruning = mode.pruning();
     boolean needConfidence = pruning != null || mode.weighted();
+    // A vote by text scores can turn on any later sample: no wave is cut short as decided by the counts.
+    boolean byScore = !mode.weighted() && mode.stop().votesByScore();
     var tally = new Tally();
     List<Double> warmup = new ArrayList<>();
     // Draw-ordered votes, kept so warm-up traces that fall below the threshold can be dropped (DeepConf).
@@ -46,7 +48,7 @@ final class SelfConsistencyRunner {
       Confidence.Window[] windows = new Confidence.Window[n];
       if (pruning != null && !Double.isNaN(bar)) for (int i = 0; i < n; i++) windows[i] = new Confidence.Window(pruning.window());
       // Samples of a wave that finish first may decide the vote: then the rest are cancelled one by one.
-      DecidedWave early = n > 1 && pruning == null && !mode.weighted() && ctx.can(Capability.CANCELLATION)
+      DecidedWave early = n > 1 && pruning == null && !mode.weighted() && !byScore && ctx.can(Capability.CANCELLATION)
           ? new DecidedWave(ctx, tally, mode.stop(), n) : null;
       TokenListener listener = early != null ? early::onToken : Double.isNaN(bar) ? TokenListener.NONE : (seq, ev) -> {
         double mean = windows[seq].add(ev.confidence());
@@ -103,11 +105,12 @@ final class SelfConsistencyRunner {
     if (pruned > 0) ctx.exit(new ExitReason.Pruned(pruned));
     final Tally votes = tally;
     var voteSpan = ctx.telemetry.child(io.opentelemetry.context.Context.current(), "bursar.vote");
-    String leader = mode.weighted() ? votes.weightedLeader() : votes.leader();
+    String leader = mode.weighted() ? votes.weightedLeader() : byScore ? votes.scoreLeader() : votes.leader();
     ctx.telemetry.endVote(voteSpan, votes.votes(), leader != null);
     if (leader == null) return ctx.abstained("no sample produced an answer", null);
     Generation first = voted.stream().filter(g -> leader.equals(RunContext.voteKey(ctx.answerOf(g)))).findFirst().orElseThrow();
-    double calibrated = mode.stop().confidence(votes);
+    // The rule's calibrated confidence is about the most frequent answer; another one reports its samples' mean score.
+    double calibrated = byScore && !leader.equals(votes.leader()) ? votes.meanScore(leader) : mode.stop().confidence(votes);
     double confidence = !Double.isNaN(calibrated) ? calibrated : mode.weighted() ? votes.weightedLeaderShare() : votes.leaderShare();
     return ctx.answered(ctx.answerOf(first).orElse(leader), confidence, first.text());
   }

@@ -39,6 +39,15 @@ public interface StoppingRule {
     return Double.NaN;
   }
 
+  /**
+   * {@return whether self-consistency should answer with the answer whose samples' {@link #sampleScore}s
+   * sum highest ({@link Tally#scoreLeader}) instead of the most frequent one: true when the rule's reader
+   * of sample texts was measured to pick the right answer more often than the count does}
+   */
+  default boolean votesByScore() {
+    return false;
+  }
+
   /** {@return the signals the rule consumes} */
   default Set<Signal> requires() {
     return Set.of(Signal.ANSWERS);

@@ -165,6 +165,44 @@ public final class Tally {
     return best;
   }
 
+  /**
+   * {@return the answer whose samples' text scores ({@link #sampleScore}) sum highest: a vote weighted by
+   * a reader's P(each sample is right), so that one well-argued answer can outweigh two poorly argued
+   * ones; ties by count, then by first appearance} The plain {@link #leader()} when a voting sample has
+   * no score; null when nobody voted.
+   */
+  public @Nullable String scoreLeader() {
+    Map<String, double[]> sums = new LinkedHashMap<>();
+    for (int i = 0; i < history.size(); i++) {
+      String key = history.get(i);
+      if (key == null) continue;
+      if (Double.isNaN(sampleScores[i])) return leader();
+      sums.computeIfAbsent(key, k -> new double[1])[0] += sampleScores[i];
+    }
+    String best = null;
+    double bestSum = Double.NEGATIVE_INFINITY;
+    for (var e : sums.entrySet()) {
+      double sum = e.getValue()[0];
+      if (best == null || sum > bestSum + 1e-12 || (sum > bestSum - 1e-12 && count(e.getKey()) > count(best))) {
+        best = e.getKey();
+        bestSum = sum;
+      }
+    }
+    return best;
+  }
+
+  /** {@return the mean text score of the samples that voted for {@code key} (NaN when none has a score)} */
+  public double meanScore(String key) {
+    double sum = 0;
+    int n = 0;
+    for (int i = 0; i < history.size(); i++) {
+      if (!key.equals(history.get(i)) || Double.isNaN(sampleScores[i])) continue;
+      sum += sampleScores[i];
+      n++;
+    }
+    return n == 0 ? Double.NaN : sum / n;
+  }
+
   /** {@return the leader's share of the votes (0 when nobody voted)} */
   public double leaderShare() {
     int v = votes();

@@ -3,6 +3,7 @@ package dev.bursar.tuner;
 import dev.bursar.controller.StoppingRule;
 import dev.bursar.controller.Tally;
 import dev.bursar.estimators.VoteState;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,7 +20,10 @@ final class Episode {
   /** Samples this episode can draw: the order's length, at most the cap. */
   final int steps;
   final double[][] features;
+  /** The accuracy of the policy's answer after each sample: by the reader's scores or by the count, as it votes. */
   final double[] accuracyNow;
+  /** The accuracy of the most frequent answer after each sample (ties: a uniform tie-break), what the confidence model predicts. */
+  final double[] majorityNow;
   final long[] tokens;
   final boolean[] decided;
   final double[] meanTokens;
@@ -27,13 +31,15 @@ final class Episode {
   /**
    * @param sampleScores each of {@code q}'s samples' text score as the stop model reads it (by sample
    *     index, NaN when unknown), or null when there is no reader
+   * @param scoreVote whether the policy answers by the summed scores ({@link Tally#scoreLeader}) instead of the count
    */
-  Episode(Question q, int[] order, int cap, double priorPCorrect, double predictedLength, double @Nullable [] sampleScores) {
+  Episode(Question q, int[] order, int cap, double priorPCorrect, double predictedLength, double @Nullable [] sampleScores, boolean scoreVote) {
     this.question = q;
     this.cap = cap;
     this.steps = Math.min(cap, order.length);
     features = new double[steps][];
     accuracyNow = new double[steps];
+    majorityNow = new double[steps];
     tokens = new long[steps];
     decided = new boolean[steps];
     meanTokens = new double[steps];
@@ -44,16 +50,23 @@ final class Episode {
       tally.add(q.keys().get(i), 1.0, q.tokens()[i], q.meanLogprobs()[i], sampleScores == null ? Double.NaN : sampleScores[i]);
       spent += q.tokens()[i];
       features[n - 1] = VoteState.features(tally, cap, priorPCorrect, predictedLength);
-      accuracyNow[n - 1] = q.accuracyOf(tally.leaders());
+      majorityNow[n - 1] = q.accuracyOf(tally.leaders());
+      String byScore = scoreVote ? tally.scoreLeader() : null;
+      accuracyNow[n - 1] = byScore == null ? majorityNow[n - 1] : q.accuracyOf(List.of(byScore));
       tokens[n - 1] = spent;
       decided[n - 1] = VoteState.decided(features[n - 1]);
       meanTokens[n - 1] = (double) spent / n;
     }
   }
 
-  /** {@return the accuracy after every sample the episode can draw: self-consistency at the cap} */
+  /** {@return the accuracy of the policy's answer after every sample the episode can draw} */
   double accuracyAtCap() {
     return accuracyNow[steps - 1];
+  }
+
+  /** {@return self-consistency's accuracy at the cap (the most frequent answer): the target's reference} */
+  double majorityAtCap() {
+    return majorityNow[steps - 1];
   }
 
   /** {@return the stop index (samples - 1) of a rule run on this order, via the real rule object} */

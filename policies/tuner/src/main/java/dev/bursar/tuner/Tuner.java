@@ -199,6 +199,7 @@ public final class Tuner {
     // empty), per question {accuracy, tokens, self-consistency's samples} sums and the differences to SC at the cap.
     double[][][] route = new double[ROUTE_BELOW.length][LAMBDAS.length][3];
     double[][][] routeDiff = new double[ROUTE_BELOW.length][LAMBDAS.length][2];
+    int[] routedQuestions = new int[ROUTE_BELOW.length];
     // Each lambda with Bayesian stopping on the training folds' answer prior as a second stop: {accuracy, tokens, samples} sums.
     boolean answerPriors = cap <= BayesianStop.MAX_CAP;
     double[][] bayes = new double[LAMBDAS.length][3];
@@ -245,14 +246,14 @@ public final class Tuner {
         double qCap = 0;
         for (int s = 0; s < orders; s++) {
           int[] order = o.order().indices(q.size(), s, q.qid());
-          var ep = episode(q, order, cap, o, e, scores);
+          var ep = episode(q, order, cap, o, e, scores, m.stop().scoreVote());
           episodes++;
           double[] gain = ep.gains(m.stop());
           int[] states = answerRules == null ? null : states(q, order, answerRules[0].prior(), ep.steps);
           for (int li = 0; li < LAMBDAS.length; li++) {
             int stop = stopIndex(ep, gain, LAMBDAS[li]);
             acc[li][0] += ep.accuracyNow[stop];
-            qDiff[li] += (ep.accuracyNow[stop] - ep.accuracyAtCap()) / orders;
+            qDiff[li] += (ep.accuracyNow[stop] - ep.majorityAtCap()) / orders;
             acc[li][1] += ep.tokens[stop];
             lambdaSamples[li] += stop + 1;
             qScored[li][0] += ep.accuracyNow[stop] / orders;
@@ -263,25 +264,25 @@ public final class Tuner {
               bayes[li][0] += ep.accuracyNow[both];
               bayes[li][1] += ep.tokens[both];
               bayes[li][2] += both + 1;
-              qBayesDiff[li] += (ep.accuracyNow[both] - ep.accuracyAtCap()) / orders;
+              qBayesDiff[li] += (ep.accuracyNow[both] - ep.majorityAtCap()) / orders;
             }
           }
-          qCap += ep.accuracyAtCap() / orders;
-          sc[0] += ep.accuracyAtCap();
+          qCap += ep.majorityAtCap() / orders;
+          sc[0] += ep.majorityAtCap();
           sc[1] += ep.tokens[ep.steps - 1];
           sc[2] += ep.steps;
           for (int n = 1; n <= ep.steps; n++) {
             double[] x = ep.features[n - 1];
             if (x[1] == 0) continue; // no vote yet: no answer to be confident in
-            calib.add(new double[] {m.stop().confidence(x), ep.accuracyNow[n - 1], x[6]});
+            calib.add(new double[] {m.stop().confidence(x), ep.majorityNow[n - 1], x[6]});
           }
           var ac = StoppingRules.anyOf(StoppingRules.beta(0.95), StoppingRules.decided(cap));
           int acStop = Episode.stopIndex(q, order, ac);
           for (int ti = 0; ti < THRESHOLDS.length; ti++) {
             boolean fast = o.pCorrect(q, e) >= THRESHOLDS[ti];
-            double accuracy = fast ? ep.accuracyNow[0] : ep.accuracyNow[acStop];
+            double accuracy = fast ? ep.majorityNow[0] : ep.majorityNow[acStop];
             thr[ti][0] += accuracy;
-            qThresholdDiff[ti] += (accuracy - ep.accuracyAtCap()) / orders;
+            qThresholdDiff[ti] += (accuracy - ep.majorityAtCap()) / orders;
             thr[ti][1] += fast ? ep.tokens[0] : ep.tokens[acStop];
             thr[ti][2] += fast ? 1 : acStop + 1;
           }
@@ -292,6 +293,7 @@ public final class Tuner {
         var deep = o.deepSearch() == null ? null : o.deepSearch().runs().get(q.qid());
         for (int ri = 1; o.deepSearch() != null && ri < ROUTE_BELOW.length; ri++) {
           boolean routed = deep != null && prior < ROUTE_BELOW[ri];
+          if (routed) routedQuestions[ri]++;
           for (int li = 0; li < LAMBDAS.length; li++) {
             double a = routed ? deep.accuracy() : qScored[li][0];
             route[ri][li][0] += a;
@@ -320,6 +322,7 @@ public final class Tuner {
     // Routes to DEEP_SEARCH (each threshold with each lambda), when it was run on these questions.
     List<Point> routed = new ArrayList<>();
     for (int ri = 1; o.deepSearch() != null && ri < ROUTE_BELOW.length; ri++) {
+      if (routedQuestions[ri] == 0) continue; // hands no question to DEEP_SEARCH: the frontier itself, not a route
       for (int li = 0; li < LAMBDAS.length; li++) {
         routed.add(new Point(LAMBDAS[li], route[ri][li][0] / scored, route[ri][li][1] / scored, route[ri][li][2] / scored,
             standardError(routeDiff[ri][li], scored), ROUTE_BELOW[ri]));
@@ -386,6 +389,7 @@ public final class Tuner {
     FittedEstimator onB = halves ? Fitting.estimator(b) : estimator;
     // The same for the sample-text reader: each row reads scores from the half that did not see it.
     Fitting.SampleTextFit texts = halves ? Fitting.sampleText(a, b) : Fitting.SampleTextFit.NONE;
+    boolean scoreVote = texts.reader() != null && scoreVoteHelps(train, texts, o, cap, orders);
     List<double[]> xs = new ArrayList<>();
     List<Double> gains = new ArrayList<>();
     List<double[]> cx = new ArrayList<>();
@@ -394,7 +398,7 @@ public final class Tuner {
       FittedEstimator prior = q.fold(2, 7) == 0 ? onB : onA;
       Estimate e = prior.estimate(Request.of(q.prompt()), dev.bursar.controller.Features.NONE);
       for (int s = 0; s < orders; s++) {
-        var ep = episode(q, o.order().indices(q.size(), s, q.qid()), cap, o, e, texts.scores(q));
+        var ep = episode(q, o.order().indices(q.size(), s, q.qid()), cap, o, e, texts.scores(q), scoreVote);
         for (int n = 1; n <= ep.steps; n++) {
           double[] x = ep.features[n - 1];
           if (n < ep.steps) {
@@ -406,7 +410,7 @@ public final class Tuner {
           }
           if (x[1] > 0) {
             cx.add(x);
-            rights.add(ep.accuracyNow[n - 1]);
+            rights.add(ep.majorityNow[n - 1]);
           }
         }
       }
@@ -415,7 +419,24 @@ public final class Tuner {
         : Fitting.logisticBoostedTrees(xs.toArray(double[][]::new), gains.stream().mapToDouble(Double::doubleValue).toArray(), Fitting.Boosting.DEFAULT);
     var right = cx.isEmpty() ? new dev.bursar.estimators.TreeEnsemble(0.5, List.of())
         : Fitting.logisticBoostedTrees(cx.toArray(double[][]::new), rights.stream().mapToDouble(Double::doubleValue).toArray(), Fitting.Boosting.DEFAULT);
-    return new Models(estimator, new StopModel(gain, right, texts.reader()), texts);
+    return new Models(estimator, new StopModel(gain, right, texts.reader(), null, scoreVote), texts);
+  }
+
+  /**
+   * {@return whether answering by the reader's summed scores ({@link Tally#scoreLeader}) is right more often
+   * than answering by the count, over every state of {@code questions}' episodes (the mean accuracy after
+   * 1, 2, ... cap samples)} Read with held-out scores: a reader is sure of the texts it was fitted on.
+   */
+  static boolean scoreVoteHelps(List<Question> questions, Fitting.SampleTextFit texts, Options o, int cap, int orders) {
+    double difference = 0;
+    for (Question q : questions) {
+      double[] scores = texts.scores(q);
+      for (int s = 0; s < orders; s++) {
+        var ep = new Episode(q, o.order().indices(q.size(), s, q.qid()), cap, Double.NaN, Double.NaN, scores, true);
+        for (int n = 0; n < ep.steps; n++) difference += (ep.accuracyNow[n] - ep.majorityNow[n]) / ep.steps;
+      }
+    }
+    return difference > 0;
   }
 
   /**
@@ -436,7 +457,7 @@ public final class Tuner {
       BayesianStop.Rule[] rules = answerRules.apply(q);
       for (int s = 0; s < orders; s++) {
         int[] order = o.order().indices(q.size(), s, q.qid());
-        var ep = episode(q, order, cap, o, e, m.heldOutScores().scores(q));
+        var ep = episode(q, order, cap, o, e, m.heldOutScores().scores(q), m.stop().scoreVote());
         episodes++;
         double[] gain = ep.gains(m.stop());
         int[] states = rules == null ? null : states(q, order, rules[0].prior(), ep.steps);
@@ -458,8 +479,9 @@ public final class Tuner {
    * {@return {@code q} replayed in {@code order} with the prior, the predicted length and the sample-text
    * scores (null: no reader) the stop model reads at run time}
    */
-  private static Episode episode(Question q, int[] order, int cap, Options o, Estimate e, double @Nullable [] sampleScores) {
-    return new Episode(q, order, cap, o.pCorrect(q, e), e.expectedLength(), sampleScores);
+  private static Episode episode(Question q, int[] order, int cap, Options o, Estimate e, double @Nullable [] sampleScores,
+      boolean scoreVote) {
+    return new Episode(q, order, cap, o.pCorrect(q, e), e.expectedLength(), sampleScores, scoreVote);
   }
 
   /** The run-time rule ({@link dev.bursar.policies.LearnedStop}) on a recorded episode: cap, decided, or gain below cost. */
