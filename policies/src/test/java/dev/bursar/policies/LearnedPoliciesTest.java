@@ -226,7 +226,7 @@ final class LearnedPoliciesTest {
   }
 
   @Test
-  void aStopModelsSampleTextReaderRoundTrips_scoresForTheRule_andABadOneIsRejectedByName() {
+  void aStopModelsSampleTextReaderRoundTrips_scoresForTheRule_andABadOneIsRejectedByName() throws Exception {
     int p = QueryText.STATS + 8;
     double[] w = new double[p];
     w[1] = 0.5;
@@ -243,6 +243,21 @@ final class LearnedPoliciesTest {
     assertThat(new LearnedStop(model(), 2e-4, 12, Double.NaN, Double.NaN).sampleScore("text")).isNaN();
     assertThatThrownBy(() -> PolicyFile.parse(json.replace("\"buckets\" : 8", "\"buckets\" : 9")))
         .hasMessageContaining("stopModel.sampleText").hasMessageContaining("needs " + (QueryText.STATS + 9) + " weights");
+    // Answering by the reader's scores: carried by the file, read by the rule, described by the policy.
+    assertThat(stop.votesByScore()).isFalse();
+    var byScore = new PolicyFile(PolicyFile.COMPUTE_OPTIMAL, estimator(), withReader.withScoreVote(true), 2e-4, 0, 12, 1, 512, false,
+        com.fasterxml.jackson.databind.node.MissingNode.getInstance(), com.fasterxml.jackson.databind.node.MissingNode.getInstance());
+    String scoreJson = byScore.toJson();
+    assertThat(scoreJson).contains("\"scoreVote\" : true");
+    var scoreLoaded = PolicyFile.parse(scoreJson);
+    assertThat(new LearnedStop(scoreLoaded.stopModel(), 2e-4, 12, Double.NaN, Double.NaN).votesByScore()).isTrue();
+    assertThat(scoreLoaded.policy().description()).contains("answer by the reader's scores");
+    // Scores need a reader to come from.
+    var noReader = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree(scoreJson);
+    ((com.fasterxml.jackson.databind.node.ObjectNode) noReader.get("stopModel")).remove("sampleText");
+    assertThatThrownBy(() -> PolicyFile.parse(noReader.toString()))
+        .hasMessageContaining("stopModel.scoreVote is true but there is no stopModel.sampleText");
+    assertThatThrownBy(() -> model().withScoreVote(true)).hasMessageContaining("scoreVote needs a sampleText reader");
   }
 
   @Test

@@ -60,6 +60,28 @@ final class ComputeControllerTest {
   }
 
   @Test
+  void selfConsistency_answersByTheReadersScores_whenTheRuleVotesByScore() {
+    // Two of three samples say 91 with a poor argument; the one that shows its work says 92.
+    var b = FakeBackend.of((prompt, i) -> i % 3 == 0 ? CHAIN : "<think>x\n</think>A:91\n");
+    StoppingRule reader = new StoppingRule() {
+      @Override public boolean shouldStop(Tally t) { return false; }
+      @Override public double sampleScore(String text) { return text.contains("75") ? 0.9 : 0.2; }
+      @Override public boolean votesByScore() { return true; }
+      @Override public String family() { return "text"; }
+      @Override public Double param() { return null; }
+    };
+    var byScore = (Outcome.Answered) controller(b, Plan.selfConsistency(new Mode.SelfConsistency(3, 3, reader, null, false), 100),
+        Budget.ofTokens(10_000)).run(Request.of("q"));
+    assertThat(byScore.answer()).isEqualTo("92");
+    // Not the count's answer: the confidence is its samples' mean score, not a vote share.
+    assertThat(byScore.confidence()).isCloseTo(0.9, org.assertj.core.api.Assertions.within(1e-12));
+    var b2 = FakeBackend.of((prompt, i) -> i % 3 == 0 ? CHAIN : "<think>x\n</think>A:91\n");
+    var byCount = (Outcome.Answered) controller(b2, Plan.selfConsistency(new Mode.SelfConsistency(3, 3, StoppingRules.never(), null, false), 100),
+        Budget.ofTokens(10_000)).run(Request.of("q"));
+    assertThat(byCount.answer()).isEqualTo("91");
+  }
+
+  @Test
   void selfConsistency_majorityWinsOverMinority() {
     var b = FakeBackend.of((prompt, i) -> i % 3 == 2 ? "<think>x\n</think>A:91\n" : CHAIN);
     var mode = new Mode.SelfConsistency(9, 3, StoppingRules.never(), null, false);

@@ -26,6 +26,22 @@ final class TallyTest {
   }
 
   @Test
+  void scoreLeader_sumsEachAnswersSampleScores_tiesByCountThenFirstAppearance_andFallsBackToTheCountWithoutScores() {
+    var t = new Tally();
+    t.add("a", 1, 10, Double.NaN, 0.2); t.add("a", 1, 10, Double.NaN, 0.2); t.add("b", 1, 10, Double.NaN, 0.9); t.add(null);
+    assertThat(t.leader()).isEqualTo("a");
+    assertThat(t.scoreLeader()).isEqualTo("b");
+    assertThat(t.meanScore("a")).isCloseTo(0.2, org.assertj.core.api.Assertions.within(1e-12));
+    var tied = new Tally();
+    tied.add("x", 1, 10, Double.NaN, 0.5); tied.add("y", 1, 10, Double.NaN, 0.25); tied.add("y", 1, 10, Double.NaN, 0.25);
+    assertThat(tied.scoreLeader()).isEqualTo("y"); // equal sums: the more frequent answer
+    var unscored = new Tally();
+    unscored.add("c", 1, 10, Double.NaN, 0.9); unscored.add("d"); unscored.add("d");
+    assertThat(unscored.scoreLeader()).isEqualTo("d");
+    assertThat(new Tally().scoreLeader()).isNull();
+  }
+
+  @Test
   void noVotes_noLeader() {
     var t = new Tally();
     t.add(null);
