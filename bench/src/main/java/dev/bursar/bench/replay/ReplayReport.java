@@ -104,6 +104,7 @@ public final class ReplayReport {
     n.put("measured_by", "3-fold cross-validation by question on the tune half");
     n.put("chosen_lambda", t.chosen().param());
     n.put("chosen_with_bayesian_stop", t.chosen().answerPrior());
+    n.put("answers_by_reader_score", t.policy().stopModel() != null && t.policy().stopModel().scoreVote());
     n.put("cv_chosen_accuracy", t.chosen().accuracy()).put("cv_chosen_tokens", t.chosen().tokens());
     n.put("cv_sc_at_cap_accuracy", t.scAtCap().accuracy()).put("cv_sc_at_cap_tokens", t.scAtCap().tokens());
     n.put("threshold_chosen", t.thresholdChosen().param());
@@ -136,7 +137,8 @@ public final class ReplayReport {
         r.order(), r.order().equals("random") ? " (" + r.seeds() + " seeded permutations, ± is the 95% interval over seeds)" : " (the recorded order: deterministic)",
         r.splitSeed()));
     sb.append("Accuracy: votes are the pool's own answers, normalised as in the pools' README; a tie "
-        + "scores the expected accuracy of a uniform tie-break; a question without a vote scores 0. "
+        + "scores the expected accuracy of a uniform tie-break; a question without a vote scores 0; a bursar policy that answers "
+        + "by its reader's scores (stopModel.scoreVote) scores its own answer where that is none of the count's leaders. "
         + "Tokens: mean output tokens per question. Samples: mean samples per question. "
         + "The oracle stops at the fewest samples after which the running majority equals the all-sample "
         + "majority for good: it needs the future and is an unreachable bound.\n\n");
@@ -154,7 +156,7 @@ public final class ReplayReport {
           c.bestBursar() == null ? "-" : String.format(Locale.ROOT, "%.2fx", c.ratioToBaseline()), c.oracle().tokens(),
           c.meetsGoal() ? "met" : "not met",
           c.chosen() == null ? "-" : String.format(Locale.ROOT, "%.1f%%, %.0f%s", 100 * c.chosen().accuracy(), c.chosen().tokens(),
-              p.tuning() != null && p.tuning().chosen().answerPrior() ? " (with Bayesian stopping)" : ""))));
+              p.tuning() == null ? "" : chosenHow(p.tuning())))));
     }
     sb.append("\n");
     sb.append("Elsewhere on the curve: bursar's points (each lambda) against the baselines' frontier, the upper envelope of "
@@ -234,6 +236,14 @@ public final class ReplayReport {
       sb.append("\n");
     }
     return sb.toString();
+  }
+
+  /** {@return how the chosen policy stops and answers, where it differs from the trees' stop and the count} */
+  private static String chosenHow(dev.bursar.tuner.Tuner.Result t) {
+    List<String> how = new ArrayList<>();
+    if (t.chosen().answerPrior()) how.add("with Bayesian stopping");
+    if (t.policy().stopModel() != null && t.policy().stopModel().scoreVote()) how.add("answering by the reader's scores");
+    return how.isEmpty() ? "" : " (" + String.join(", ", how) + ")";
   }
 
   private static String tokensAndRatio(ReplayResults.@Nullable MethodResult m, Comparison c, String none) {

@@ -169,7 +169,7 @@ final class ReplayBenchmarkTest {
     ReplayReport.write(results, dir.resolve("tuned"), "test");
     String summary = Files.readString(dir.resolve("tuned/summary.json"));
     assertThat(summary).contains("\"chosen\" : true", "\"comparison\"", "\"cv_frontier\"", "\"reliability\"",
-        "\"p_right_log_loss_per_test_sample\"", "\"bayes_stop\"", "\"bursar_to_bayes_stop\"");
+        "\"p_right_log_loss_per_test_sample\"", "\"bayes_stop\"", "\"bursar_to_bayes_stop\"", "\"answers_by_reader_score\"");
     assertThat(Files.readString(dir.resolve("tuned/report.md"))).contains("bursar against the best baseline", "What limits it",
         "Against the published anchor: Bayesian stopping");
   }

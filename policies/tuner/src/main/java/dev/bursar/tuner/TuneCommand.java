@@ -238,6 +238,10 @@ public final class TuneCommand implements Callable<Integer> {
           + "would (cross-validated with the training folds' answers): %.2f%% at %.0f tokens%n", r.questions(), 100 * r.chosen().accuracy(),
           r.chosen().tokens()));
     }
+    if (written.stopModel() != null && written.stopModel().scoreVote()) {
+      sb.append("  the policy answers with the answer whose samples the sample reader scores highest in sum, not the most "
+          + "frequent one: on held-out scores of these questions it was right more often\n");
+    }
     if (r.chosen().routes()) {
       sb.append(String.format(Locale.ROOT, "  the chosen point hands queries whose P(right) is below %.2f to DEEP_SEARCH (measured on the same "
           + "questions; the others stop by the learned stop alone, as routes are scored): %.2f%% at %.0f tokens%n", r.chosen().deepBelow(), 100 * r.chosen().accuracy(), r.chosen().tokens()));

@@ -91,6 +91,11 @@ final class TunerTest {
     assertThat(result.text().readerLogLoss()).isLessThan(result.text().constantLogLoss());
     assertThat(result.policy().stopModel().sampleText()).isNotNull();
     assertThat(result.policy().operatingPoint().path("accuracy").asDouble()).isEqualTo(result.chosen().accuracy());
+    // A reader that knows right texts from wrong ones picks the right answer more often than the count: the policy answers by it,
+    // and its cross-validated accuracy passes self-consistency's at the cap (the reference stays the count's).
+    assertThat(result.policy().stopModel().scoreVote()).isTrue();
+    assertThat(TuneCommand.summary(result, result.policy())).contains("scores highest in sum");
+    assertThat(result.frontier().getFirst().accuracy()).isGreaterThan(result.scAtCap().accuracy());
   }
 
   @Test
