@@ -113,6 +113,15 @@ public final class TuneCommand implements Callable<Integer> {
       case "greedy-first" -> SampleOrder.GREEDY_FIRST;
       default -> throw new CommandLine.ParameterException(cl, "--order must be random, stored or greedy-first, was '" + order + "'");
     };
+    // Before minutes of fitting: a file that cannot be written should fail now, and a new folder is made.
+    Path outDir = out.toAbsolutePath().getParent();
+    try {
+      if (outDir != null) Files.createDirectories(outDir);
+    } catch (java.io.IOException | SecurityException e) {
+      throw new CommandLine.ParameterException(cl, "--out " + out + ": cannot create its folder " + outDir + " (" + e.getMessage() + ")");
+    }
+    if (Files.isDirectory(out)) throw new CommandLine.ParameterException(cl, "--out " + out + " is a folder: give the policy file's path, e.g. "
+        + out.resolve("policy.json"));
     long start = System.nanoTime();
     List<Pool> pools = read(traces);
     List<Question> questions = questions(pools);

@@ -36,7 +36,7 @@ final class TuneCommandTest {
   void tunesAPoolIntoAPolicyFileAndAPlot(@TempDir Path dir) throws Exception {
     Path pool = dir.resolve("syn.jsonl");
     Files.writeString(pool, Synthetic.pool("syn", 60, 6, 11).stream().map(TraceCodec::encode).collect(Collectors.joining("\n")) + "\n");
-    Path out = dir.resolve("policy.json");
+    Path out = dir.resolve("new-folder/policy.json"); // a folder that does not exist yet is made
     var err = new ByteArrayOutputStream();
     assertThat(run(err, "--traces", pool.toString(), "--out", out.toString(), "--order", "stored", "--wave", "2")).isZero();
     var file = PolicyFile.load(out);
@@ -44,7 +44,7 @@ final class TuneCommandTest {
     assertThat(file.wave()).isEqualTo(2);
     assertThat(file.cap()).isEqualTo(6);
     assertThat(file.provenance().path("command").asText()).contains("bursar tune", "--traces");
-    assertThat(Files.readString(dir.resolve("policy.svg"))).startsWith("<svg").contains("Reliability");
+    assertThat(Files.readString(dir.resolve("new-folder/policy.svg"))).startsWith("<svg").contains("Reliability");
     assertThat(err.toString()).contains("fold 3/3", "final fit");
 
     Path threshold = dir.resolve("threshold.json");
@@ -103,5 +103,8 @@ final class TuneCommandTest {
     err.reset();
     assertThat(run(err, "--traces", dir.toString(), "--kind", "best")).isEqualTo(2);
     assertThat(err.toString()).contains("--kind must be compute-optimal or threshold");
+    err.reset();
+    assertThat(run(err, "--traces", dir.toString(), "--out", dir.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("is a folder: give the policy file's path");
   }
 }
