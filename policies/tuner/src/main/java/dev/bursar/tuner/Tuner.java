@@ -424,19 +424,27 @@ public final class Tuner {
 
   /**
    * {@return whether answering by the reader's summed scores ({@link Tally#scoreLeader}) is right more often
-   * than answering by the count, over every state of {@code questions}' episodes (the mean accuracy after
-   * 1, 2, ... cap samples)} Read with held-out scores: a reader is sure of the texts it was fitted on.
+   * than answering by the count over every state of {@code questions}' episodes (the mean accuracy after
+   * 1, 2, ... cap samples), and no less often at the cap} At the cap too, because the target is the count's
+   * accuracy there: a score vote that falls behind it with every sample drawn could never reach the target
+   * (measured: a pool whose later samples repeat earlier ones), and by more than one standard error. Read with
+   * held-out scores: a reader is sure of the texts it was fitted on.
    */
   static boolean scoreVoteHelps(List<Question> questions, Fitting.SampleTextFit texts, Options o, int cap, int orders) {
-    double difference = 0;
+    double[] difference = new double[2]; // per question: sum and sum of squares of the mean difference over its states
+    double atCap = 0;
     for (Question q : questions) {
       double[] scores = texts.scores(q);
+      double d = 0;
       for (int s = 0; s < orders; s++) {
         var ep = new Episode(q, o.order().indices(q.size(), s, q.qid()), cap, Double.NaN, Double.NaN, scores, true);
-        for (int n = 0; n < ep.steps; n++) difference += (ep.accuracyNow[n] - ep.majorityNow[n]) / ep.steps;
+        for (int n = 0; n < ep.steps; n++) d += (ep.accuracyNow[n] - ep.majorityNow[n]) / ep.steps / orders;
+        atCap += ep.accuracyAtCap() - ep.majorityAtCap();
       }
+      accumulate(new double[][] {difference}, new double[] {d});
     }
-    return difference > 0;
+    // Better by more than one standard error (by question): on a few dozen questions a reader's luck is not a better vote.
+    return difference[0] / questions.size() > standardError(difference, questions.size()) && atCap >= 0;
   }
 
   /**
