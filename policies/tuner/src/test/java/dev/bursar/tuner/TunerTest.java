@@ -194,6 +194,27 @@ final class TunerTest {
   }
 
   @Test
+  void theScoreVoteIsKeptOnlyWhereTheHeldOutScoresPickTheRightAnswerMoreOften() {
+    var questions = Tuner.questions(records);
+    var o = new Tuner.Options(SampleOrder.RANDOM, 2, 3, 0.005, 0, 1, Integer.MAX_VALUE, "test");
+    var reader = new dev.bursar.estimators.SampleText(8,
+        new dev.bursar.estimators.LinearModel(new double[dev.bursar.estimators.QueryText.STATS + 8], 0));
+    java.util.function.BiFunction<Double, Double, Fitting.SampleTextFit> scoring = (right, wrong) -> {
+      Map<Question, double[]> heldOut = new java.util.IdentityHashMap<>();
+      for (Question q : questions) {
+        double[] scores = new double[q.size()];
+        for (int i = 0; i < scores.length; i++) scores[i] = q.correct()[i] ? right : wrong;
+        heldOut.put(q, scores);
+      }
+      return new Fitting.SampleTextFit(reader, heldOut);
+    };
+    assertThat(Tuner.scoreVoteHelps(questions, scoring.apply(0.9, 0.1), o, 10, 2)).isTrue();
+    // Scores that favour wrong samples make a worse vote; scores that say nothing make no better one.
+    assertThat(Tuner.scoreVoteHelps(questions, scoring.apply(0.1, 0.9), o, 10, 2)).isFalse();
+    assertThat(Tuner.scoreVoteHelps(questions, scoring.apply(0.5, 0.5), o, 10, 2)).isFalse();
+  }
+
+  @Test
   void tooFewQuestionsIsAClearError() {
     var options = Tuner.Options.target(0.005, SampleOrder.STORED, "test");
     assertThatThrownBy(() -> Tuner.tune(Tuner.questions(records.subList(0, 3)), options, System.err))
