@@ -389,16 +389,24 @@ public final class Tuner {
     FittedEstimator onB = halves ? Fitting.estimator(b) : estimator;
     // The same for the sample-text reader: each row reads scores from the half that did not see it.
     Fitting.SampleTextFit texts = halves ? Fitting.sampleText(a, b) : Fitting.SampleTextFit.NONE;
-    boolean scoreVote = texts.reader() != null && scoreVoteHelps(train, texts, o, cap, orders);
+    // Each question's episodes, built once: with a reader they also score its vote, which decides how the policy answers.
+    boolean withReader = texts.reader() != null;
+    List<List<Episode>> episodes = new ArrayList<>();
+    for (Question q : train) {
+      FittedEstimator prior = q.fold(2, 7) == 0 ? onB : onA;
+      Estimate e = prior.estimate(Request.of(q.prompt()), dev.bursar.controller.Features.NONE);
+      List<Episode> mine = new ArrayList<>();
+      for (int s = 0; s < orders; s++) mine.add(episode(q, o.order().indices(q.size(), s, q.qid()), cap, o, e, texts.scores(q), withReader));
+      episodes.add(mine);
+    }
+    boolean scoreVote = withReader && scoreVoteHelps(episodes);
     List<double[]> xs = new ArrayList<>();
     List<Double> gains = new ArrayList<>();
     List<double[]> cx = new ArrayList<>();
     List<Double> rights = new ArrayList<>();
-    for (Question q : train) {
-      FittedEstimator prior = q.fold(2, 7) == 0 ? onB : onA;
-      Estimate e = prior.estimate(Request.of(q.prompt()), dev.bursar.controller.Features.NONE);
-      for (int s = 0; s < orders; s++) {
-        var ep = episode(q, o.order().indices(q.size(), s, q.qid()), cap, o, e, texts.scores(q), scoreVote);
+    for (List<Episode> mine : episodes) {
+      for (Episode ep : mine) {
+        double[] accuracy = scoreVote ? ep.accuracyNow : ep.majorityNow; // the policy's answer after each sample
         for (int n = 1; n <= ep.steps; n++) {
           double[] x = ep.features[n - 1];
           if (n < ep.steps) {
@@ -406,7 +414,7 @@ public final class Tuner {
             // The expected size of the change still to come, whichever its sign: a mean signed gain lets
             // gains and losses cancel and stops contested questions too early (measured: -1.6 points
             // at lambda 0 on a tune half where the absolute gain keeps SC's accuracy).
-            gains.add(Math.abs(ep.accuracyAtCap() - ep.accuracyNow[n - 1]));
+            gains.add(Math.abs(accuracy[ep.steps - 1] - accuracy[n - 1]));
           }
           if (x[1] > 0) {
             cx.add(x);
@@ -431,20 +439,30 @@ public final class Tuner {
    * held-out scores: a reader is sure of the texts it was fitted on.
    */
   static boolean scoreVoteHelps(List<Question> questions, Fitting.SampleTextFit texts, Options o, int cap, int orders) {
-    double[] difference = new double[2]; // per question: sum and sum of squares of the mean difference over its states
-    double atCap = 0;
+    List<List<Episode>> episodes = new ArrayList<>();
     for (Question q : questions) {
-      double[] scores = texts.scores(q);
-      double d = 0;
-      for (int s = 0; s < orders; s++) {
-        var ep = new Episode(q, o.order().indices(q.size(), s, q.qid()), cap, Double.NaN, Double.NaN, scores, true);
-        for (int n = 0; n < ep.steps; n++) d += (ep.accuracyNow[n] - ep.majorityNow[n]) / ep.steps / orders;
+      List<Episode> mine = new ArrayList<>();
+      for (int s = 0; s < orders; s++) mine.add(new Episode(q, o.order().indices(q.size(), s, q.qid()), cap, Double.NaN, Double.NaN, texts.scores(q), true));
+      episodes.add(mine);
+    }
+    return scoreVoteHelps(episodes);
+  }
+
+  /** The same on each question's episodes, built scoring the reader's vote ({@code accuracyNow}) beside the count's. */
+  private static boolean scoreVoteHelps(List<List<Episode>> byQuestion) {
+    double sum = 0, squares = 0, atCap = 0;
+    for (List<Episode> mine : byQuestion) {
+      double d = 0; // the question's mean difference over its states and orders
+      for (Episode ep : mine) {
+        for (int n = 0; n < ep.steps; n++) d += (ep.accuracyNow[n] - ep.majorityNow[n]) / ep.steps / mine.size();
         atCap += ep.accuracyAtCap() - ep.majorityAtCap();
       }
-      accumulate(new double[][] {difference}, new double[] {d});
+      sum += d;
+      squares += d * d;
     }
     // Better by more than one standard error (by question): on a few dozen questions a reader's luck is not a better vote.
-    return difference[0] / questions.size() > standardError(difference, questions.size()) && atCap >= 0;
+    int n = byQuestion.size();
+    return sum / n > standardError(new double[] {sum, squares}, n) && atCap >= 0;
   }
 
   /**
