@@ -55,9 +55,9 @@ public record StopModel(TreeEnsemble gain, TreeEnsemble leaderCorrect, @Nullable
     return new StopModel(gain, leaderCorrect, sampleText, answerPrior, byScore);
   }
 
-  /** {@return P(a sample with this text is right) by the model's reader, NaN when it has none} */
-  public double sampleScore(String text) {
-    return sampleText == null || text == null ? Double.NaN : sampleText.pRight(text);
+  /** {@return P(a sample with this text and answer (its vote key, null: none) is right) by the model's reader, NaN when it has none} */
+  public double sampleScore(String text, @Nullable String answerKey) {
+    return sampleText == null || text == null ? Double.NaN : sampleText.pRight(text, answerKey);
   }
 
   /** {@return the expected change still to come, at least 0 (boosting's sum can dip below)} */

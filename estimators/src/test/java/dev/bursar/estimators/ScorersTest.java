@@ -133,10 +133,28 @@ final class ScorersTest {
     double[] w = new double[p];
     w[0] = 1; // log(1 + characters)
     var reader = new SampleText(16, new LinearModel(w, -3));
-    assertThat(reader.pRight("x".repeat(200))).isGreaterThan(reader.pRight("x"));
+    assertThat(reader.readsAnswer()).isFalse(); // a reader of an earlier policy file: the text alone
+    assertThat(reader.pRight("x".repeat(200), null)).isGreaterThan(reader.pRight("x", null));
+    assertThat(reader.pRight("x", "num:18.5")).isEqualTo(reader.pRight("x", null));
     var stop = new StopModel(new TreeEnsemble(0, List.of()), new TreeEnsemble(0.5, List.of()), reader);
-    assertThat(stop.sampleScore("abc")).isEqualTo(reader.pRight("abc"));
-    assertThat(new StopModel(new TreeEnsemble(0, List.of()), new TreeEnsemble(0.5, List.of())).sampleScore("abc")).isNaN();
-    assertThatThrownBy(() -> new SampleText(32, new LinearModel(w, 0))).hasMessageContaining("needs " + (QueryText.STATS + 32) + " weights");
+    assertThat(stop.sampleScore("abc", "num:3")).isEqualTo(reader.pRight("abc", "num:3"));
+    assertThat(new StopModel(new TreeEnsemble(0, List.of()), new TreeEnsemble(0.5, List.of())).sampleScore("abc", "num:3")).isNaN();
+    assertThatThrownBy(() -> new SampleText(32, new LinearModel(w, 0)))
+        .hasMessageContaining("needs " + (QueryText.STATS + 32 + SampleText.ANSWER_STATS) + " weights");
+  }
+
+  @Test
+  void sampleTextReadsTheAnswersShape_whenItHasItsWeights() {
+    double[] w = new double[QueryText.STATS + 16 + SampleText.ANSWER_STATS];
+    w[QueryText.STATS + 16 + 4] = 3; // an integer
+    w[QueryText.STATS + 16 + 8] = -3; // a date that is no calendar day
+    var reader = new SampleText(16, new LinearModel(w, -1));
+    assertThat(reader.readsAnswer()).isTrue();
+    assertThat(reader.pRight("ans = 37 / 2", "num:18")).isGreaterThan(0.8);
+    assertThat(reader.pRight("ans = 37 / 2", "num:18.5")).isLessThan(0.3);
+    assertThat(reader.pRight("A: 02/30/2001", "date:2/30/2001")).isLessThan(reader.pRight("A: 02/28/2001", "date:2/28/2001"));
+    assertThat(SampleText.answerFeatures(null)[0]).isEqualTo(1);
+    assertThat(SampleText.answerFeatures("num:-2.25")).containsExactly(0, 1, 0, 0, 0, 1, Math.log10(3.25), 2, 0, 0);
+    assertThat(SampleText.answerFeatures("str:\\frac{1}{2}")[9]).isEqualTo(Math.log1p(11));
   }
 }

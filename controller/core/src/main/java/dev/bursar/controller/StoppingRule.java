@@ -32,10 +32,13 @@ public interface StoppingRule {
   }
 
   /**
-   * {@return a score of one sample's text that the rule reads back from the {@link Tally} (its
-   * P(the sample is right) when the rule has a reader of sample texts); NaN otherwise}
+   * {@return a score of one sample that the rule reads back from the {@link Tally} (its P(the sample
+   * is right) when the rule has a reader of samples); NaN otherwise}
+   *
+   * @param text what the model wrote
+   * @param answerKey the vote key of its answer ({@link Answers#normalize}), null when it has none
    */
-  default double sampleScore(String text) {
+  default double sampleScore(String text, @Nullable String answerKey) {
     return Double.NaN;
   }
 

@@ -150,21 +150,24 @@ final class Fitting {
     double[] out = new double[q.size()];
     for (int i = 0; i < out.length; i++) {
       String text = q.texts().get(i);
-      out[i] = text == null ? Double.NaN : reader.pRight(text);
+      out[i] = text == null ? Double.NaN : reader.pRight(text, q.keys().get(i));
     }
     return out;
   }
 
-  private static final int TEXT_FEATURES = QueryText.STATS + SAMPLE_BUCKETS;
+  private static final int TEXT_FEATURES = QueryText.STATS + SAMPLE_BUCKETS + SampleText.ANSWER_STATS;
 
-  /** {@return one row per sample with a text: its features, sparse (a text touches a few dozen buckets), and whether it is right} */
+  /**
+   * {@return one row per sample with a text: its features (the text's and its answer's shape), sparse (a
+   * text touches a few dozen buckets), and whether it is right}
+   */
   private static List<SampleInstance<SparseArray, Integer>> textRows(List<Question> questions) {
     List<SampleInstance<SparseArray, Integer>> rows = new ArrayList<>();
     for (Question q : questions) {
       for (int i = 0; i < q.size(); i++) {
         String text = q.texts().get(i);
         if (text == null) continue;
-        double[] x = QueryText.features(text, SAMPLE_BUCKETS);
+        double[] x = SampleText.features(text, q.keys().get(i), SAMPLE_BUCKETS, true);
         var sparse = new SparseArray();
         for (int j = 0; j < x.length; j++) if (x[j] != 0) sparse.append(j, x[j]);
         rows.add(new SampleInstance<>(sparse, q.correct()[i] ? 1 : 0));

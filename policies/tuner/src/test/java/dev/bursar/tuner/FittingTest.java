@@ -83,13 +83,16 @@ final class FittingTest {
     var questions = Tuner.questions(pool);
     var fit = Fitting.sampleText(questions.subList(0, 40), questions.subList(40, 80));
     assertThat(fit.reader()).isNotNull();
-    assertThat(fit.reader().pRight("Explain: today is day 4, a leap year. A: 7")).isLessThan(0.2);
-    assertThat(fit.reader().pRight("Explain: today is day 4. A: 7")).isGreaterThan(0.6);
+    assertThat(fit.reader().readsAnswer()).isTrue();
+    assertThat(fit.reader().pRight("Explain: today is day 4, a leap year. A: 1", "num:1")).isLessThan(0.2);
+    assertThat(fit.reader().pRight("Explain: today is day 4. A: 1", "num:1")).isGreaterThan(0.6);
     assertThat(fit.scores(questions.get(0))).hasSize(6);
-    // Texts that say nothing about correctness (random words): the constant rate wins and there is no reader.
+    // Texts and answers that say nothing about correctness (random words, random whole numbers): the constant rate wins and there is no reader.
     var words = new java.util.Random(5);
     var noise = Tuner.questions(Synthetic.pool("syn", 60, 6, 2)).stream()
-        .map(q -> new Question(q.pool(), q.qid(), q.prompt(), q.keys(), q.tokens(), q.correct(), q.correctByKey(), q.meanLogprobs(),
+        .map(q -> new Question(q.pool(), q.qid(), q.prompt(),
+            java.util.stream.IntStream.range(0, q.size()).mapToObj(i -> "num:" + words.nextInt(500)).toList(), q.tokens(), q.correct(),
+            q.correctByKey(), q.meanLogprobs(),
             java.util.stream.IntStream.range(0, q.size()).mapToObj(i -> "note " + words.nextInt(500) + " and " + words.nextInt(500)).toList()))
         .toList();
     assertThat(Fitting.sampleText(noise.subList(0, 30), noise.subList(30, 60)).reader()).isNull();
