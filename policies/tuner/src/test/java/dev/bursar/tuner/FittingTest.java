@@ -67,6 +67,28 @@ final class FittingTest {
   }
 
   @Test
+  void theSampleReaderLearnsWhichAnswerShapesAreWrong_whenTheTextsSayNothing() {
+    // Right samples answer whole numbers; wrong ones a fraction two times in three; texts are random words.
+    var rnd = new java.util.Random(7);
+    List<dev.bursar.trace.TraceRecord> pool = new java.util.ArrayList<>();
+    for (int q = 0; q < 80; q++) {
+      List<dev.bursar.trace.TraceRecord.Sample> ss = new java.util.ArrayList<>();
+      for (int s = 0; s < 6; s++) {
+        boolean right = rnd.nextDouble() < 0.5;
+        String answer = right ? String.valueOf(10 + q) : rnd.nextDouble() < 0.67 ? (10 + q) + ".5" : String.valueOf(11 + q + rnd.nextInt(9));
+        String text = "ans = " + rnd.nextInt(500) + " step " + rnd.nextInt(500);
+        ss.add(new dev.bursar.trace.TraceRecord.Sample(text, answer, right, 20, null, null, null));
+      }
+      pool.add(new dev.bursar.trace.TraceRecord(1, "shape", q, "question " + q, String.valueOf(10 + q), "m", "t", ss, null, java.util.Map.of(), null));
+    }
+    var questions = Tuner.questions(pool);
+    var fit = Fitting.sampleText(questions.subList(0, 40), questions.subList(40, 80));
+    assertThat(fit.reader()).isNotNull();
+    assertThat(fit.reader().pRight("ans = 3 step 4", "num:42.5")).isLessThan(0.2);
+    assertThat(fit.reader().pRight("ans = 3 step 4", "num:42")).isGreaterThan(0.5);
+  }
+
+  @Test
   void theSampleTextReaderLearnsWhatAWrongSampleSays_scoredOnTheHalfItDidNotSee() {
     // Wrong samples say "leap year" two times in three; right ones never do.
     var rnd = new java.util.Random(3);
