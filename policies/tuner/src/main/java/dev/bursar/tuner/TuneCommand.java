@@ -266,8 +266,8 @@ public final class TuneCommand implements Callable<Integer> {
         + "(the training rate for every query); the better it knows each query, the earlier the policy can stop%n",
         r.prior().fittedLogLoss(), r.prior().constantLogLoss()));
     sb.append(r.text().foldsWithReader() == 0
-        ? String.format(Locale.ROOT, "Sample texts: no fold kept a reader (they did not beat the training rate, or the traces have no texts)%n")
-        : String.format(Locale.ROOT, "Sample texts P(this sample right): held-out log-loss per sample %.3f (the reader, kept in %d of %d folds) "
+        ? String.format(Locale.ROOT, "Samples: no fold kept a reader (their texts and answers did not beat the training rate, or the traces have no texts)%n")
+        : String.format(Locale.ROOT, "Samples P(this sample right) from their text and answer: held-out log-loss per sample %.3f (the reader, kept in %d of %d folds) "
             + "against %.3f (the training rate); the stop model reads the leader's score beside the vote%n",
             r.text().readerLogLoss(), r.text().foldsWithReader(), r.text().folds(), r.text().constantLogLoss()));
     sb.append(String.format(Locale.ROOT, "Wrote a %s policy (%s)%n", written.kind(), written.policy().description()));

@@ -85,7 +85,7 @@ final class TunerTest {
     assertThat(result.prior().samples()).isEqualTo(result.length().samples());
     assertThat(result.prior().fittedLogLoss()).isPositive().isLessThan(result.prior().constantLogLoss());
     assertThat(TuneCommand.summary(result, result.policy())).contains("Difficulty prior P(one sample right): held-out log-loss")
-        .contains("Sample texts");
+        .contains("Samples P(this sample right) from their text and answer");
     // The synthetic samples' texts name their answer, and only right ones say 42: every fold keeps a reader.
     assertThat(result.text().foldsWithReader()).isEqualTo(result.text().folds()).isEqualTo(3);
     assertThat(result.text().readerLogLoss()).isLessThan(result.text().constantLogLoss());
