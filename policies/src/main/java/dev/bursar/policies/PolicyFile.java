@@ -64,7 +64,8 @@ public record PolicyFile(
   /**
    * Version 2 added each tree ensemble's {@code link}; a version 1 file (no link: identity) still loads.
    * The stop model's optional {@code sampleText} reader, {@code scoreVote} and {@code answerPrior}, and the policy's optional {@code temperature} need
-   * no new version: a file without them loads as before.
+   * no new version: a file without them loads as before. A reader's weights say whether it reads the answer's
+   * shape beside the text ({@link SampleText#ANSWER_STATS} more): an earlier file's text-only reader still loads.
    */
   public static final int SCHEMA_VERSION = 2;
   public static final String COMPUTE_OPTIMAL = "compute-optimal";
