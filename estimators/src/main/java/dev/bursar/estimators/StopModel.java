@@ -8,24 +8,25 @@ import org.jspecify.annotations.Nullable;
  * {@link #gain} is the expected size of the change in the vote's accuracy that drawing on to the cap
  * would still make, whichever its sign (the expected gain of drawing more, measured so that gains and
  * losses do not cancel; near zero both for settled and for hopeless questions), and
- * {@link #confidence} is P(the current leader is right), the calibrated confidence bursar reports.
+ * {@link #confidence} is P(the current leader is right), the calibrated confidence bursar reports
+ * (none when the tuner measured the vote share calibrated better: bursar then reports the vote share).
  * Both read {@link VoteState#features}, which include each sample's {@link #sampleScore} when the
  * model has a {@link SampleText} reader.
  *
+ * @param leaderCorrect P(the current leader is right), or null: the confidence is the vote share
  * @param sampleText the reader of each sample's own text, or null (the features then say unknown)
  * @param answerPrior past questions' answer distributions, when the tuner found that Bayesian stopping on
  *     them, beside the trees, stops cheaper at the same accuracy; null otherwise
  * @param scoreVote whether the answer is the one whose samples the reader scores highest in sum, not the
  *     most frequent one (the tuner measured it picking the right answer more often); needs a reader
  */
-public record StopModel(TreeEnsemble gain, TreeEnsemble leaderCorrect, @Nullable SampleText sampleText, @Nullable AnswerPrior answerPrior,
+public record StopModel(TreeEnsemble gain, @Nullable TreeEnsemble leaderCorrect, @Nullable SampleText sampleText, @Nullable AnswerPrior answerPrior,
     boolean scoreVote) {
   public StopModel {
     Objects.requireNonNull(gain, "gain");
-    Objects.requireNonNull(leaderCorrect, "leaderCorrect");
     if (scoreVote && sampleText == null) throw new IllegalArgumentException("scoreVote needs a sampleText reader to score the samples");
     int n = VoteState.NAMES.size();
-    if (gain.maxFeature() >= n || leaderCorrect.maxFeature() >= n) {
+    if (gain.maxFeature() >= n || leaderCorrect != null && leaderCorrect.maxFeature() >= n) {
       throw new IllegalArgumentException("a stop model reads at most " + n + " vote-state features");
     }
   }
@@ -50,6 +51,11 @@ public record StopModel(TreeEnsemble gain, TreeEnsemble leaderCorrect, @Nullable
     return new StopModel(gain, leaderCorrect, sampleText, prior, scoreVote);
   }
 
+  /** {@return a copy without the confidence model: bursar then reports the vote share} */
+  public StopModel withoutConfidenceModel() {
+    return new StopModel(gain, null, sampleText, answerPrior, scoreVote);
+  }
+
   /** {@return a copy that answers by the reader's scores ({@code true}) or by the count} */
   public StopModel withScoreVote(boolean byScore) {
     return new StopModel(gain, leaderCorrect, sampleText, answerPrior, byScore);
@@ -65,7 +71,8 @@ public record StopModel(TreeEnsemble gain, TreeEnsemble leaderCorrect, @Nullable
     return Math.max(0, gain.predict(voteState));
   }
 
+  /** {@return P(the current leader is right), NaN without a confidence model (the vote share is reported)} */
   public double confidence(double[] voteState) {
-    return Math.clamp(leaderCorrect.predict(voteState), 0.0, 1.0);
+    return leaderCorrect == null ? Double.NaN : Math.clamp(leaderCorrect.predict(voteState), 0.0, 1.0);
   }
 }

@@ -66,6 +66,8 @@ public record PolicyFile(
    * The stop model's optional {@code sampleText} reader, {@code scoreVote} and {@code answerPrior}, and the policy's optional {@code temperature} need
    * no new version: a file without them loads as before. A reader's weights say whether it reads the answer's
    * shape beside the text ({@link SampleText#ANSWER_STATS} more): an earlier file's text-only reader still loads.
+   * A stop model without {@code leaderCorrect} reports the vote share as its confidence (the tuner measured it
+   * better calibrated).
    */
   public static final int SCHEMA_VERSION = 2;
   public static final String COMPUTE_OPTIMAL = "compute-optimal";
@@ -187,7 +189,8 @@ public record PolicyFile(
         if (scoreVote && sampleText == null) {
           throw new InvalidPolicyFileException("stopModel.scoreVote is true but there is no stopModel.sampleText to score the samples with");
         }
-        stop = new StopModel(trees(object(sm, "gain"), "stopModel.gain"), trees(object(sm, "leaderCorrect"), "stopModel.leaderCorrect"),
+        stop = new StopModel(trees(object(sm, "gain"), "stopModel.gain"),
+            sm.has("leaderCorrect") ? trees(object(sm, "leaderCorrect"), "stopModel.leaderCorrect") : null,
             sampleText, sm.has("answerPrior") ? answerPrior(object(sm, "answerPrior")) : null, scoreVote);
       }
       return new PolicyFile(kind, estimator, stop,
@@ -234,7 +237,7 @@ public record PolicyFile(
     if (stopModel != null) {
       ObjectNode sm = root.putObject("stopModel");
       sm.set("gain", trees(stopModel.gain()));
-      sm.set("leaderCorrect", trees(stopModel.leaderCorrect()));
+      if (stopModel.leaderCorrect() != null) sm.set("leaderCorrect", trees(stopModel.leaderCorrect()));
       if (stopModel.sampleText() != null) {
         ObjectNode st = sm.putObject("sampleText");
         st.put("buckets", stopModel.sampleText().buckets());

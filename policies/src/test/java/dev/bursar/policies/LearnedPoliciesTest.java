@@ -115,6 +115,24 @@ final class LearnedPoliciesTest {
   }
 
   @Test
+  void aStopModelWithoutAConfidenceModelRoundTrips_andLeavesTheConfidenceToTheVoteShare() {
+    var stopModel = model().withoutConfidenceModel();
+    var file = new PolicyFile(PolicyFile.COMPUTE_OPTIMAL, estimator(), stopModel, 2e-4, 0, 12, 4, 512, false,
+        com.fasterxml.jackson.databind.node.MissingNode.getInstance(), com.fasterxml.jackson.databind.node.MissingNode.getInstance());
+    String json = file.toJson();
+    assertThat(json).doesNotContain("leaderCorrect");
+    var loaded = PolicyFile.parse(json);
+    assertThat(loaded.stopModel().leaderCorrect()).isNull();
+    assertThat(loaded.policy().description()).contains("confidence by the vote share");
+    var t = new Tally();
+    t.add("a", 1, 100);
+    t.add("b", 1, 100);
+    // NaN: the controller reports the vote share (SelfConsistencyRunner), the stop itself is unchanged.
+    assertThat(new LearnedStop(loaded.stopModel(), 1e-4, 8, 0.6, 100).confidence(t)).isNaN();
+    assertThat(new LearnedStop(loaded.stopModel(), 1e-4, 8, 0.6, 100).shouldStop(t)).isTrue();
+  }
+
+  @Test
   void aGreedyFirstPolicyRoundTrips_andItsSelfConsistencyDrawsTheFirstSampleGreedily() {
     var file = new PolicyFile(PolicyFile.COMPUTE_OPTIMAL, estimator(), model(), 2e-4, 0, 12, 1, 512, true,
         com.fasterxml.jackson.databind.node.MissingNode.getInstance(), com.fasterxml.jackson.databind.node.MissingNode.getInstance());

@@ -113,6 +113,9 @@ public final class ReplayReport {
     var c = t.calibration();
     ObjectNode cal = n.putObject("calibration");
     cal.put("brier", c.brier()).put("brier_vote_share", c.brierVoteShare()).put("states", c.states());
+    // What the fitted policy reports as its confidence: the model, or the vote share where that scored better.
+    boolean byShare = t.policy().stopModel() != null && t.policy().stopModel().leaderCorrect() == null;
+    cal.put("policy_reports", byShare ? "vote_share" : "model");
     ArrayNode bins = cal.putArray("reliability");
     for (int b = 0; b < c.binCount().length; b++) {
       if (c.binCount()[b] > 0) bins.addObject().put("confidence", c.binConfidence()[b]).put("accuracy", c.binAccuracy()[b]).put("count", c.binCount()[b]);

@@ -350,6 +350,9 @@ public final class Tuner {
     Point selfConsistency = chosenCurve.stream().filter(p -> p.param() == chosen.param()).findFirst().orElseThrow();
     // Bayesian stopping on every question's answers, when the chosen point stops with it too.
     StopModel stop = chosen.answerPrior() ? all.stop().withAnswerPrior(answerPrior(questions)) : all.stop();
+    // The confidence bursar reports is the model's only where it scored better than the vote share on held-out states.
+    Calibration calibration = calibration(calib);
+    if (calibration.brier() >= calibration.brierVoteShare()) stop = stop.withoutConfidenceModel();
     // The Bayesian stop is matched with each question's fold rules: a prior holding the question itself would stop it
     // early in sample and pull lambda down (measured live: 1.8e-5 for a cross-validated 3.2e-5).
     double lambda = o.budgetTokens() > 0 ? chosen.param()
@@ -360,7 +363,7 @@ public final class Tuner {
     if (chosen.routes()) policy = policy.withDeepSearch(DeepSearchRoute.of(o.deepSearch().plan(), chosen.deepBelow()));
     var threshold = new PolicyFile(PolicyFile.THRESHOLD, all.estimator(), null, 0, Math.min(1, thresholdChosen.param()), cap, o.wave(),
         o.tokensPerSample(), false, provenance, operatingPoint(thresholdChosen, thresholdChosen.param(), scPoint, thresholds, o));
-    return new Result(policy, threshold, frontier, chosen, scPoint, thresholds, thresholdChosen, calibration(calib),
+    return new Result(policy, threshold, frontier, chosen, scPoint, thresholds, thresholdChosen, calibration,
         new LengthFit(fittedLl / llSamples, constantLl / llSamples, llSamples),
         new PriorFit(priorLoss / llSamples, rateLoss / llSamples, llSamples),
         new TextFit(textLoss / llSamples, rateLoss / llSamples, llSamples, foldsWithReader, folds), questions.size(), cap, routed,

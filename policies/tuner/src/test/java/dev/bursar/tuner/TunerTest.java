@@ -37,6 +37,21 @@ final class TunerTest {
   }
 
   @Test
+  void whereTheVoteShareIsBetterCalibrated_thePolicyReportsIt() {
+    // Every sample right: the vote share is always 1 and always right (Brier 0); no model can beat it.
+    var questions = Tuner.questions(Synthetic.pool("all-right", 60, 6, 5, 1.0, 1.0, 2));
+    var result = Tuner.tune(questions, Tuner.Options.target(0.5, SampleOrder.STORED, "test"), new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+    assertThat(result.calibration().brierVoteShare()).isZero();
+    assertThat(result.policy().stopModel().leaderCorrect()).isNull();
+    assertThat(TuneCommand.summary(result, result.policy())).contains("the vote share is better calibrated here, so the policy reports it");
+    // Where the model is better (the pool of the other tests), it is kept.
+    var mixed = Tuner.tune(Tuner.questions(Synthetic.pool("mixed", 90, 8, 1)),
+        new Tuner.Options(SampleOrder.RANDOM, 3, 3, 0.005, 0, 1, Integer.MAX_VALUE, "test"), new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+    assertThat(mixed.calibration().brier()).isLessThan(mixed.calibration().brierVoteShare());
+    assertThat(mixed.policy().stopModel().leaderCorrect()).isNotNull();
+  }
+
+  @Test
   void aDeepSearchThatSolvesTheHardQuestionsCheaplyIsRoutedTo_andOneThatFailsThemIsNot() {
     var questions = Tuner.questions(records);
     var plan = dev.bursar.controller.Plan.deepSearch(new dev.bursar.controller.Mode.DeepSearch(2, 4, 12,
