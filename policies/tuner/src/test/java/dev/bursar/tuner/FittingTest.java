@@ -69,19 +69,11 @@ final class FittingTest {
   @Test
   void theSampleReaderLearnsWhichAnswerShapesAreWrong_whenTheTextsSayNothing() {
     // Right samples answer whole numbers; wrong ones a fraction two times in three; texts are random words.
-    var rnd = new java.util.Random(7);
-    List<dev.bursar.trace.TraceRecord> pool = new java.util.ArrayList<>();
-    for (int q = 0; q < 80; q++) {
-      List<dev.bursar.trace.TraceRecord.Sample> ss = new java.util.ArrayList<>();
-      for (int s = 0; s < 6; s++) {
-        boolean right = rnd.nextDouble() < 0.5;
-        String answer = right ? String.valueOf(10 + q) : rnd.nextDouble() < 0.67 ? (10 + q) + ".5" : String.valueOf(11 + q + rnd.nextInt(9));
-        String text = "ans = " + rnd.nextInt(500) + " step " + rnd.nextInt(500);
-        ss.add(new dev.bursar.trace.TraceRecord.Sample(text, answer, right, 20, null, null, null));
-      }
-      pool.add(new dev.bursar.trace.TraceRecord(1, "shape", q, "question " + q, String.valueOf(10 + q), "m", "t", ss, null, java.util.Map.of(), null));
-    }
-    var questions = Tuner.questions(pool);
+    var questions = Tuner.questions(samplePool(7, (q, rnd) -> {
+      boolean right = rnd.nextDouble() < 0.5;
+      String answer = right ? String.valueOf(10 + q) : rnd.nextDouble() < 0.67 ? (10 + q) + ".5" : String.valueOf(11 + q + rnd.nextInt(9));
+      return new dev.bursar.trace.TraceRecord.Sample("ans = " + rnd.nextInt(500) + " step " + rnd.nextInt(500), answer, right, 20, null, null, null);
+    }));
     var fit = Fitting.sampleText(questions.subList(0, 40), questions.subList(40, 80));
     assertThat(fit.reader()).isNotNull();
     assertThat(fit.reader().pRight("ans = 3 step 4", "num:42.5")).isLessThan(0.2);
@@ -91,18 +83,11 @@ final class FittingTest {
   @Test
   void theSampleTextReaderLearnsWhatAWrongSampleSays_scoredOnTheHalfItDidNotSee() {
     // Wrong samples say "leap year" two times in three; right ones never do.
-    var rnd = new java.util.Random(3);
-    List<dev.bursar.trace.TraceRecord> pool = new java.util.ArrayList<>();
-    for (int q = 0; q < 80; q++) {
-      List<dev.bursar.trace.TraceRecord.Sample> ss = new java.util.ArrayList<>();
-      for (int s = 0; s < 6; s++) {
-        boolean right = rnd.nextDouble() < 0.6;
-        String text = "Explain: today is day " + rnd.nextInt(30) + (right || rnd.nextDouble() < 0.33 ? "" : ", a leap year") + ". A: " + q;
-        ss.add(new dev.bursar.trace.TraceRecord.Sample(text, right ? "1" : "2", right, 20, null, null, null));
-      }
-      pool.add(new dev.bursar.trace.TraceRecord(1, "leap", q, "question " + q, "1", "m", "t", ss, null, java.util.Map.of(), null));
-    }
-    var questions = Tuner.questions(pool);
+    var questions = Tuner.questions(samplePool(3, (q, rnd) -> {
+      boolean right = rnd.nextDouble() < 0.6;
+      String text = "Explain: today is day " + rnd.nextInt(30) + (right || rnd.nextDouble() < 0.33 ? "" : ", a leap year") + ". A: " + q;
+      return new dev.bursar.trace.TraceRecord.Sample(text, right ? "1" : "2", right, 20, null, null, null);
+    }));
     var fit = Fitting.sampleText(questions.subList(0, 40), questions.subList(40, 80));
     assertThat(fit.reader()).isNotNull();
     assertThat(fit.reader().readsAnswer()).isTrue();
@@ -118,5 +103,19 @@ final class FittingTest {
             java.util.stream.IntStream.range(0, q.size()).mapToObj(i -> "note " + words.nextInt(500) + " and " + words.nextInt(500)).toList()))
         .toList();
     assertThat(Fitting.sampleText(noise.subList(0, 30), noise.subList(30, 60)).reader()).isNull();
+  }
+
+  /** {@return 80 questions of 6 samples each, every sample made by {@code sample} from the question's index and a seeded source} */
+  private static List<dev.bursar.trace.TraceRecord> samplePool(long seed,
+      java.util.function.BiFunction<Integer, java.util.Random, dev.bursar.trace.TraceRecord.Sample> sample) {
+    var rnd = new java.util.Random(seed);
+    List<dev.bursar.trace.TraceRecord> pool = new java.util.ArrayList<>();
+    for (int q = 0; q < 80; q++) {
+      List<dev.bursar.trace.TraceRecord.Sample> ss = new java.util.ArrayList<>();
+      for (int s = 0; s < 6; s++) ss.add(sample.apply(q, rnd));
+      // The gold is never read: every sample says whether it is right.
+      pool.add(new dev.bursar.trace.TraceRecord(1, "synthetic", q, "question " + q, null, "m", "t", ss, null, java.util.Map.of(), null));
+    }
+    return pool;
   }
 }
