@@ -92,6 +92,16 @@ public record PolicyFile(
     this(kind, estimator, stopModel, lambda, threshold, cap, wave, tokensPerSample, greedyFirst, null, null, provenance, operatingPoint);
   }
 
+  /** {@return whether the policy answers by its sample reader's scores rather than by the count} */
+  public boolean answersByScore() {
+    return stopModel != null && stopModel.scoreVote();
+  }
+
+  /** {@return whether the policy reports the vote share as its confidence (the tuner kept no confidence model)} */
+  public boolean reportsVoteShare() {
+    return stopModel != null && stopModel.leaderCorrect() == null;
+  }
+
   /** {@return the policy this file describes} */
   public Policy policy() {
     return policy(kind, stopModel, lambda, threshold, cap, wave, tokensPerSample, greedyFirst, temperature, deepSearch);

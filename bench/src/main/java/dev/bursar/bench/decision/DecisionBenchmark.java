@@ -1,5 +1,6 @@
 package dev.bursar.bench.decision;
 
+import dev.bursar.controller.Answers;
 import dev.bursar.controller.Budget;
 import dev.bursar.controller.Capability;
 import dev.bursar.controller.Estimate;
@@ -14,6 +15,7 @@ import dev.bursar.policies.PolicyFile;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -48,7 +50,7 @@ public class DecisionBenchmark {
   private Request request;
   private Tally tally;
   private StoppingRule stop;
-  private @org.jspecify.annotations.Nullable String answerKey;
+  private @Nullable String answerKey;
   private static final Set<Capability> CAPABILITIES = Set.of(Capability.CANCELLATION);
   private static final Budget BUDGET = Budget.ofTokens(1 << 20);
 
@@ -62,7 +64,7 @@ public class DecisionBenchmark {
     Plan plan = policy.decide(request, e, BUDGET, CAPABILITIES);
     stop = ((dev.bursar.controller.Mode.SelfConsistency) plan.mode()).stop();
     tally = new Tally();
-    answerKey = dev.bursar.controller.Answers.normalize(dev.bursar.controller.Answers.read(sampleText).orElse(null));
+    answerKey = Answers.normalize(Answers.read(sampleText).orElse(null));
     double score = stop.sampleScore(sampleText, answerKey);
     tally.add(answerKey, 1, 61, Double.NaN, score);
     tally.add(answerKey, 1, 58, Double.NaN, score);

@@ -104,7 +104,7 @@ public final class ReplayReport {
     n.put("measured_by", "3-fold cross-validation by question on the tune half");
     n.put("chosen_lambda", t.chosen().param());
     n.put("chosen_with_bayesian_stop", t.chosen().answerPrior());
-    n.put("answers_by_reader_score", t.policy().stopModel() != null && t.policy().stopModel().scoreVote());
+    n.put("answers_by_reader_score", t.policy().answersByScore());
     n.put("cv_chosen_accuracy", t.chosen().accuracy()).put("cv_chosen_tokens", t.chosen().tokens());
     n.put("cv_sc_at_cap_accuracy", t.scAtCap().accuracy()).put("cv_sc_at_cap_tokens", t.scAtCap().tokens());
     n.put("threshold_chosen", t.thresholdChosen().param());
@@ -114,8 +114,7 @@ public final class ReplayReport {
     ObjectNode cal = n.putObject("calibration");
     cal.put("brier", c.brier()).put("brier_vote_share", c.brierVoteShare()).put("states", c.states());
     // What the fitted policy reports as its confidence: the model, or the vote share where that scored better.
-    boolean byShare = t.policy().stopModel() != null && t.policy().stopModel().leaderCorrect() == null;
-    cal.put("policy_reports", byShare ? "vote_share" : "model");
+    cal.put("policy_reports", t.policy().reportsVoteShare() ? "vote_share" : "model");
     ArrayNode bins = cal.putArray("reliability");
     for (int b = 0; b < c.binCount().length; b++) {
       if (c.binCount()[b] > 0) bins.addObject().put("confidence", c.binConfidence()[b]).put("accuracy", c.binAccuracy()[b]).put("count", c.binCount()[b]);
@@ -245,7 +244,7 @@ public final class ReplayReport {
   private static String chosenHow(dev.bursar.tuner.Tuner.Result t) {
     List<String> how = new ArrayList<>();
     if (t.chosen().answerPrior()) how.add("with Bayesian stopping");
-    if (t.policy().stopModel() != null && t.policy().stopModel().scoreVote()) how.add("answering by the reader's scores");
+    if (t.policy().answersByScore()) how.add("answering by the reader's scores");
     return how.isEmpty() ? "" : " (" + String.join(", ", how) + ")";
   }
 

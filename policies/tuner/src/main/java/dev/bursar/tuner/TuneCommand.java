@@ -247,7 +247,7 @@ public final class TuneCommand implements Callable<Integer> {
           + "would (cross-validated with the training folds' answers): %.2f%% at %.0f tokens%n", r.questions(), 100 * r.chosen().accuracy(),
           r.chosen().tokens()));
     }
-    if (written.stopModel() != null && written.stopModel().scoreVote()) {
+    if (written.answersByScore()) {
       sb.append("  the policy answers with the answer whose samples the sample reader scores highest in sum, not the most "
           + "frequent one: on held-out scores of these questions it was right more often\n");
     }
@@ -259,7 +259,7 @@ public final class TuneCommand implements Callable<Integer> {
         r.thresholdChosen().param(), 100 * r.thresholdChosen().accuracy(), r.thresholdChosen().tokens()));
     var c = r.calibration();
     sb.append(String.format(Locale.ROOT, "Confidence P(answer right): Brier %.4f on %d held-out states (the vote share scores %.4f)%s%n",
-        c.brier(), c.states(), c.brierVoteShare(), written.stopModel() != null && written.stopModel().leaderCorrect() == null
+        c.brier(), c.states(), c.brierVoteShare(), written.reportsVoteShare()
             ? "; the vote share is better calibrated here, so the policy reports it" : ""));
     sb.append(String.format(Locale.ROOT, "Length Gamma: held-out log-likelihood per sample %.3f (fitted) against %.3f (one constant Gamma)%n",
         r.length().fittedLogLik(), r.length().constantLogLik()));

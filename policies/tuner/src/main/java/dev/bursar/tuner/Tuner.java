@@ -435,24 +435,14 @@ public final class Tuner {
 
   /**
    * {@return whether answering by the reader's summed scores ({@link Tally#scoreLeader}) is right more often
-   * than answering by the count over every state of {@code questions}' episodes (the mean accuracy after
+   * than answering by the count over every state of each question's episodes (the mean accuracy after
    * 1, 2, ... cap samples), and no less often at the cap} At the cap too, because the target is the count's
    * accuracy there: a score vote that falls behind it with every sample drawn could never reach the target
-   * (measured: a pool whose later samples repeat earlier ones), and by more than one standard error. Read with
-   * held-out scores: a reader is sure of the texts it was fitted on.
+   * (measured: a pool whose later samples repeat earlier ones), and by more than one standard error. The
+   * episodes score the reader's vote ({@code accuracyNow}) beside the count's, with held-out scores: a
+   * reader is sure of the texts it was fitted on.
    */
-  static boolean scoreVoteHelps(List<Question> questions, Fitting.SampleTextFit texts, Options o, int cap, int orders) {
-    List<List<Episode>> episodes = new ArrayList<>();
-    for (Question q : questions) {
-      List<Episode> mine = new ArrayList<>();
-      for (int s = 0; s < orders; s++) mine.add(new Episode(q, o.order().indices(q.size(), s, q.qid()), cap, Double.NaN, Double.NaN, texts.scores(q), true));
-      episodes.add(mine);
-    }
-    return scoreVoteHelps(episodes);
-  }
-
-  /** The same on each question's episodes, built scoring the reader's vote ({@code accuracyNow}) beside the count's. */
-  private static boolean scoreVoteHelps(List<List<Episode>> byQuestion) {
+  static boolean scoreVoteHelps(List<List<Episode>> byQuestion) {
     double sum = 0, squares = 0, atCap = 0;
     for (List<Episode> mine : byQuestion) {
       double d = 0; // the question's mean difference over its states and orders

@@ -208,6 +208,17 @@ final class TunerTest {
     }
   }
 
+  /** {@link Tuner#scoreVoteHelps} on every question's episodes in {@code orders} orders, read with {@code texts}' scores. */
+  private static boolean scoreVoteHelps(List<Question> questions, Fitting.SampleTextFit texts, Tuner.Options o, int cap, int orders) {
+    List<List<Episode>> episodes = new java.util.ArrayList<>();
+    for (Question q : questions) {
+      List<Episode> mine = new java.util.ArrayList<>();
+      for (int s = 0; s < orders; s++) mine.add(new Episode(q, o.order().indices(q.size(), s, q.qid()), cap, Double.NaN, Double.NaN, texts.scores(q), true));
+      episodes.add(mine);
+    }
+    return Tuner.scoreVoteHelps(episodes);
+  }
+
   @Test
   void theScoreVoteIsKeptOnlyWhereTheHeldOutScoresPickTheRightAnswerMoreOften() {
     var questions = Tuner.questions(records);
@@ -223,10 +234,10 @@ final class TunerTest {
       }
       return new Fitting.SampleTextFit(reader, heldOut);
     };
-    assertThat(Tuner.scoreVoteHelps(questions, scoring.apply(0.9, 0.1), o, 10, 2)).isTrue();
+    assertThat(scoreVoteHelps(questions, scoring.apply(0.9, 0.1), o, 10, 2)).isTrue();
     // Scores that favour wrong samples make a worse vote; scores that say nothing make no better one.
-    assertThat(Tuner.scoreVoteHelps(questions, scoring.apply(0.1, 0.9), o, 10, 2)).isFalse();
-    assertThat(Tuner.scoreVoteHelps(questions, scoring.apply(0.5, 0.5), o, 10, 2)).isFalse();
+    assertThat(scoreVoteHelps(questions, scoring.apply(0.1, 0.9), o, 10, 2)).isFalse();
+    assertThat(scoreVoteHelps(questions, scoring.apply(0.5, 0.5), o, 10, 2)).isFalse();
   }
 
   @Test
