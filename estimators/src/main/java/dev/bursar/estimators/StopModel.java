@@ -61,14 +61,22 @@ public record StopModel(TreeEnsemble gain, @Nullable TreeEnsemble leaderCorrect,
     return new StopModel(gain, leaderCorrect, sampleText, answerPrior, byScore);
   }
 
-  /** {@return P(a sample with this text and answer (its vote key, null: none) is right) by the model's reader, NaN when it has none} */
-  public double sampleScore(String text, @Nullable String answerKey) {
-    return sampleText == null || text == null ? Double.NaN : sampleText.pRight(text, answerKey);
+  /**
+   * {@return P(a sample with this text, answer (its vote key, null: none) and verifier score (NaN: none) is
+   * right) by the model's reader, NaN when it has none}
+   */
+  public double sampleScore(String text, @Nullable String answerKey, double verifierScore) {
+    return sampleText == null || text == null ? Double.NaN : sampleText.pRight(text, answerKey, verifierScore);
   }
 
   /** {@return the expected change still to come, at least 0 (boosting's sum can dip below)} */
   public double gain(double[] voteState) {
-    return Math.max(0, gain.predict(voteState));
+    double trees = Math.max(0, gain.predict(voteState));
+    double leaderP = voteState[VoteState.LEADER_TEXT_P];
+    // Drawing on can gain at most the chance that the answer now is wrong. The leader is the answer either way
+    // when its samples score at least as high as any other answer's (more votes and a higher mean: the higher sum).
+    if (leaderP >= 0 && leaderP >= voteState[VoteState.LEADER_TEXT_P + 1]) return Math.min(trees, 1 - leaderP);
+    return trees;
   }
 
   /** {@return P(the current leader is right), NaN without a confidence model (the vote share is reported)} */

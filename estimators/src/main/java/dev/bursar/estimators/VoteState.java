@@ -30,6 +30,9 @@ public final class VoteState {
   /** Index of {@code margin_minus_remaining}: above 0, the majority at the cap is decided. */
   public static final int MARGIN_MINUS_REMAINING = 9;
 
+  /** Index of {@code leader_text_p} (the leader's samples' mean reader score; {@code other_text_p} follows). */
+  public static final int LEADER_TEXT_P = 19;
+
   private VoteState() {}
 
   /** {@return whether the majority at the cap is decided: no draw left can change it} */

@@ -137,10 +137,41 @@ final class ScorersTest {
     assertThat(reader.pRight("x".repeat(200), null)).isGreaterThan(reader.pRight("x", null));
     assertThat(reader.pRight("x", "num:18.5")).isEqualTo(reader.pRight("x", null));
     var stop = new StopModel(new TreeEnsemble(0, List.of()), new TreeEnsemble(0.5, List.of()), reader);
-    assertThat(stop.sampleScore("abc", "num:3")).isEqualTo(reader.pRight("abc", "num:3"));
-    assertThat(new StopModel(new TreeEnsemble(0, List.of()), new TreeEnsemble(0.5, List.of())).sampleScore("abc", "num:3")).isNaN();
+    assertThat(stop.sampleScore("abc", "num:3", Double.NaN)).isEqualTo(reader.pRight("abc", "num:3"));
+    assertThat(new StopModel(new TreeEnsemble(0, List.of()), new TreeEnsemble(0.5, List.of())).sampleScore("abc", "num:3", Double.NaN)).isNaN();
     assertThatThrownBy(() -> new SampleText(32, new LinearModel(w, 0)))
-        .hasMessageContaining("needs " + (QueryText.STATS + 32 + SampleText.ANSWER_STATS) + " weights");
+        .hasMessageContaining("needs " + SampleText.size(32) + " weights");
+  }
+
+  @Test
+  void sampleTextReadsAVerifiersScore_whenItHasItsWeights_andAnUnscoredSampleReadsAsTheTextAlone() {
+    double[] w = new double[SampleText.size(16)];
+    w[QueryText.STATS + 16 + SampleText.ANSWER_STATS] = -1; // scored at all
+    w[QueryText.STATS + 16 + SampleText.ANSWER_STATS + 1] = 2; // the score
+    var reader = new SampleText(16, new LinearModel(w, 0));
+    assertThat(reader.readsVerifier()).isTrue();
+    assertThat(reader.readsAnswer()).isTrue();
+    assertThat(reader.pRight("ans = 3", "num:3", 3.0)).isGreaterThan(0.99);
+    assertThat(reader.pRight("ans = 3", "num:3", -2.0)).isLessThan(0.01);
+    assertThat(reader.pRight("ans = 3", "num:3", Double.NaN)).isEqualTo(0.5).isEqualTo(reader.pRight("ans = 3", "num:3"));
+    // A reader of an earlier release ignores the score.
+    var older = new SampleText(16, new LinearModel(new double[QueryText.STATS + 16 + SampleText.ANSWER_STATS], 0));
+    assertThat(older.readsVerifier()).isFalse();
+    assertThat(older.pRight("ans = 3", "num:3", 3.0)).isEqualTo(0.5);
+  }
+
+  @Test
+  void theGainIsAtMostTheChanceThatTheLeaderIsWrong_whenTheReaderScoresTheLeaderHighest() {
+    var stop = new StopModel(new TreeEnsemble(0.3, List.of()), new TreeEnsemble(0.5, List.of()));
+    double[] x = new double[VoteState.NAMES.size()];
+    x[VoteState.LEADER_TEXT_P] = 0.99;
+    x[VoteState.LEADER_TEXT_P + 1] = 0.2;
+    assertThat(stop.gain(x)).isCloseTo(0.01, org.assertj.core.data.Offset.offset(1e-12));
+    x[VoteState.LEADER_TEXT_P + 1] = 0.995; // another answer reads better: the leader may not be the answer
+    assertThat(stop.gain(x)).isEqualTo(0.3);
+    x[VoteState.LEADER_TEXT_P] = -1; // no reader
+    x[VoteState.LEADER_TEXT_P + 1] = -1;
+    assertThat(stop.gain(x)).isEqualTo(0.3);
   }
 
   @Test

@@ -53,8 +53,8 @@ public record LearnedStop(StopModel model, double lambda, int cap, double priorP
   }
 
   @Override
-  public double sampleScore(String text, @Nullable String answerKey) {
-    return model.sampleScore(text, answerKey);
+  public double sampleScore(String text, @Nullable String answerKey, double verifierScore) {
+    return model.sampleScore(text, answerKey, verifierScore);
   }
 
   @Override

@@ -256,11 +256,11 @@ final class LearnedPoliciesTest {
     var loaded = PolicyFile.parse(json);
     assertThat(loaded.stopModel().sampleText()).isEqualTo(reader);
     var stop = new LearnedStop(loaded.stopModel(), 2e-4, 12, Double.NaN, Double.NaN);
-    assertThat(stop.sampleScore("three words here", "num:3")).isEqualTo(reader.pRight("three words here", "num:3"));
+    assertThat(stop.sampleScore("three words here", "num:3", Double.NaN)).isEqualTo(reader.pRight("three words here", "num:3"));
     // A file without a reader loads as before: the rule then scores nothing.
-    assertThat(new LearnedStop(model(), 2e-4, 12, Double.NaN, Double.NaN).sampleScore("text", null)).isNaN();
+    assertThat(new LearnedStop(model(), 2e-4, 12, Double.NaN, Double.NaN).sampleScore("text", null, Double.NaN)).isNaN();
     assertThatThrownBy(() -> PolicyFile.parse(json.replace("\"buckets\" : 8", "\"buckets\" : 9")))
-        .hasMessageContaining("stopModel.sampleText").hasMessageContaining("needs " + (QueryText.STATS + 9 + dev.bursar.estimators.SampleText.ANSWER_STATS) + " weights");
+        .hasMessageContaining("stopModel.sampleText").hasMessageContaining("needs " + dev.bursar.estimators.SampleText.size(9) + " weights");
     // Answering by the reader's scores: carried by the file, read by the rule, described by the policy.
     assertThat(stop.votesByScore()).isFalse();
     var byScore = new PolicyFile(PolicyFile.COMPUTE_OPTIMAL, estimator(), withReader.withScoreVote(true), 2e-4, 0, 12, 1, 512, false,

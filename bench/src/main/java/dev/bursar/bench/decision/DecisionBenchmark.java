@@ -65,7 +65,7 @@ public class DecisionBenchmark {
     stop = ((dev.bursar.controller.Mode.SelfConsistency) plan.mode()).stop();
     tally = new Tally();
     answerKey = Answers.normalize(Answers.read(sampleText).orElse(null));
-    double score = stop.sampleScore(sampleText, answerKey);
+    double score = stop.sampleScore(sampleText, answerKey, Double.NaN);
     tally.add(answerKey, 1, 61, Double.NaN, score);
     tally.add(answerKey, 1, 58, Double.NaN, score);
     tally.add("date:3/18/2002", 1, 73, Double.NaN, score);
@@ -89,7 +89,7 @@ public class DecisionBenchmark {
 
   @Benchmark
   public double sampleScore() {
-    return stop.sampleScore(sampleText, answerKey);
+    return stop.sampleScore(sampleText, answerKey, Double.NaN);
   }
 
   @Benchmark

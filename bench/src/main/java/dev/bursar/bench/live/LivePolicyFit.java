@@ -134,7 +134,7 @@ final class LivePolicyFit {
       List<TraceRecord.Sample> samples = new ArrayList<>();
       for (RunRecord.Sample s : last[0].samples()) {
         String key = Answers.normalize(s.answer());
-        samples.add(new TraceRecord.Sample(s.text(), s.answer(), key != null && key.equals(gold), s.outputTokens(), s.meanLogprobOrNull(), null,
+        samples.add(new TraceRecord.Sample(s.text(), s.answer(), key != null && key.equals(gold), s.outputTokens(), s.meanLogprobOrNull(), s.verifierScoreOrNull(),
             s.finish().name().toLowerCase(Locale.ROOT)));
       }
       records.add(new TraceRecord(TraceRecord.SCHEMA_VERSION, "embedded-live-tune", i, p.prompt(), Long.toString(p.answer()),

@@ -19,6 +19,8 @@ import org.jspecify.annotations.Nullable;
  *     controller then reads it from {@code text}
  * @param cachedInputTokens of {@code inputTokens}, those a prefix cache served without a prefill
  *     (the upstream's {@code cached_tokens}; the DJL prefix cache's reuse)
+ * @param verifierScore a verifier's score of the whole sequence (a reward model's, higher is better; a
+ *     recorded pool's {@code score}), or NaN when none judged it: a reader of samples learns what it says
  */
 public record Generation(
     int index,
@@ -29,7 +31,14 @@ public record Generation(
     double @Nullable [] tokenLogprobs,
     double @Nullable [] tokenConfidence,
     @Nullable String answer,
-    int cachedInputTokens) {
+    int cachedInputTokens,
+    double verifierScore) {
+
+  /** A generation no verifier has scored. */
+  public Generation(int index, String text, int inputTokens, int outputTokens, FinishReason finish,
+      double @Nullable [] tokenLogprobs, double @Nullable [] tokenConfidence, @Nullable String answer, int cachedInputTokens) {
+    this(index, text, inputTokens, outputTokens, finish, tokenLogprobs, tokenConfidence, answer, cachedInputTokens, Double.NaN);
+  }
 
   /** A generation with no prompt tokens served from a cache. */
   public Generation(int index, String text, int inputTokens, int outputTokens, FinishReason finish,
@@ -43,6 +52,12 @@ public record Generation(
     if (cachedInputTokens < 0 || cachedInputTokens > inputTokens) {
       throw new IllegalArgumentException("cachedInputTokens must be in [0, inputTokens], was " + cachedInputTokens);
     }
+  }
+
+  /** {@return this generation with a verifier's score of it} */
+  public Generation withVerifierScore(double score) {
+    return new Generation(index, text, inputTokens, outputTokens, finish, tokenLogprobs, tokenConfidence, answer,
+        cachedInputTokens, score);
   }
 
   /** {@return a generation with text only: no log-probabilities, no own answer} */

@@ -135,7 +135,7 @@ final class RunContext {
       if (generated != null) {
         String answer = wholeSamples || can(Capability.OWN_ANSWERS) ? answerOf(g).orElse(null) : null;
         generated.add(new RunRecord.Sample(g.text(), answer, g.inputTokens(),
-            Math.min(g.outputTokens(), maxTokens), g.finish(), g.meanLogprob()));
+            Math.min(g.outputTokens(), maxTokens), g.finish(), g.meanLogprob(), g.verifierScore()));
       }
     }
     return out;

@@ -40,13 +40,19 @@ public record RunRecord(
    * @param outputTokens output tokens charged for it
    * @param finish how it ended
    * @param meanLogprob mean log-probability of its tokens, NaN when the backend gave none
+   * @param verifierScore a verifier's score of it ({@link Generation#verifierScore}), NaN when none
    */
   public record Sample(String text, @Nullable String answer, int inputTokens, int outputTokens, FinishReason finish,
-      double meanLogprob) {
+      double meanLogprob, double verifierScore) {
 
-    /** A sample whose log-probabilities are unknown. */
+    /** A sample whose log-probabilities and verifier score are unknown. */
     public Sample(String text, @Nullable String answer, int inputTokens, int outputTokens, FinishReason finish) {
-      this(text, answer, inputTokens, outputTokens, finish, Double.NaN);
+      this(text, answer, inputTokens, outputTokens, finish, Double.NaN, Double.NaN);
+    }
+
+    /** {@return the verifier's score, or null when none (the trace format's convention)} */
+    public @Nullable Double verifierScoreOrNull() {
+      return Double.isNaN(verifierScore) ? null : verifierScore;
     }
 
     /** {@return the mean log-probability, or null when unknown (the trace format's convention)} */

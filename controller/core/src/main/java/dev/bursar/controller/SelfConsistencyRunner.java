@@ -81,7 +81,7 @@ final class SelfConsistencyRunner {
               : Confidence.lowestWindow(g.tokenConfidence(), pruning == null ? 8 : pruning.window());
           if (pruning != null && Double.isNaN(threshold) && !Double.isNaN(conf)) warmup.add(conf);
           double w = mode.weighted() && !Double.isNaN(conf) ? conf : 1.0;
-          tally.add(key, w, g.outputTokens(), g.meanLogprob(), mode.stop().sampleScore(g.text(), key));
+          tally.add(key, w, g.outputTokens(), g.meanLogprob(), mode.stop().sampleScore(g.text(), key, g.verifierScore()));
           keys.add(key);
           weights.add(w);
           confs.add(conf);

@@ -37,8 +37,9 @@ public interface StoppingRule {
    *
    * @param text what the model wrote
    * @param answerKey the vote key of its answer ({@link Answers#normalize}), null when it has none
+   * @param verifierScore a verifier's score of it ({@link Generation#verifierScore}), NaN when none
    */
-  default double sampleScore(String text, @Nullable String answerKey) {
+  default double sampleScore(String text, @Nullable String answerKey, double verifierScore) {
     return Double.NaN;
   }
 

@@ -50,7 +50,7 @@ final class ComputeControllerTest {
         seen.add(t.sampleScore(t.samples() - 1));
         return t.samples() >= 3;
       }
-      @Override public double sampleScore(String text, String answerKey) { return text.contains("75") ? 0.9 : 0.1; }
+      @Override public double sampleScore(String text, String answerKey, double verifierScore) { return text.contains("75") ? 0.9 : 0.1; }
       @Override public String family() { return "text"; }
       @Override public Double param() { return null; }
     };
@@ -65,7 +65,7 @@ final class ComputeControllerTest {
     var b = FakeBackend.of((prompt, i) -> i % 3 == 0 ? CHAIN : "<think>x\n</think>A:91\n");
     StoppingRule reader = new StoppingRule() {
       @Override public boolean shouldStop(Tally t) { return false; }
-      @Override public double sampleScore(String text, String answerKey) { return text.contains("75") ? 0.9 : 0.2; }
+      @Override public double sampleScore(String text, String answerKey, double verifierScore) { return text.contains("75") ? 0.9 : 0.2; }
       @Override public boolean votesByScore() { return true; }
       @Override public String family() { return "text"; }
       @Override public Double param() { return null; }

@@ -184,7 +184,7 @@ public final class TraceLog implements TraceSink, Closeable {
   TraceRecord toTrace(RunRecord r, long qid) {
     boolean hash = options.hashPrompts();
     List<TraceRecord.Sample> samples = r.samples().stream()
-        .map(s -> new TraceRecord.Sample(hash ? null : s.text(), s.answer(), null, s.outputTokens(), s.meanLogprobOrNull(), null,
+        .map(s -> new TraceRecord.Sample(hash ? null : s.text(), s.answer(), null, s.outputTokens(), s.meanLogprobOrNull(), s.verifierScoreOrNull(),
             s.finish().name().toLowerCase(Locale.ROOT)))
         .toList();
     Outcome o = r.outcome();

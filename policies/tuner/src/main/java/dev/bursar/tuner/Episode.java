@@ -76,7 +76,8 @@ final class Episode {
     for (int n = 1; n <= cap; n++) {
       int i = order[n - 1];
       String text = q.texts().get(i);
-      tally.add(q.keys().get(i), 1.0, q.tokens()[i], q.meanLogprobs()[i], text == null ? Double.NaN : rule.sampleScore(text, q.keys().get(i)));
+      tally.add(q.keys().get(i), 1.0, q.tokens()[i], q.meanLogprobs()[i], text == null ? Double.NaN
+          : rule.sampleScore(text, q.keys().get(i), q.verifierScores()[i]));
       if (rule.shouldStop(tally)) return n - 1;
     }
     return cap - 1;

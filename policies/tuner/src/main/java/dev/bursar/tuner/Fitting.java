@@ -150,12 +150,12 @@ final class Fitting {
     double[] out = new double[q.size()];
     for (int i = 0; i < out.length; i++) {
       String text = q.texts().get(i);
-      out[i] = text == null ? Double.NaN : reader.pRight(text, q.keys().get(i));
+      out[i] = text == null ? Double.NaN : reader.pRight(text, q.keys().get(i), q.verifierScores()[i]);
     }
     return out;
   }
 
-  private static final int TEXT_FEATURES = QueryText.STATS + SAMPLE_BUCKETS + SampleText.ANSWER_STATS;
+  private static final int TEXT_FEATURES = SampleText.size(SAMPLE_BUCKETS);
 
   /**
    * {@return one row per sample with a text: its features (the text's and its answer's shape), sparse (a
@@ -167,7 +167,7 @@ final class Fitting {
       for (int i = 0; i < q.size(); i++) {
         String text = q.texts().get(i);
         if (text == null) continue;
-        double[] x = SampleText.features(text, q.keys().get(i), SAMPLE_BUCKETS, true);
+        double[] x = SampleText.features(text, q.keys().get(i), q.verifierScores()[i], SAMPLE_BUCKETS);
         var sparse = new SparseArray();
         for (int j = 0; j < x.length; j++) if (x[j] != 0) sparse.append(j, x[j]);
         rows.add(new SampleInstance<>(sparse, q.correct()[i] ? 1 : 0));

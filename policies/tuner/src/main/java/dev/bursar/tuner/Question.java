@@ -18,9 +18,10 @@ import org.jspecify.annotations.Nullable;
  * @param prompt the prompt text, as the replay benchmark sends it
  * @param meanLogprobs each sample's mean token log-probability, NaN where the record has none
  * @param texts each sample's generated text, null where the record has none (length-only pools)
+ * @param verifierScores each sample's verifier (reward-model) score, NaN where the record has none
  */
 public record Question(String pool, long qid, String prompt, List<@Nullable String> keys, int[] tokens, boolean[] correct,
-    Map<String, Boolean> correctByKey, double[] meanLogprobs, List<@Nullable String> texts) {
+    Map<String, Boolean> correctByKey, double[] meanLogprobs, List<@Nullable String> texts, double[] verifierScores) {
 
   /**
    * {@return the question, or empty when it has no samples, a sample's correctness is unknown or it was a DEEP_SEARCH}
@@ -36,6 +37,7 @@ public record Question(String pool, long qid, String prompt, List<@Nullable Stri
     int[] tokens = new int[r.samples().size()];
     boolean[] correct = new boolean[tokens.length];
     double[] meanLogprobs = new double[tokens.length];
+    double[] verifierScores = new double[tokens.length];
     List<@Nullable String> texts = new ArrayList<>();
     Map<String, Boolean> byKey = new HashMap<>();
     for (int i = 0; i < tokens.length; i++) {
@@ -47,10 +49,11 @@ public record Question(String pool, long qid, String prompt, List<@Nullable Stri
       tokens[i] = s.tokens();
       correct[i] = right;
       meanLogprobs[i] = s.meanLogprob() == null ? Double.NaN : s.meanLogprob();
+      verifierScores[i] = s.score() == null ? Double.NaN : s.score();
       texts.add(s.text());
       if (key != null) byKey.putIfAbsent(key, right);
     }
-    return Optional.of(new Question(r.pool(), r.qid(), promptOf(r), keys, tokens, correct, byKey, meanLogprobs, texts));
+    return Optional.of(new Question(r.pool(), r.qid(), promptOf(r), keys, tokens, correct, byKey, meanLogprobs, texts, verifierScores));
   }
 
   /** The prompt the replay benchmark sends for a record (the question text, or its id when the text is absent). */

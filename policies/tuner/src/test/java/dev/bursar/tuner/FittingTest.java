@@ -81,6 +81,21 @@ final class FittingTest {
   }
 
   @Test
+  void theSampleReaderLearnsHowFarToTrustAVerifier_whenTheTextsSayNothing() {
+    // A verifier scores right samples around 2 and wrong ones around -1; texts and answers are random.
+    var questions = Tuner.questions(samplePool(11, (q, rnd) -> {
+      boolean right = rnd.nextDouble() < 0.6;
+      double score = (right ? 2 : -1) + rnd.nextGaussian();
+      return new dev.bursar.trace.TraceRecord.Sample("ans = " + rnd.nextInt(500), String.valueOf(rnd.nextInt(50)), right, 20, null, score, null);
+    }));
+    var fit = Fitting.sampleText(questions.subList(0, 40), questions.subList(40, 80));
+    assertThat(fit.reader()).isNotNull();
+    assertThat(fit.reader().readsVerifier()).isTrue();
+    assertThat(fit.reader().pRight("ans = 3", "num:7", 4.0)).isGreaterThan(0.9);
+    assertThat(fit.reader().pRight("ans = 3", "num:7", -3.0)).isLessThan(0.1);
+  }
+
+  @Test
   void theSampleTextReaderLearnsWhatAWrongSampleSays_scoredOnTheHalfItDidNotSee() {
     // Wrong samples say "leap year" two times in three; right ones never do.
     var questions = Tuner.questions(samplePool(3, (q, rnd) -> {
@@ -100,7 +115,8 @@ final class FittingTest {
         .map(q -> new Question(q.pool(), q.qid(), q.prompt(),
             java.util.stream.IntStream.range(0, q.size()).mapToObj(i -> "num:" + words.nextInt(500)).toList(), q.tokens(), q.correct(),
             q.correctByKey(), q.meanLogprobs(),
-            java.util.stream.IntStream.range(0, q.size()).mapToObj(i -> "note " + words.nextInt(500) + " and " + words.nextInt(500)).toList()))
+            java.util.stream.IntStream.range(0, q.size()).mapToObj(i -> "note " + words.nextInt(500) + " and " + words.nextInt(500)).toList(),
+            q.verifierScores()))
         .toList();
     assertThat(Fitting.sampleText(noise.subList(0, 30), noise.subList(30, 60)).reader()).isNull();
   }

@@ -203,7 +203,7 @@ public final class OpenAiBackend implements Backend {
 
   private static Generation reindex(Generation g, int index) {
     return new Generation(index, g.text(), g.inputTokens(), g.outputTokens(), g.finish(), g.tokenLogprobs(),
-        g.tokenConfidence(), g.answer(), g.cachedInputTokens());
+        g.tokenConfidence(), g.answer(), g.cachedInputTokens(), g.verifierScore());
   }
 
   /** One non-streamed request for {@code n} sequences; sequence numbers start at {@code first}. */

@@ -87,7 +87,8 @@ public final class ReplayBackend implements Backend {
       // A recorded sample longer than the cap is charged the cap and, like a cut-off generation, has no answer.
       boolean cut = s.tokens() > request.maxTokens();
       out.add(new Generation(i - from, s.text() == null ? "" : s.text(), 0, cut ? request.maxTokens() : s.tokens(),
-          cut ? FinishReason.LENGTH : FinishReason.RECORDED, null, null, cut ? null : s.answer()));
+          cut ? FinishReason.LENGTH : FinishReason.RECORDED, null, null, cut ? null : s.answer(), 0,
+          s.score() == null ? Double.NaN : s.score()));
     }
     return out;
   }

@@ -43,6 +43,17 @@ final class ReplayBackendTest {
   }
 
   @Test
+  void aRecordedVerifierScoreComesWithItsSample_andNoScoreIsNaN() {
+    var scored = new TraceRecord(1, "p", 0, "q0", "1", "m", "t",
+        List.of(new TraceRecord.Sample("A: 1", "1", true, 10, null, 3.25, null), new TraceRecord.Sample("A: 2", "2", false, 10, null, null, null)),
+        null, Map.of(), null);
+    var backend = new ReplayBackend(List.of(pool(scored)), SampleOrder.STORED, 0);
+    var g = backend.generate(GenerationRequest.of("q0", 2, 100, Sampling.DEFAULT), TokenListener.NONE);
+    assertThat(g.get(0).verifierScore()).isEqualTo(3.25);
+    assertThat(g.get(1).verifierScore()).isNaN();
+  }
+
+  @Test
   void promptLookup_findsTheQuestionByItsText() {
     var pool = pool(question(0, "q0", 2), question(7, "q7", 2));
     var backend = new ReplayBackend(List.of(pool), SampleOrder.STORED, 0);
