@@ -56,6 +56,13 @@ public record SampleText(int buckets, LinearModel model) {
     return model.size() == size(buckets);
   }
 
+  /** {@return whether the reader learned anything from a verifier's scores (weights on them not zero)} */
+  public boolean trustsVerifier() {
+    if (!readsVerifier()) return false;
+    double[] w = model.weights();
+    return w[w.length - 1] != 0 || w[w.length - 2] != 0;
+  }
+
   /** {@return P(a sample with this text and this answer is right), no verifier having scored it} */
   public double pRight(String text, @Nullable String answerKey) {
     return pRight(text, answerKey, Double.NaN);

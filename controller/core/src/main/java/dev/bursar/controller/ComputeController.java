@@ -60,6 +60,8 @@ public final class ComputeController {
   private final boolean needFeatures;
   private final LongAdder fallbacks = new LongAdder();
   private final LongAdder sinkFailures = new LongAdder();
+  private final @org.jspecify.annotations.Nullable SampleVerifier verifier;
+  private final LongAdder verifierFailures = new LongAdder();
 
   private ComputeController(Builder b) {
     this.backend = Objects.requireNonNull(b.backend);
@@ -72,6 +74,7 @@ public final class ComputeController {
     this.ticker = b.ticker;
     this.telemetry = new Telemetry(b.openTelemetry, new Telemetry.Options(b.prices, b.baselineSamples, b.costAttributes, b.captureText, b.provider));
     this.sink = b.sink;
+    this.verifier = b.verifier;
     this.decisionTimeout = b.decisionTimeout;
     // The built-in estimator and fixed policy are pure and instant: no thread needed to guard them.
     this.guardDecision = !(estimator instanceof NoEstimator && policy instanceof FixedPolicy);
@@ -108,7 +111,17 @@ public final class ComputeController {
     return fallbacks.sum();
   }
 
-  /** {@return how many records the trace sink failed to take} */
+  /** {@return how many whole samples went unscored because the verifier failed or ran out of time} */
+  public long verifierFailures() {
+    return verifierFailures.sum();
+  }
+
+  /** {@return the verifier that scores whole samples, if one was given} */
+  public java.util.Optional<SampleVerifier> verifier() {
+    return java.util.Optional.ofNullable(verifier);
+  }
+
+  /** {@return the trace records the sink failed to take} */
   public long traceSinkFailures() {
     return sinkFailures.sum();
   }
@@ -127,7 +140,7 @@ public final class ComputeController {
       features = needFeatures ? Features.of(request) : Features.NONE;
       d = decide(request, features, effective, parent);
       var ctx = new RunContext(backend, capabilities, request, d.plan, effective, format, ticker, recording, d.estimate.pCorrect(),
-          telemetry);
+          telemetry, verifier, verifierFailures);
       out = d.unsupported != null ? ctx.failed(d.unsupported, Outcome.Failed.Cause.UNSUPPORTED, false) : execute(ctx, d.plan);
       telemetry.endRequest(span, backend.name(), d.plan, d.estimate, d.fallback != null, out, ticker.read() - start);
       record(new RunRecord(request, features, d.estimate, policy.description(), d.plan, d.fallback, ctx.generated(), out));
@@ -266,6 +279,7 @@ public final class ComputeController {
     private boolean captureText;
     private String provider = "bursar";
     private TraceSink sink = TraceSink.noop();
+    private @org.jspecify.annotations.Nullable SampleVerifier verifier;
     private Duration decisionTimeout = Duration.ofMillis(100);
     private final Set<String> set = new HashSet<>();
 
@@ -361,6 +375,13 @@ public final class ComputeController {
     public Builder openTelemetry(OpenTelemetry otel) {
       once("openTelemetry");
       this.openTelemetry = Objects.requireNonNull(otel, "openTelemetry");
+      return this;
+    }
+
+    /** A verifier that scores every whole sample (default: none); see {@link SampleVerifier}. */
+    public Builder verifier(SampleVerifier v) {
+      once("verifier");
+      this.verifier = Objects.requireNonNull(v, "verifier");
       return this;
     }
 

@@ -35,8 +35,15 @@ final class RunContext {
 
   final Telemetry telemetry;
 
+  /** Scores whole samples, or null; its failures are counted, never thrown. */
+  private final @Nullable SampleVerifier verifier;
+  private final java.util.concurrent.atomic.LongAdder verifierFailures;
+
   RunContext(Backend backend, Set<Capability> capabilities, Request request, Plan plan, Budget budget,
-      ReasoningFormat format, Ticker ticker, boolean recordSamples, double priorConfidence, Telemetry telemetry) {
+      ReasoningFormat format, Ticker ticker, boolean recordSamples, double priorConfidence, Telemetry telemetry,
+      @Nullable SampleVerifier verifier, java.util.concurrent.atomic.LongAdder verifierFailures) {
+    this.verifier = verifier;
+    this.verifierFailures = verifierFailures;
     this.priorConfidence = priorConfidence;
     this.telemetry = telemetry;
     this.backend = backend;
@@ -126,6 +133,7 @@ final class RunContext {
       throw e;
     }
     telemetry.endCall(span, n, out);
+    if (wholeSamples && verifier != null) out = verified(out);
     for (Generation g : out) {
       // A backend that overran its cap is charged only the cap: the budget is what we promised the caller.
       outputTokens += Math.min(g.outputTokens(), maxTokens);
@@ -139,6 +147,45 @@ final class RunContext {
       }
     }
     return out;
+  }
+
+  /**
+   * {@return the generations with the verifier's score of each finished one} Scored at once on virtual threads,
+   * each within the request's deadline (the verifier's own client times out too); a failure leaves NaN.
+   */
+  private List<Generation> verified(List<Generation> gens) {
+    List<java.util.concurrent.Future<Double>> scores = new ArrayList<>(gens.size());
+    // Not try-with-resources: closing waits for every task, and a late score must not hold the request.
+    var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+    try {
+      for (Generation g : gens) {
+        boolean score = g.finish() != FinishReason.CANCELLED && !g.text().isEmpty() && Double.isNaN(g.verifierScore());
+        scores.add(score ? pool.submit(() -> verifier.score(request.prompt(), g.text())) : null);
+      }
+      List<Generation> out = new ArrayList<>(gens.size());
+      for (int i = 0; i < gens.size(); i++) {
+        var f = scores.get(i);
+        out.add(f == null ? gens.get(i) : gens.get(i).withVerifierScore(awaitScore(f)));
+      }
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private double awaitScore(java.util.concurrent.Future<Double> f) {
+    try {
+      long left = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - ticker.read();
+      Double v = left == Long.MAX_VALUE ? f.get() : f.get(Math.max(0, left), java.util.concurrent.TimeUnit.NANOSECONDS);
+      if (v != null && Double.isFinite(v)) return v;
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      f.cancel(true);
+    } catch (InterruptedException e) {
+      f.cancel(true);
+      Thread.currentThread().interrupt();
+    }
+    verifierFailures.increment();
+    return Double.NaN;
   }
 
   /** {@return the answer a generation carries: the backend's own when it gives them (replay), else read from its text} */

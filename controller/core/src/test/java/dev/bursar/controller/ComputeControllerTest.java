@@ -60,6 +60,38 @@ final class ComputeControllerTest {
   }
 
   @Test
+  void aVerifierScoresEveryWholeSample_theRuleReadsIt_theTraceKeepsIt_andAFailureIsNoScore() {
+    var b = FakeBackend.of((prompt, i) -> i % 2 == 0 ? CHAIN : "<think>x\n</think>A:91\n");
+    List<Double> given = new java.util.concurrent.CopyOnWriteArrayList<>();
+    StoppingRule reader = new StoppingRule() {
+      @Override public boolean shouldStop(Tally t) { return t.samples() >= 3; }
+      @Override public double sampleScore(String text, String answerKey, double verifierScore) {
+        given.add(verifierScore);
+        return verifierScore;
+      }
+      @Override public String family() { return "verified"; }
+      @Override public Double param() { return null; }
+    };
+    SampleVerifier verifier = new SampleVerifier() {
+      @Override public String name() { return "rm"; }
+      @Override public double score(String prompt, String sample) {
+        if (sample.contains("x")) throw new IllegalStateException("the reward model is down");
+        return prompt.equals("Q:17+25*3\n") ? 2.5 : 0;
+      }
+    };
+    List<RunRecord> records = new java.util.ArrayList<>();
+    var c = ComputeController.builder().backend(b).plan(Plan.selfConsistency(new Mode.SelfConsistency(8, 1, reader, null, false), 100))
+        .budget(Budget.ofTokens(10_000)).verifier(verifier).traceSink(records::add).build();
+    var out = (Outcome.Answered) c.run(Request.of("Q:17+25*3\n"));
+    assertThat(out.answer()).isEqualTo("92");
+    assertThat(given).hasSize(3);
+    assertThat(given.get(0)).isEqualTo(2.5);
+    assertThat(given.get(1)).isNaN(); // the verifier failed: the sample still votes
+    assertThat(c.verifierFailures()).isEqualTo(1);
+    assertThat(records.getFirst().samples()).extracting(RunRecord.Sample::verifierScoreOrNull).containsExactly(2.5, null, 2.5);
+  }
+
+  @Test
   void selfConsistency_answersByTheReadersScores_whenTheRuleVotesByScore() {
     // Two of three samples say 91 with a poor argument; the one that shows its work says 92.
     var b = FakeBackend.of((prompt, i) -> i % 3 == 0 ? CHAIN : "<think>x\n</think>A:91\n");

@@ -46,6 +46,8 @@ public final class FakeOpenAiServer implements AutoCloseable {
   private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
   public final AtomicInteger requests = new AtomicInteger();
   public final AtomicInteger tokensSent = new AtomicInteger();
+  /** Samples scored at {@code /pooling}. */
+  public final AtomicInteger scored = new AtomicInteger();
   public final AtomicInteger streamsClosedByClient = new AtomicInteger();
   private volatile boolean rejectN;
   private volatile long millisPerToken;
@@ -59,9 +61,31 @@ public final class FakeOpenAiServer implements AutoCloseable {
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server.createContext("/v1/completions", ex -> handle(ex, false));
     server.createContext("/v1/chat/completions", ex -> handle(ex, true));
+    server.createContext("/pooling", this::reward);
     server.createContext("/v1/models", ex -> send(ex, 200, "{\"object\":\"list\",\"data\":[{\"id\":\"fake-model\","
         + "\"object\":\"model\",\"created\":0,\"owned_by\":\"test\"}]}"));
     server.start();
+  }
+
+  /**
+   * A reward model at {@code /pooling}, as vLLM pools every token of one: the score at the last token is 2 when the
+   * assistant's turn says 92 and -1 otherwise.
+   */
+  private void reward(HttpExchange ex) throws IOException {
+    JsonNode req = JSON.readTree(ex.getRequestBody().readAllBytes());
+    JsonNode messages = req.path("messages");
+    if (messages.size() != 2 || !"assistant".equals(messages.path(1).path("role").asText())) {
+      send(ex, 400, "{\"error\":{\"message\":\"expected a user turn and an assistant turn\"}}");
+      return;
+    }
+    scored.incrementAndGet();
+    double score = messages.path(1).path("content").asText().contains("92") ? 2 : -1;
+    send(ex, 200, "{\"object\":\"list\",\"data\":[{\"index\":0,\"object\":\"pooling\",\"data\":[[0.1],[" + score + "]]}]}");
+  }
+
+  /** {@return the reward model's pooling URL} */
+  public String poolingUrl() {
+    return "http://127.0.0.1:" + server.getAddress().getPort() + "/pooling";
   }
 
   /** {@return the API root, e.g. {@code http://127.0.0.1:PORT/v1}} */

@@ -119,6 +119,14 @@ public final class ServeCommand implements Callable<Integer> {
           + "overrun the budget, and force the answer (no hidden states needed).")
   boolean lengthForecast;
 
+  @Option(names = "--verifier", paramLabel = "URL",
+      description = "A reward model's pooling endpoint (vLLM: vllm serve MODEL --runner pooling; URL http://host:port/pooling) that scores "
+          + "every whole sample; a policy fitted on such scores reads them to stop early and weigh the vote, and the trace log keeps them.")
+  @Nullable String verifier;
+
+  @Option(names = "--verifier-model", paramLabel = "NAME", description = "The reward model's name as --verifier serves it.")
+  @Nullable String verifierModel;
+
   @Override
   public Integer call() throws InterruptedException {
     if (port < 0 || port > 65_535) throw new IllegalArgumentException("--port must be 0..65535, was " + port);
@@ -143,6 +151,8 @@ public final class ServeCommand implements Callable<Integer> {
     if (prefillProbe != null) props.put("bursar.sidecar.prefill-probe", prefillProbe.toAbsolutePath().toString());
     if (lengthHead != null) props.put("bursar.sidecar.length-head", lengthHead.toAbsolutePath().toString());
     if (lengthForecast) props.put("bursar.sidecar.length-forecast", true);
+    if (verifier != null) props.put("bursar.verifier.url", verifier);
+    if (verifierModel != null) props.put("bursar.verifier.model", verifierModel);
     System.err.println(upstream != null ? "bursar: in front of " + upstream + " (model " + model + ")..."
         : "bursar: loading the model" + (modelDir == null ? " (embedded)" : " from " + modelDir) + "...");
     ApplicationContext context;
@@ -189,7 +199,7 @@ public final class ServeCommand implements Callable<Integer> {
     String url = "http://" + displayHost(host) + ":" + server.getPort();
     System.out.println("bursar: serving " + controller.backend().name() + (upstream != null ? " (" + upstream + ")" : "")
         + " at " + url + " (policy "
-        + controller.policy().description() + ", budget " + controller.budget().outputTokens() + " tokens, deadline "
+        + controller.policy().description() + controller.verifier().map(v -> ", samples scored by " + v.name()).orElse("") + ", budget " + controller.budget().outputTokens() + " tokens, deadline "
         + ChatService.human(config.deadline()) + ", at most " + config.maxConcurrent() + " in flight). Ctrl-C stops it.");
     // a chat checkpoint answers anything; the arithmetic model (and an upstream's sample) a sum
     String question = upstream == null && context.getBean(QuestionPrompter.class).freeText()

@@ -91,6 +91,30 @@ final class SidecarFactory {
     return new UpstreamHolder(new Passthrough(o.client(), o.name(), config.dialect()));
   }
 
+  /** The reward model that scores every whole sample ({@code --verifier}), closed with the context. */
+  @Singleton
+  @Bean(preDestroy = "close")
+  VerifierHolder verifier(VerifierConfig config, SidecarConfig sidecar) {
+    if (config.url() == null) return new VerifierHolder(null);
+    URI url;
+    try {
+      url = URI.create(config.url());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--verifier " + config.url() + " is not a URL: give the reward model's pooling endpoint, "
+          + "e.g. http://localhost:8001/pooling");
+    }
+    var settings = UpstreamClient.Settings.of(url).withTimeouts(sidecar.upstreamConnectTimeout(), config.timeout());
+    return new VerifierHolder(new dev.bursar.backends.openai.RewardModelVerifier(settings, java.util.Objects.requireNonNull(config.model())));
+  }
+
+  /** Holds the verifier (if any) so Micronaut closes it on shutdown. */
+  record VerifierHolder(dev.bursar.controller.@org.jspecify.annotations.Nullable SampleVerifier verifier) implements AutoCloseable {
+    @Override
+    public void close() {
+      if (verifier != null) verifier.close();
+    }
+  }
+
   @Singleton
   Admission admission(SidecarConfig config) {
     return new Admission(config.maxConcurrent(), config.maxQueue(), config.queueTimeout(), config.retryAfter());
@@ -127,7 +151,8 @@ final class SidecarFactory {
 
   @Singleton
   ComputeController computeController(Backend backend, SidecarConfig config, SidecarTraceSink sink, OpenTelemetry otel,
-      TelemetryConfig telemetry, PolicyHolder policies, QuestionPrompter prompter, io.micronaut.context.env.Environment env) {
+      TelemetryConfig telemetry, PolicyHolder policies, QuestionPrompter prompter, io.micronaut.context.env.Environment env,
+      VerifierHolder verifier) {
     var builder = ComputeController.builder()
         .traceSink(sink.sink())
         .backend(ClientScope.scoped(backend))
@@ -137,6 +162,14 @@ final class SidecarFactory {
         .baselineSamples(telemetry.baselineSamples())
         .costAttributes(telemetry.costAttributes())
         .captureText(telemetry.captureText());
+    if (verifier.verifier() != null) builder.verifier(verifier.verifier());
+    policies.policy().ifPresent(p -> {
+      var reader = p.current().stopModel() == null ? null : p.current().stopModel().sampleText();
+      if (verifier.verifier() == null && reader != null && reader.readsVerifier() && reader.trustsVerifier()) {
+        System.err.println("bursar: warning: the policy's sample reader was fitted on a verifier's scores, and no --verifier "
+            + "scores samples here: it reads their text alone, and stops later than it was measured to");
+      }
+    });
     if (prompter.freeText()) {
       // Self-consistency votes on extracted answers; free text has none, so a chat model runs FAST.
       if (policies.policy().isPresent()) {

@@ -72,6 +72,33 @@ final class UpstreamModeTest {
   }
 
   @Test
+  void aVerifierScoresEachSample_andTheTraceLogKeepsTheScores(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    var log = dir.resolve("trace.jsonl");
+    Map<String, Object> props = new HashMap<>();
+    props.put("micronaut.server.port", -1);
+    props.put("bursar.sidecar.upstream", upstream.baseUrl());
+    props.put("bursar.sidecar.model", "fake-model");
+    props.put("bursar.sidecar.trace-log", log.toString());
+    props.put("bursar.verifier.url", upstream.poolingUrl());
+    props.put("bursar.verifier.model", "fake-rm");
+    try (var verified = new Loopback(props)) {
+      Loopback.Reply r = verified.post("/v1/chat/completions", QUESTION + ",\"temperature\":0,\"bursar\":{\"mode\":\"self_consistency\"}}",
+          CLIENT_LIMIT);
+      assertThat(r.status()).as(r.body()).isEqualTo(200);
+      assertThat(r.body()).contains("A:92");
+    }
+    assertThat(upstream.scored.get()).isGreaterThanOrEqualTo(2);
+    var record = dev.bursar.trace.Pool.read(log).records().getFirst();
+    assertThat(record.samples()).isNotEmpty().allSatisfy(sample -> assertThat(sample.score()).isEqualTo(2.0));
+  }
+
+  @Test
+  void aVerifierWithoutItsModelName_isRefusedWithTheFlagToAdd() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new VerifierConfig(upstream.poolingUrl(), null, Duration.ofSeconds(30)))
+        .hasMessageContaining("--verifier-model");
+  }
+
+  @Test
   void stream_passThrough_relaysTheUpstreamsEvents() {
     // Greedy: the fake upstream replaces digits at random when it samples, and this test reads the answer.
     Loopback.Reply r = bursar.post("/v1/chat/completions",
