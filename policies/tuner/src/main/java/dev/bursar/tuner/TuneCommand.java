@@ -268,10 +268,16 @@ public final class TuneCommand implements Callable<Integer> {
         r.prior().fittedLogLoss(), r.prior().constantLogLoss()));
     sb.append(r.text().foldsWithReader() == 0
         ? String.format(Locale.ROOT, "Samples: no fold kept a reader (their texts and answers did not beat the training rate, or the traces have no texts)%n")
-        : String.format(Locale.ROOT, "Samples P(this sample right) from their text and answer: held-out log-loss per sample %.3f (the reader, kept in %d of %d folds) "
+        : String.format(Locale.ROOT, "Samples P(this sample right) from their text and answer%s: held-out log-loss per sample %.3f (the reader, kept in %d of %d folds) "
             + "against %.3f (the training rate); the stop model reads the leader's score beside the vote%n",
-            r.text().readerLogLoss(), r.text().foldsWithReader(), r.text().folds(), r.text().constantLogLoss()));
+            readsVerifier(written) ? " and a verifier's score" : "", r.text().readerLogLoss(), r.text().foldsWithReader(), r.text().folds(), r.text().constantLogLoss()));
     sb.append(String.format(Locale.ROOT, "Wrote a %s policy (%s)%n", written.kind(), written.policy().description()));
     return sb.toString();
+  }
+
+  /** {@return whether the written policy's reader learned from a verifier's scores} */
+  private static boolean readsVerifier(PolicyFile written) {
+    var stop = written.stopModel();
+    return stop != null && stop.sampleText() != null && stop.sampleText().trustsVerifier();
   }
 }
