@@ -19,12 +19,18 @@ import org.jspecify.annotations.Nullable;
  *     them, beside the trees, stops cheaper at the same accuracy; null otherwise
  * @param scoreVote whether the answer is the one whose samples the reader scores highest in sum, not the
  *     most frequent one (the tuner measured it picking the right answer more often); needs a reader
+ * @param confidenceByReader whether the confidence is the reader's mean P(right) of the leader's samples (the
+ *     tuner measured it better calibrated than both the confidence model and the vote share); needs a reader
+ *     and no {@code leaderCorrect}
  */
 public record StopModel(TreeEnsemble gain, @Nullable TreeEnsemble leaderCorrect, @Nullable SampleText sampleText, @Nullable AnswerPrior answerPrior,
-    boolean scoreVote) {
+    boolean scoreVote, boolean confidenceByReader) {
   public StopModel {
     Objects.requireNonNull(gain, "gain");
     if (scoreVote && sampleText == null) throw new IllegalArgumentException("scoreVote needs a sampleText reader to score the samples");
+    if (confidenceByReader && (sampleText == null || leaderCorrect != null)) {
+      throw new IllegalArgumentException("confidenceByReader needs a sampleText reader and no leaderCorrect model");
+    }
     int n = VoteState.NAMES.size();
     if (gain.maxFeature() >= n || leaderCorrect != null && leaderCorrect.maxFeature() >= n) {
       throw new IllegalArgumentException("a stop model reads at most " + n + " vote-state features");
@@ -41,6 +47,12 @@ public record StopModel(TreeEnsemble gain, @Nullable TreeEnsemble leaderCorrect,
     this(gain, leaderCorrect, sampleText, null);
   }
 
+  /** A stop model whose confidence is its confidence model's (or, without one, the vote share). */
+  public StopModel(TreeEnsemble gain, @Nullable TreeEnsemble leaderCorrect, @Nullable SampleText sampleText, @Nullable AnswerPrior answerPrior,
+      boolean scoreVote) {
+    this(gain, leaderCorrect, sampleText, answerPrior, scoreVote, false);
+  }
+
   /** A stop model whose answer is the most frequent one. */
   public StopModel(TreeEnsemble gain, TreeEnsemble leaderCorrect, @Nullable SampleText sampleText, @Nullable AnswerPrior answerPrior) {
     this(gain, leaderCorrect, sampleText, answerPrior, false);
@@ -48,17 +60,22 @@ public record StopModel(TreeEnsemble gain, @Nullable TreeEnsemble leaderCorrect,
 
   /** {@return a copy that also carries {@code prior} (null: none)} */
   public StopModel withAnswerPrior(@Nullable AnswerPrior prior) {
-    return new StopModel(gain, leaderCorrect, sampleText, prior, scoreVote);
+    return new StopModel(gain, leaderCorrect, sampleText, prior, scoreVote, confidenceByReader);
   }
 
   /** {@return a copy without the confidence model: bursar then reports the vote share} */
   public StopModel withoutConfidenceModel() {
-    return new StopModel(gain, null, sampleText, answerPrior, scoreVote);
+    return new StopModel(gain, null, sampleText, answerPrior, scoreVote, false);
+  }
+
+  /** {@return a copy whose confidence is the reader's mean P(right) of the leader's samples} */
+  public StopModel withConfidenceByReader() {
+    return new StopModel(gain, null, sampleText, answerPrior, scoreVote, true);
   }
 
   /** {@return a copy that answers by the reader's scores ({@code true}) or by the count} */
   public StopModel withScoreVote(boolean byScore) {
-    return new StopModel(gain, leaderCorrect, sampleText, answerPrior, byScore);
+    return new StopModel(gain, leaderCorrect, sampleText, answerPrior, byScore, confidenceByReader);
   }
 
   /**
@@ -79,8 +96,12 @@ public record StopModel(TreeEnsemble gain, @Nullable TreeEnsemble leaderCorrect,
     return trees;
   }
 
-  /** {@return P(the current leader is right), NaN without a confidence model (the vote share is reported)} */
+  /**
+   * {@return P(the current leader is right): the confidence model's, or the reader's mean score of the leader's
+   * samples; NaN without either, or when the reader scored none of them (the vote share is reported)}
+   */
   public double confidence(double[] voteState) {
+    if (confidenceByReader) return voteState[VoteState.LEADER_TEXT_P] >= 0 ? voteState[VoteState.LEADER_TEXT_P] : Double.NaN;
     return leaderCorrect == null ? Double.NaN : Math.clamp(leaderCorrect.predict(voteState), 0.0, 1.0);
   }
 }

@@ -161,6 +161,20 @@ final class ScorersTest {
   }
 
   @Test
+  void aStopModelConfidentByItsReader_reportsTheLeadersMeanScore_andNothingWhereTheReaderScoredNone() {
+    var reader = new SampleText(16, new LinearModel(new double[SampleText.size(16)], 0));
+    var stop = new StopModel(new TreeEnsemble(0, List.of()), new TreeEnsemble(0.5, List.of()), reader).withConfidenceByReader();
+    assertThat(stop.leaderCorrect()).isNull();
+    double[] x = new double[VoteState.NAMES.size()];
+    x[VoteState.LEADER_TEXT_P] = 0.93;
+    assertThat(stop.confidence(x)).isEqualTo(0.93);
+    x[VoteState.LEADER_TEXT_P] = -1;
+    assertThat(stop.confidence(x)).isNaN();
+    assertThatThrownBy(() -> new StopModel(new TreeEnsemble(0, List.of()), null, null, null, false, true))
+        .hasMessageContaining("needs a sampleText reader");
+  }
+
+  @Test
   void theGainIsAtMostTheChanceThatTheLeaderIsWrong_whenTheReaderScoresTheLeaderHighest() {
     var stop = new StopModel(new TreeEnsemble(0.3, List.of()), new TreeEnsemble(0.5, List.of()));
     double[] x = new double[VoteState.NAMES.size()];

@@ -104,7 +104,8 @@ public record ComputeOptimalPolicy(StopModel model, double lambda, int cap, int 
   public String description() {
     return String.format(Locale.ROOT, "ComputeOptimal{lambda %.3g per token, SELF_CONSISTENCY(<= %d, learned stop%s%s%s%s%s), waves of %d, %d tokens/sample%s}",
         lambda, cap, answerRule == null ? "" : String.format(Locale.ROOT, " or Bayesian stop on %d past questions", answerRule.prior().questions()),
-        model.scoreVote() ? ", answer by the reader's scores" : "", model.leaderCorrect() == null ? ", confidence by the vote share" : "",
+        model.scoreVote() ? ", answer by the reader's scores" : "", model.confidenceByReader() ? ", confidence by the reader"
+            : model.leaderCorrect() == null ? ", confidence by the vote share" : "",
         greedyFirst ? ", greedy first" : "", temperature == null ? "" : ", T " + temperature, wave, tokensPerSample,
         deepSearch == null ? "" : String.format(Locale.ROOT, "; DEEP_SEARCH(beam %dx%d) when P(right) < %.2f", deepSearch.beamWidth(),
             deepSearch.expansions(), deepSearch.belowPCorrect()));

@@ -67,7 +67,9 @@ public record PolicyFile(
    * no new version: a file without them loads as before. A reader's weights say whether it reads the answer's
    * shape beside the text ({@link SampleText#ANSWER_STATS} more): an earlier file's text-only reader still loads.
    * A stop model without {@code leaderCorrect} reports the vote share as its confidence (the tuner measured it
-   * better calibrated).
+   * better calibrated), or with {@code confidenceByReader} its reader's mean P(right) of the leader's samples (an
+   * earlier bursar ignores the field and reports the vote share). A reader's last {@link SampleText#VERIFIER_STATS}
+   * weights read a verifier's score; an earlier file's reader without them still loads.
    */
   public static final int SCHEMA_VERSION = 2;
   public static final String COMPUTE_OPTIMAL = "compute-optimal";
@@ -99,7 +101,7 @@ public record PolicyFile(
 
   /** {@return whether the policy reports the vote share as its confidence (the tuner kept no confidence model)} */
   public boolean reportsVoteShare() {
-    return stopModel != null && stopModel.leaderCorrect() == null;
+    return stopModel != null && stopModel.leaderCorrect() == null && !stopModel.confidenceByReader();
   }
 
   /** {@return the policy this file describes} */
@@ -196,12 +198,17 @@ public record PolicyFile(
           }
         }
         boolean scoreVote = bool(sm, "scoreVote");
+        boolean confidenceByReader = bool(sm, "confidenceByReader");
+        if (confidenceByReader && (sampleText == null || sm.has("leaderCorrect"))) {
+          throw new InvalidPolicyFileException("stopModel.confidenceByReader is true, which needs a stopModel.sampleText to read the "
+              + "samples with and no stopModel.leaderCorrect");
+        }
         if (scoreVote && sampleText == null) {
           throw new InvalidPolicyFileException("stopModel.scoreVote is true but there is no stopModel.sampleText to score the samples with");
         }
         stop = new StopModel(trees(object(sm, "gain"), "stopModel.gain"),
             sm.has("leaderCorrect") ? trees(object(sm, "leaderCorrect"), "stopModel.leaderCorrect") : null,
-            sampleText, sm.has("answerPrior") ? answerPrior(object(sm, "answerPrior")) : null, scoreVote);
+            sampleText, sm.has("answerPrior") ? answerPrior(object(sm, "answerPrior")) : null, scoreVote, confidenceByReader);
       }
       return new PolicyFile(kind, estimator, stop,
           pol.has("lambda") ? number(pol, "lambda") : 0, pol.has("threshold") ? number(pol, "threshold") : 0,
@@ -254,6 +261,7 @@ public record PolicyFile(
         st.set("model", linear(stopModel.sampleText().model()));
       }
       if (stopModel.scoreVote()) sm.put("scoreVote", true);
+      if (stopModel.confidenceByReader()) sm.put("confidenceByReader", true);
       if (stopModel.answerPrior() != null) {
         ObjectNode ap = sm.putObject("answerPrior");
         ap.put("tokensPerSample", stopModel.answerPrior().tokensPerSample());

@@ -276,6 +276,18 @@ final class LearnedPoliciesTest {
     assertThatThrownBy(() -> PolicyFile.parse(noReader.toString()))
         .hasMessageContaining("stopModel.scoreVote is true but there is no stopModel.sampleText");
     assertThatThrownBy(() -> model().withScoreVote(true)).hasMessageContaining("scoreVote needs a sampleText reader");
+    // Confidence by the reader: carried by the file, described, and refused without a reader to read with.
+    var byReader = new PolicyFile(PolicyFile.COMPUTE_OPTIMAL, estimator(), withReader.withConfidenceByReader(), 2e-4, 0, 12, 1, 512, false,
+        com.fasterxml.jackson.databind.node.MissingNode.getInstance(), com.fasterxml.jackson.databind.node.MissingNode.getInstance());
+    String readerJson = byReader.toJson();
+    assertThat(readerJson).contains("\"confidenceByReader\" : true").doesNotContain("leaderCorrect");
+    var readerLoaded = PolicyFile.parse(readerJson);
+    assertThat(readerLoaded.stopModel().confidenceByReader()).isTrue();
+    assertThat(readerLoaded.reportsVoteShare()).isFalse();
+    assertThat(readerLoaded.policy().description()).contains("confidence by the reader");
+    var readerLess = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree(readerJson);
+    ((com.fasterxml.jackson.databind.node.ObjectNode) readerLess.get("stopModel")).remove("sampleText");
+    assertThatThrownBy(() -> PolicyFile.parse(readerLess.toString())).hasMessageContaining("stopModel.confidenceByReader");
   }
 
   @Test

@@ -112,9 +112,10 @@ public final class ReplayReport {
     for (var pt : t.frontier()) f.addObject().put("lambda", pt.param()).put("accuracy", pt.accuracy()).put("tokens", pt.tokens()).put("samples", pt.samples());
     var c = t.calibration();
     ObjectNode cal = n.putObject("calibration");
-    cal.put("brier", c.brier()).put("brier_vote_share", c.brierVoteShare()).put("states", c.states());
+    cal.put("brier", c.brier()).put("brier_vote_share", c.brierVoteShare()).put("brier_reader", c.brierReader()).put("states", c.states());
     // What the fitted policy reports as its confidence: the model, or the vote share where that scored better.
-    cal.put("policy_reports", t.policy().reportsVoteShare() ? "vote_share" : "model");
+    var stop = t.policy().stopModel();
+    cal.put("policy_reports", t.policy().reportsVoteShare() ? "vote_share" : stop != null && stop.confidenceByReader() ? "reader" : "model");
     ArrayNode bins = cal.putArray("reliability");
     for (int b = 0; b < c.binCount().length; b++) {
       if (c.binCount()[b] > 0) bins.addObject().put("confidence", c.binConfidence()[b]).put("accuracy", c.binAccuracy()[b]).put("count", c.binCount()[b]);

@@ -258,9 +258,11 @@ public final class TuneCommand implements Callable<Integer> {
     sb.append(String.format(Locale.ROOT, "%nThreshold baseline at its chosen threshold %.2f: %.2f%% at %.0f tokens%n",
         r.thresholdChosen().param(), 100 * r.thresholdChosen().accuracy(), r.thresholdChosen().tokens()));
     var c = r.calibration();
-    sb.append(String.format(Locale.ROOT, "Confidence P(answer right): Brier %.4f on %d held-out states (the vote share scores %.4f)%s%n",
-        c.brier(), c.states(), c.brierVoteShare(), written.reportsVoteShare()
-            ? "; the vote share is better calibrated here, so the policy reports it" : ""));
+    sb.append(String.format(Locale.ROOT, "Confidence P(answer right): Brier %.4f on %d held-out states (the vote share scores %.4f, the reader %.4f)%s%n",
+        c.brier(), c.states(), c.brierVoteShare(), c.brierReader(), written.reportsVoteShare()
+            ? "; the vote share is better calibrated here, so the policy reports it"
+            : written.stopModel() != null && written.stopModel().confidenceByReader()
+                ? "; the reader's P(right) of the answer's samples is better calibrated here, so the policy reports it" : ""));
     sb.append(String.format(Locale.ROOT, "Length Gamma: held-out log-likelihood per sample %.3f (fitted) against %.3f (one constant Gamma)%n",
         r.length().fittedLogLik(), r.length().constantLogLik()));
     sb.append(String.format(Locale.ROOT, "Difficulty prior P(one sample right): held-out log-loss per sample %.3f (fitted) against %.3f "

@@ -13,6 +13,7 @@ import dev.bursar.estimators.AnswerPrior;
 import dev.bursar.estimators.FittedEstimator;
 import dev.bursar.estimators.Gamma;
 import dev.bursar.estimators.StopModel;
+import dev.bursar.estimators.VoteState;
 import dev.bursar.policies.BayesianStop;
 import dev.bursar.policies.DeepSearchRoute;
 import dev.bursar.policies.PolicyFile;
@@ -144,7 +145,8 @@ public final class Tuner {
   static final double[] ROUTE_BELOW = {0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7};
 
   /** Reliability of the confidence bursar reports (P(leader is right)) on held-out states. */
-  public record Calibration(double brier, double brierVoteShare, int states, double[] binConfidence, double[] binAccuracy, int[] binCount) {}
+  public record Calibration(double brier, double brierVoteShare, double brierReader, int states, double[] binConfidence, double[] binAccuracy,
+      int[] binCount) {}
 
   /** Held-out mean log-likelihood per sample of the fitted length model and of one constant Gamma. */
   public record LengthFit(double fittedLogLik, double constantLogLik, int samples) {}
@@ -274,7 +276,9 @@ public final class Tuner {
           for (int n = 1; n <= ep.steps; n++) {
             double[] x = ep.features[n - 1];
             if (x[1] == 0) continue; // no vote yet: no answer to be confident in
-            calib.add(new double[] {m.stop().confidence(x), ep.majorityNow[n - 1], x[6]});
+            // The reader's mean P(right) of the leader's samples, the vote share where it scored none of them.
+            double reader = x[VoteState.LEADER_TEXT_P] >= 0 ? x[VoteState.LEADER_TEXT_P] : x[6];
+            calib.add(new double[] {m.stop().confidence(x), ep.majorityNow[n - 1], x[6], reader});
           }
           var ac = StoppingRules.anyOf(StoppingRules.beta(0.95), StoppingRules.decided(cap));
           int acStop = Episode.stopIndex(q, order, ac);
@@ -350,9 +354,14 @@ public final class Tuner {
     Point selfConsistency = chosenCurve.stream().filter(p -> p.param() == chosen.param()).findFirst().orElseThrow();
     // Bayesian stopping on every question's answers, when the chosen point stops with it too.
     StopModel stop = chosen.answerPrior() ? all.stop().withAnswerPrior(answerPrior(questions)) : all.stop();
-    // The confidence bursar reports is the model's only where it scored better than the vote share on held-out states.
+    // The confidence bursar reports is whichever scored the lowest Brier on held-out states: the confidence model, the
+    // vote share, or (where the final model has a reader) the reader's mean P(right) of the leader's samples.
     Calibration calibration = calibration(calib);
-    if (calibration.brier() >= calibration.brierVoteShare()) stop = stop.withoutConfidenceModel();
+    if (stop.sampleText() != null && calibration.brierReader() < Math.min(calibration.brier(), calibration.brierVoteShare())) {
+      stop = stop.withConfidenceByReader();
+    } else if (calibration.brier() >= calibration.brierVoteShare()) {
+      stop = stop.withoutConfidenceModel();
+    }
     // The Bayesian stop is matched with each question's fold rules: a prior holding the question itself would stop it
     // early in sample and pull lambda down (measured live: 1.8e-5 for a cross-validated 3.2e-5).
     double lambda = o.budgetTokens() > 0 ? chosen.param()
@@ -616,10 +625,11 @@ public final class Tuner {
     int bins = 10;
     double[] conf = new double[bins], right = new double[bins];
     int[] count = new int[bins];
-    double brier = 0, brierShare = 0;
+    double brier = 0, brierShare = 0, brierReader = 0;
     for (double[] r : rows) {
       brier += (r[0] - r[1]) * (r[0] - r[1]);
       brierShare += (r[2] - r[1]) * (r[2] - r[1]);
+      brierReader += (r[3] - r[1]) * (r[3] - r[1]);
       int b = Math.min(bins - 1, (int) (r[0] * bins));
       conf[b] += r[0];
       right[b] += r[1];
@@ -632,7 +642,7 @@ public final class Tuner {
       }
     }
     int n = Math.max(1, rows.size());
-    return new Calibration(brier / n, brierShare / n, rows.size(), conf, right, count);
+    return new Calibration(brier / n, brierShare / n, brierReader / n, rows.size(), conf, right, count);
   }
 
   private static JsonNode provenance(List<Question> questions, Options o, int orders) {

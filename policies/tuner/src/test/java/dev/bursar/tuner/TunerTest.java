@@ -48,7 +48,25 @@ final class TunerTest {
     var mixed = Tuner.tune(Tuner.questions(Synthetic.pool("mixed", 90, 8, 1)),
         new Tuner.Options(SampleOrder.RANDOM, 3, 3, 0.005, 0, 1, Integer.MAX_VALUE, "test"), new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
     assertThat(mixed.calibration().brier()).isLessThan(mixed.calibration().brierVoteShare());
-    assertThat(mixed.policy().stopModel().leaderCorrect()).isNotNull();
+    assertThat(mixed.policy().reportsVoteShare()).isFalse(); // the model's, or its reader's where that scored better still
+  }
+
+  @Test
+  void whereAVerifierSaysWhichSamplesAreRight_thePolicyReportsTheReadersConfidence() {
+    // The pool of the other tests, each sample scored by a verifier that tells right from wrong.
+    var rnd = new java.util.Random(4);
+    var scored = Synthetic.pool("verified", 90, 8, 1).stream().map(r -> new dev.bursar.trace.TraceRecord(r.schemaVersion(), r.pool(), r.qid(),
+        r.question(), r.gold(), r.model(), r.task(), r.samples().stream().map(smp -> new dev.bursar.trace.TraceRecord.Sample(smp.text(),
+            smp.answer(), smp.correct(), smp.tokens(), smp.meanLogprob(), (smp.correct() ? 2.0 : -2.0) + rnd.nextGaussian() * 0.5,
+            smp.finish())).toList(), r.plan(), r.features(), r.outcome())).toList();
+    var result = Tuner.tune(Tuner.questions(scored), new Tuner.Options(SampleOrder.RANDOM, 3, 3, 0.005, 0, 1, Integer.MAX_VALUE, "test"),
+        new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+    var c = result.calibration();
+    assertThat(c.brierReader()).isLessThan(Math.min(c.brier(), c.brierVoteShare()));
+    assertThat(result.policy().stopModel().confidenceByReader()).isTrue();
+    assertThat(result.policy().stopModel().sampleText().trustsVerifier()).isTrue();
+    assertThat(TuneCommand.summary(result, result.policy())).contains("from their text and answer and a verifier's score")
+        .contains("the reader's P(right) of the answer's samples is better calibrated here");
   }
 
   @Test
