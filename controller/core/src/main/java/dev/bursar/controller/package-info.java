@@ -16,7 +16,7 @@
  *   <li><b>Answers:</b> {@link Answers}, the one way answers are read and normalised into votes.
  *   <li><b>The backend SPI:</b> {@link Backend}, {@link WhiteBoxBackend}, {@link Capability},
  *       {@link GenerationRequest}, {@link Generation}, {@link FinishReason}, {@link TokenListener},
- *       {@link BackendException}.
+ *       {@link BackendException}, and {@link SampleVerifier}, a judge of whole samples (a reward model).
  * </ul>
  */
 @NullMarked
