@@ -117,7 +117,8 @@ final class Fitting {
    */
   static SampleTextFit sampleText(List<Question> a, List<Question> b) {
     // Each text is hashed once: the fits and their held-out losses all read these rows.
-    List<SampleInstance<SparseArray, Integer>> rowsA = textRows(a), rowsB = textRows(b);
+    ScoreScale scale = ScoreScale.of(a, b);
+    List<SampleInstance<SparseArray, Integer>> rowsA = textRows(a, scale), rowsB = textRows(b, scale);
     if (rowsA.isEmpty() || rowsB.isEmpty()) return SampleTextFit.NONE;
     double best = Double.NaN;
     // A reader must beat the constant rate by more than a hair: random words beat it by 0.2% on a small pool.
@@ -136,10 +137,10 @@ final class Fitting {
     if (Double.isNaN(best)) return SampleTextFit.NONE;
     List<SampleInstance<SparseArray, Integer>> both = new ArrayList<>(rowsA);
     both.addAll(rowsB);
-    var reader = new SampleText(SAMPLE_BUCKETS, sampleLogistic(both, best));
+    var reader = new SampleText(SAMPLE_BUCKETS, scale.raw(sampleLogistic(both, best)));
     Map<Question, double[]> heldOut = new IdentityHashMap<>();
-    var onA = new SampleText(SAMPLE_BUCKETS, fits.get(best)[0]);
-    var onB = new SampleText(SAMPLE_BUCKETS, fits.get(best)[1]);
+    var onA = new SampleText(SAMPLE_BUCKETS, scale.raw(fits.get(best)[0]));
+    var onB = new SampleText(SAMPLE_BUCKETS, scale.raw(fits.get(best)[1]));
     for (Question q : a) heldOut.put(q, scores(onB, q));
     for (Question q : b) heldOut.put(q, scores(onA, q));
     return new SampleTextFit(reader, heldOut);
@@ -158,16 +159,64 @@ final class Fitting {
   private static final int TEXT_FEATURES = SampleText.size(SAMPLE_BUCKETS);
 
   /**
-   * {@return one row per sample with a text: its features (the text's and its answer's shape), sparse (a
-   * text touches a few dozen buckets), and whether it is right}
+   * The verifier scores' mean and spread over the training samples. The reader is fitted on the score
+   * standardised, so a reward model's logits, a judge's 0-100 or a score offset by millions fit alike
+   * (measured: GSM8K with a simulated verifier, 0.52x of the cheapest baseline; the same scores times a
+   * million plus 5e7 fitted raw, 0.76x, as if there were none), and exported on the raw scale, so the run time
+   * reads the score as the verifier gives it. Standardised the score is penalised like the other features; a
+   * wider spread, penalised less, fitted Qwen's tune halves better (held-out log-loss 0.230 against 0.292)
+   * and stopped worse (one split 2.37x, another 3.1 points below SC at the cap), so it is not widened.
    */
-  private static List<SampleInstance<SparseArray, Integer>> textRows(List<Question> questions) {
+  record ScoreScale(double mean, double sd) {
+
+    static ScoreScale of(List<Question> a, List<Question> b) {
+      double sum = 0, squares = 0;
+      int n = 0;
+      for (List<Question> half : List.of(a, b)) {
+        for (Question q : half) {
+          for (double v : q.verifierScores()) {
+            if (!Double.isFinite(v)) continue;
+            sum += v;
+            n++;
+          }
+        }
+      }
+      if (n < 2) return new ScoreScale(0, 1);
+      double mean = sum / n;
+      for (List<Question> half : List.of(a, b)) {
+        for (Question q : half) for (double v : q.verifierScores()) if (Double.isFinite(v)) squares += (v - mean) * (v - mean);
+      }
+      double sd = Math.sqrt(squares / (n - 1));
+      return new ScoreScale(mean, sd > 0 ? sd : 1);
+    }
+
+    double standardised(double score) {
+      return (score - mean) / sd;
+    }
+
+    /** {@return {@code m}, fitted on standardised scores, reading raw ones: the flag of a scored sample absorbs the shift} */
+    LinearModel raw(LinearModel m) {
+      double[] w = m.weights().clone();
+      int scored = w.length - SampleText.VERIFIER_STATS, score = scored + 1;
+      double onZ = w[score];
+      w[score] = onZ / sd;
+      w[scored] -= onZ * mean / sd;
+      return new LinearModel(w, m.bias());
+    }
+  }
+
+  /**
+   * {@return one row per sample with a text: its features (the text's, its answer's shape and its verifier
+   * score, standardised by {@code scale}), sparse (a text touches a few dozen buckets), and whether it is right}
+   */
+  private static List<SampleInstance<SparseArray, Integer>> textRows(List<Question> questions, ScoreScale scale) {
     List<SampleInstance<SparseArray, Integer>> rows = new ArrayList<>();
     for (Question q : questions) {
       for (int i = 0; i < q.size(); i++) {
         String text = q.texts().get(i);
         if (text == null) continue;
-        double[] x = SampleText.features(text, q.keys().get(i), q.verifierScores()[i], SAMPLE_BUCKETS);
+        double v = q.verifierScores()[i];
+        double[] x = SampleText.features(text, q.keys().get(i), Double.isFinite(v) ? scale.standardised(v) : v, SAMPLE_BUCKETS);
         var sparse = new SparseArray();
         for (int j = 0; j < x.length; j++) if (x[j] != 0) sparse.append(j, x[j]);
         rows.add(new SampleInstance<>(sparse, q.correct()[i] ? 1 : 0));

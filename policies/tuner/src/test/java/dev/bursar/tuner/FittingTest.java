@@ -93,6 +93,13 @@ final class FittingTest {
     assertThat(fit.reader().readsVerifier()).isTrue();
     assertThat(fit.reader().pRight("ans = 3", "num:7", 4.0)).isGreaterThan(0.9);
     assertThat(fit.reader().pRight("ans = 3", "num:7", -3.0)).isLessThan(0.1);
+    // The same scores times a million, offset by 5e7: fitted standardised, read raw, the reader says the same.
+    var scaled = questions.stream().map(q -> new Question(q.pool(), q.qid(), q.prompt(), q.keys(), q.tokens(), q.correct(), q.correctByKey(),
+        q.meanLogprobs(), q.texts(), java.util.Arrays.stream(q.verifierScores()).map(v -> v * 1e6 + 5e7).toArray())).toList();
+    var wide = Fitting.sampleText(scaled.subList(0, 40), scaled.subList(40, 80)).reader();
+    assertThat(wide).isNotNull();
+    assertThat(wide.pRight("ans = 3", "num:7", 4e6 + 5e7)).isCloseTo(fit.reader().pRight("ans = 3", "num:7", 4.0), within(1e-6));
+    assertThat(wide.pRight("ans = 3", "num:7", -3e6 + 5e7)).isLessThan(0.1);
   }
 
   @Test
