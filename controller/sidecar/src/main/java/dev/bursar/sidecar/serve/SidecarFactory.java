@@ -167,7 +167,7 @@ final class SidecarFactory {
       var reader = p.current().stopModel() == null ? null : p.current().stopModel().sampleText();
       if (verifier.verifier() == null && reader != null && reader.readsVerifier() && reader.trustsVerifier()) {
         System.err.println("bursar: warning: the policy's sample reader was fitted on a verifier's scores, and no --verifier "
-            + "scores samples here: it reads their text alone, and stops later than it was measured to");
+            + "scores samples here: it reads their text and answer alone, and stops later than it was measured to");
       }
     });
     if (prompter.freeText()) {
