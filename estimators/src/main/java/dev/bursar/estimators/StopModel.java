@@ -92,7 +92,7 @@ public record StopModel(TreeEnsemble gain, @Nullable TreeEnsemble leaderCorrect,
     double leaderP = voteState[VoteState.LEADER_TEXT_P];
     // Drawing on can gain at most the chance that the answer now is wrong. The leader is the answer either way
     // when its samples score at least as high as any other answer's (more votes and a higher mean: the higher sum).
-    if (leaderP >= 0 && leaderP >= voteState[VoteState.LEADER_TEXT_P + 1]) return Math.min(trees, 1 - leaderP);
+    if (leaderP >= 0 && leaderP >= voteState[VoteState.OTHER_TEXT_P]) return Math.min(trees, 1 - leaderP);
     return trees;
   }
 

@@ -30,8 +30,11 @@ public final class VoteState {
   /** Index of {@code margin_minus_remaining}: above 0, the majority at the cap is decided. */
   public static final int MARGIN_MINUS_REMAINING = 9;
 
-  /** Index of {@code leader_text_p} (the leader's samples' mean reader score; {@code other_text_p} follows). */
+  /** Index of {@code leader_text_p}: the leader's samples' mean reader score (-1: none scored). */
   public static final int LEADER_TEXT_P = 19;
+
+  /** Index of {@code other_text_p}: the best other answer's mean reader score (-1: none). */
+  public static final int OTHER_TEXT_P = 20;
 
   private VoteState() {}
 

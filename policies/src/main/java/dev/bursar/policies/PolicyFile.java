@@ -104,6 +104,16 @@ public record PolicyFile(
     return stopModel != null && stopModel.leaderCorrect() == null && !stopModel.confidenceByReader();
   }
 
+  /** {@return whether the policy reports its sample reader's mean P(right) of the leader's samples as its confidence} */
+  public boolean reportsReader() {
+    return stopModel != null && stopModel.confidenceByReader();
+  }
+
+  /** {@return whether the policy's sample reader learned from a verifier's scores (it reads less without one)} */
+  public boolean readsVerifier() {
+    return stopModel != null && stopModel.sampleText() != null && stopModel.sampleText().trustsVerifier();
+  }
+
   /** {@return the policy this file describes} */
   public Policy policy() {
     return policy(kind, stopModel, lambda, threshold, cap, wave, tokensPerSample, greedyFirst, temperature, deepSearch);

@@ -113,9 +113,8 @@ public final class ReplayReport {
     var c = t.calibration();
     ObjectNode cal = n.putObject("calibration");
     cal.put("brier", c.brier()).put("brier_vote_share", c.brierVoteShare()).put("brier_reader", c.brierReader()).put("states", c.states());
-    // What the fitted policy reports as its confidence: the model, or the vote share where that scored better.
-    var stop = t.policy().stopModel();
-    cal.put("policy_reports", t.policy().reportsVoteShare() ? "vote_share" : stop != null && stop.confidenceByReader() ? "reader" : "model");
+    // What the fitted policy reports as its confidence: whichever of the three scored the lowest Brier.
+    cal.put("policy_reports", t.policy().reportsVoteShare() ? "vote_share" : t.policy().reportsReader() ? "reader" : "model");
     ArrayNode bins = cal.putArray("reliability");
     for (int b = 0; b < c.binCount().length; b++) {
       if (c.binCount()[b] > 0) bins.addObject().put("confidence", c.binConfidence()[b]).put("accuracy", c.binAccuracy()[b]).put("count", c.binCount()[b]);

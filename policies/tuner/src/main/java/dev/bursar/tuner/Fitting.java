@@ -168,25 +168,15 @@ final class Fitting {
    * and stopped worse (one split 2.37x, another 3.1 points below SC at the cap), so it is not widened.
    */
   record ScoreScale(double mean, double sd) {
-
     static ScoreScale of(List<Question> a, List<Question> b) {
+      double[] v = java.util.stream.Stream.concat(a.stream(), b.stream()).flatMapToDouble(q -> Arrays.stream(q.verifierScores()))
+          .filter(Double::isFinite).toArray();
+      if (v.length < 2) return new ScoreScale(0, 1);
       double sum = 0, squares = 0;
-      int n = 0;
-      for (List<Question> half : List.of(a, b)) {
-        for (Question q : half) {
-          for (double v : q.verifierScores()) {
-            if (!Double.isFinite(v)) continue;
-            sum += v;
-            n++;
-          }
-        }
-      }
-      if (n < 2) return new ScoreScale(0, 1);
-      double mean = sum / n;
-      for (List<Question> half : List.of(a, b)) {
-        for (Question q : half) for (double v : q.verifierScores()) if (Double.isFinite(v)) squares += (v - mean) * (v - mean);
-      }
-      double sd = Math.sqrt(squares / (n - 1));
+      for (double x : v) sum += x;
+      double mean = sum / v.length;
+      for (double x : v) squares += (x - mean) * (x - mean);
+      double sd = Math.sqrt(squares / (v.length - 1));
       return new ScoreScale(mean, sd > 0 ? sd : 1);
     }
 

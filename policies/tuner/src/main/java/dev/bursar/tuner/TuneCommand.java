@@ -261,7 +261,7 @@ public final class TuneCommand implements Callable<Integer> {
     sb.append(String.format(Locale.ROOT, "Confidence P(answer right): Brier %.4f on %d held-out states (the vote share scores %.4f, the reader %.4f)%s%n",
         c.brier(), c.states(), c.brierVoteShare(), c.brierReader(), written.reportsVoteShare()
             ? "; the vote share is better calibrated here, so the policy reports it"
-            : written.stopModel() != null && written.stopModel().confidenceByReader()
+            : written.reportsReader()
                 ? "; the reader's P(right) of the answer's samples is better calibrated here, so the policy reports it" : ""));
     sb.append(String.format(Locale.ROOT, "Length Gamma: held-out log-likelihood per sample %.3f (fitted) against %.3f (one constant Gamma)%n",
         r.length().fittedLogLik(), r.length().constantLogLik()));
@@ -272,14 +272,8 @@ public final class TuneCommand implements Callable<Integer> {
         ? String.format(Locale.ROOT, "Samples: no fold kept a reader (their texts and answers did not beat the training rate, or the traces have no texts)%n")
         : String.format(Locale.ROOT, "Samples P(this sample right) from their text and answer%s: held-out log-loss per sample %.3f (the reader, kept in %d of %d folds) "
             + "against %.3f (the training rate); the stop model reads the leader's score beside the vote%n",
-            readsVerifier(written) ? " and a verifier's score" : "", r.text().readerLogLoss(), r.text().foldsWithReader(), r.text().folds(), r.text().constantLogLoss()));
+            written.readsVerifier() ? " and a verifier's score" : "", r.text().readerLogLoss(), r.text().foldsWithReader(), r.text().folds(), r.text().constantLogLoss()));
     sb.append(String.format(Locale.ROOT, "Wrote a %s policy (%s)%n", written.kind(), written.policy().description()));
     return sb.toString();
-  }
-
-  /** {@return whether the written policy's reader learned from a verifier's scores} */
-  private static boolean readsVerifier(PolicyFile written) {
-    var stop = written.stopModel();
-    return stop != null && stop.sampleText() != null && stop.sampleText().trustsVerifier();
   }
 }

@@ -422,7 +422,8 @@ public final class OpenAiBackend implements Backend {
     }
   }
 
-  private static String brief(String s) {
+  /** {@return a response body on one line, cut at 200 characters: enough of it for an error message} */
+  static String brief(String s) {
     String t = s.replaceAll("\\s+", " ").strip();
     return t.length() > 200 ? t.substring(0, 200) + "..." : t;
   }

@@ -17,7 +17,7 @@ import java.util.Objects;
  * the upstream's: timeouts, retries of calls that did no work, a circuit breaker.
  */
 public final class RewardModelVerifier implements SampleVerifier {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = PooledJson.mapper();
 
   private final UpstreamClient client;
   private final String model;
@@ -45,7 +45,7 @@ public final class RewardModelVerifier implements SampleVerifier {
     messages.addObject().put("role", "assistant").put("content", sample);
     UpstreamClient.Response r = client.post("", body.toString(), null);
     if (r.status() != 200) {
-      throw new BackendException("verifier " + model + " answered HTTP " + r.status() + ": " + abbreviate(r.body()), r.status() >= 500);
+      throw new BackendException("verifier " + model + " answered HTTP " + r.status() + ": " + OpenAiBackend.brief(r.body()), r.status() >= 500);
     }
     return scoreOf(r.body(), model);
   }
@@ -56,19 +56,15 @@ public final class RewardModelVerifier implements SampleVerifier {
     try {
       root = JSON.readTree(body);
     } catch (JsonProcessingException e) {
-      throw new BackendException("verifier " + model + " answered something that is not JSON: " + abbreviate(body), false);
+      throw new BackendException("verifier " + model + " answered something that is not JSON: " + OpenAiBackend.brief(body), false);
     }
     JsonNode data = root.path("data").path(0).path("data");
     while (data.isArray() && !data.isEmpty()) data = data.get(data.size() - 1);
     if (!data.isNumber()) {
       throw new BackendException("verifier " + model + " gave no score: expected {\"data\": [{\"data\": number or numbers}]} (vLLM's "
-          + "/pooling of a reward model), got " + abbreviate(body), false);
+          + "/pooling of a reward model), got " + OpenAiBackend.brief(body), false);
     }
     return data.asDouble();
-  }
-
-  private static String abbreviate(String s) {
-    return s.length() <= 200 ? s : s.substring(0, 200) + "...";
   }
 
   @Override

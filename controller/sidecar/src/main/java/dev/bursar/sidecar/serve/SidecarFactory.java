@@ -164,8 +164,7 @@ final class SidecarFactory {
         .captureText(telemetry.captureText());
     if (verifier.verifier() != null) builder.verifier(verifier.verifier());
     policies.policy().ifPresent(p -> {
-      var reader = p.current().stopModel() == null ? null : p.current().stopModel().sampleText();
-      if (verifier.verifier() == null && reader != null && reader.readsVerifier() && reader.trustsVerifier()) {
+      if (verifier.verifier() == null && p.current().readsVerifier()) {
         System.err.println("bursar: warning: the policy's sample reader was fitted on a verifier's scores, and no --verifier "
             + "scores samples here: it reads their text and answer alone, and stops later than it was measured to");
       }
